@@ -1,0 +1,81 @@
+"""mkto.errors: every documented Marketo error as data, the exceptions raised for them, and the parser
+that turns an HTTP answer into one or the other. Depends on nothing else in mkto.
+
+    from mkto.errors import get, parse_response
+    get("606").format(100, 20)   # "Max rate limit '100' exceeded with in '20' secs"
+"""
+
+from ._catalogue import (
+    ADVICE_EN,
+    ADVICE_ZH,
+    CATALOGUE,
+    Disposition,
+    ErrorSpec,
+    Level,
+    Variant,
+    all_specs,
+    get,
+    lookup,
+)
+from ._envelope import MarketoResponse, RecordOutcome, error_from_code, parse_response, record_outcomes, server_time
+from ._exceptions import (
+    CODE_CLASSES,
+    MARKETO_TZ,
+    AmbiguousOutcome,
+    AuthError,
+    BadCredentials,
+    CallerError,
+    ConcurrencyLimited,
+    LimitError,
+    MarketoError,
+    PayloadTooLarge,
+    QueueFull,
+    QuotaExhausted,
+    RateLimited,
+    RecordError,
+    SizeError,
+    TransientError,
+    UriTooLong,
+    base_for,
+    error_class,
+    next_reset,
+)
+
+__all__ = [
+    "ADVICE_EN",
+    "ADVICE_ZH",
+    "CATALOGUE",
+    "CODE_CLASSES",
+    "MARKETO_TZ",
+    "AmbiguousOutcome",
+    "AuthError",
+    "BadCredentials",
+    "CallerError",
+    "ConcurrencyLimited",
+    "Disposition",
+    "ErrorSpec",
+    "Level",
+    "LimitError",
+    "MarketoError",
+    "MarketoResponse",
+    "PayloadTooLarge",
+    "QueueFull",
+    "QuotaExhausted",
+    "RateLimited",
+    "RecordError",
+    "RecordOutcome",
+    "SizeError",
+    "TransientError",
+    "UriTooLong",
+    "Variant",
+    "all_specs",
+    "base_for",
+    "error_class",
+    "error_from_code",
+    "get",
+    "lookup",
+    "next_reset",
+    "parse_response",
+    "record_outcomes",
+    "server_time",
+]

@@ -1,0 +1,213 @@
+"""Exceptions raised for Marketo errors, one class per catalogue code, grouped by what a caller does.
+
+    MarketoError                        code, message, request_id, http_status, disposition, body
+    ├── AuthError                       601, 602: get a new token and retry
+    ├── BadCredentials                  identity 401: wrong client id or secret; never retry
+    ├── LimitError
+    │   ├── RateLimited                 606: wait out the 20 s window
+    │   ├── ConcurrencyLimited          615: wait for a call in flight to finish
+    │   └── QuotaExhausted              607, 1020, 1029 "Export daily quota": .resets_at
+    ├── QueueFull                       1016, 1019, 1029 "Too many jobs in queue"
+    ├── TransientError                  500, 502, 604, 608, 611, 614, 713, 719, unreadable answers
+    ├── SizeError
+    │   ├── PayloadTooLarge             413: split the batch
+    │   └── UriTooLong                  414: resend as POST with _method=GET
+    ├── CallerError                     603, 605, 609, 610, 612, 613, 616, 7xx, 1xxx for the call
+    └── AmbiguousOutcome                a non-idempotent call whose response was lost
+
+Each documented code has its own subclass, `Error601` ... `Error1080`, under the base its disposition
+names; `error_class(code)` returns it. A record-level reason is never an exception: it is a
+`RecordError` value on the record's outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ._catalogue import CATALOGUE, Disposition, ErrorSpec, Level, lookup
+
+MARKETO_TZ = ZoneInfo("America/Chicago")
+
+
+class MarketoError(Exception):
+    """An error answered by Marketo (or by the road to it).
+
+    `str(err)` starts with the request id, so one log line leads to the call:
+
+        except MarketoError as err:
+            log.error("%s", err)   # "[requestId 1a2b#18c0b9833bf] 606 Max rate limit '100' ..."
+    """
+
+    disposition: Disposition = Disposition.CALLER_ERROR
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        request_id: str | None = None,
+        http_status: int | None = None,
+        body: bytes = b"",
+        level: Level = Level.RESPONSE,
+        disposition: Disposition | None = None,
+        errors: tuple[dict[str, Any], ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.request_id = request_id
+        self.http_status = http_status
+        self.body = body
+        self.level = level
+        self.errors = errors
+        if disposition is not None:
+            self.disposition = disposition
+
+    @property
+    def spec(self) -> ErrorSpec | None:
+        return lookup(self.code) if self.code else None
+
+    def __str__(self) -> str:
+        prefix = f"[requestId {self.request_id}] " if self.request_id else "[no requestId] "
+        code = f"{self.code} " if self.code else ""
+        return f"{prefix}{code}{self.message}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r}, request_id={self.request_id!r})"
+
+
+class AuthError(MarketoError):
+    disposition = Disposition.REAUTHENTICATE
+
+
+class BadCredentials(MarketoError):
+    disposition = Disposition.BAD_CREDENTIALS
+
+
+class LimitError(MarketoError):
+    pass
+
+
+class RateLimited(LimitError):
+    disposition = Disposition.WAIT_RATE_WINDOW
+
+
+class ConcurrencyLimited(LimitError):
+    disposition = Disposition.WAIT_CONCURRENCY
+
+
+class QuotaExhausted(LimitError):
+    """A daily allotment is spent; `resets_at` (aware, US Central midnight) says when it comes back."""
+
+    disposition = Disposition.QUOTA_EXHAUSTED
+    resets_at: dt.datetime | None = None
+
+
+class QueueFull(MarketoError):
+    disposition = Disposition.QUEUE_FULL
+
+
+class TransientError(MarketoError):
+    disposition = Disposition.BACKOFF
+
+
+class SizeError(MarketoError):
+    pass
+
+
+class PayloadTooLarge(SizeError):
+    disposition = Disposition.SPLIT_PAYLOAD
+
+
+class UriTooLong(SizeError):
+    disposition = Disposition.METHOD_OVERRIDE
+
+
+class CallerError(MarketoError):
+    disposition = Disposition.CALLER_ERROR
+
+
+class AmbiguousOutcome(MarketoError):
+    """The call may or may not have run: its response was lost and it is not safe to send twice.
+
+    Raised for non-idempotent calls (createDuplicate, custom activity add, campaign trigger/schedule)
+    after a timeout, a dropped connection or a 5xx, unless the caller opted in to retrying them.
+    `__cause__` holds what was lost.
+    """
+
+    disposition = Disposition.BACKOFF
+
+
+_BASE_FOR: dict[Disposition, type[MarketoError]] = {
+    Disposition.REAUTHENTICATE: AuthError,
+    Disposition.BAD_CREDENTIALS: BadCredentials,
+    Disposition.WAIT_RATE_WINDOW: RateLimited,
+    Disposition.WAIT_CONCURRENCY: ConcurrencyLimited,
+    Disposition.QUOTA_EXHAUSTED: QuotaExhausted,
+    Disposition.QUEUE_FULL: QueueFull,
+    Disposition.BACKOFF: TransientError,
+    Disposition.SPLIT_PAYLOAD: PayloadTooLarge,
+    Disposition.METHOD_OVERRIDE: UriTooLong,
+    Disposition.CALLER_ERROR: CallerError,
+    # A record-only code answered for the whole call, or an empty search someone chose to raise.
+    Disposition.RECORD_SKIPPED: CallerError,
+    Disposition.EMPTY_RESULT: CallerError,
+}
+
+
+def base_for(disposition: Disposition) -> type[MarketoError]:
+    return _BASE_FOR[disposition]
+
+
+def _build_code_classes() -> dict[str, type[MarketoError]]:
+    classes: dict[str, type[MarketoError]] = {}
+    for code, spec in CATALOGUE.items():
+        level = spec.levels[0] if spec.levels[0] is not Level.RECORD else Level.RESPONSE
+        base = base_for(spec.disposition_for(level))
+        doc = f"{code}: {spec.summary_en}. {spec.note_en}"
+        classes[code] = type(f"Error{code}", (base,), {"__doc__": doc, "__module__": __name__})
+    return classes
+
+
+CODE_CLASSES: dict[str, type[MarketoError]] = _build_code_classes()
+globals().update({cls.__name__: cls for cls in CODE_CLASSES.values()})
+
+
+def error_class(code: str, disposition: Disposition | None = None) -> type[MarketoError]:
+    """The class to raise for `code`; a message variant with its own disposition gets that base instead."""
+    cls = CODE_CLASSES.get(code)
+    if cls is None:
+        return base_for(disposition) if disposition else MarketoError
+    if disposition is None or issubclass(cls, base_for(disposition)):
+        return cls
+    # e.g. 1029 "Export daily quota ..." is a QuotaExhausted although 1029 is usually QueueFull.
+    return type(f"Error{code}", (cls, base_for(disposition)), {"__module__": __name__})
+
+
+def next_reset(now: dt.datetime) -> dt.datetime:
+    """The next midnight in US Central time after `now` (aware), when Marketo's daily quotas reset."""
+    local = now.astimezone(MARKETO_TZ)
+    tomorrow = (local + dt.timedelta(days=1)).date()
+    return dt.datetime.combine(tomorrow, dt.time(0), tzinfo=MARKETO_TZ)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordError:
+    """Why one record of a batch was skipped: a 1xxx reason with its catalogue entry (None if undocumented)."""
+
+    code: str
+    message: str
+
+    @property
+    def spec(self) -> ErrorSpec | None:
+        return lookup(self.code)
+
+    @property
+    def disposition(self) -> Disposition:
+        return Disposition.RECORD_SKIPPED
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.message}"
