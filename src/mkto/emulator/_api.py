@@ -115,3 +115,5 @@ class Endpoint:
     large_body: bool = False  # bulk import: max_import_bytes instead of max_body_bytes
     operation_id: str = ""
     summary: str = ""
+    # OpenAPI operation fragment (parameters, requestBody) for /_mkto/openapi.json and the schemathesis fuzz
+    openapi: Mapping[str, Any] = field(default_factory=dict)
