@@ -23,6 +23,7 @@ names; `error_class(code)` returns it. A record-level reason is never an excepti
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -176,6 +177,7 @@ CODE_CLASSES: dict[str, type[MarketoError]] = _build_code_classes()
 globals().update({cls.__name__: cls for cls in CODE_CLASSES.values()})
 
 
+@functools.cache
 def error_class(code: str, disposition: Disposition | None = None) -> type[MarketoError]:
     """The class to raise for `code`; a message variant with its own disposition gets that base instead."""
     cls = CODE_CLASSES.get(code)

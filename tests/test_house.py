@@ -1,0 +1,42 @@
+"""Rules of the house: errors depends on nothing; client and emulator never import each other."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "mkto"
+
+
+def imported_modules(package: Path) -> list[tuple[Path, str]]:
+    found = []
+    for source in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.append((source, node.module))
+            elif isinstance(node, ast.Import):
+                found.extend((source, alias.name) for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize(("package", "forbidden"), [("client", "mkto.emulator"), ("emulator", "mkto.client")])
+def test_client_and_emulator_never_import_each_other(package: str, forbidden: str) -> None:
+    root = SRC / package
+    if not root.is_dir():
+        pytest.skip(f"src/mkto/{package} does not exist yet")
+    offenders = [f"{p.relative_to(SRC)} imports {m}" for p, m in imported_modules(root) if m.startswith(forbidden)]
+    assert offenders == []
+
+
+def test_error_messages_live_only_in_the_catalogue() -> None:
+    # A handful of distinctive runtime messages: none may be spelled outside the catalogue.
+    messages = ["Access token invalid", "Max rate limit", "Concurrent access limit", "Daily quota reached",
+                "Lead already exists", "Too many results match the filter", "Requested resource not found"]
+    for source in SRC.rglob("*.py"):
+        if source.parent.name == "errors":
+            continue
+        text = source.read_text(encoding="utf-8")
+        for message in messages:
+            assert message not in text, f"{source.relative_to(SRC)} spells the catalogue message {message!r}"
