@@ -1,0 +1,63 @@
+"""Configuration objects: timeouts, the retry policy and the limits, each immutable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_URI_BYTES = 8_192
+MAX_BODY_BYTES = 1_048_576
+MAX_IMPORT_BYTES = 10_485_760
+MAX_BATCH_RECORDS = 300
+MAX_FILTER_VALUES = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Per-attempt HTTP timeouts, in seconds.
+
+    Client(..., timeouts=Timeouts(connect=5, read=90))
+    """
+
+    connect: float = 10.0
+    read: float = 120.0
+    write: float = 60.0
+    pool: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How the client retries: bounded by attempts and by a total deadline, never unbounded.
+
+    Client(..., retry=RetryPolicy(max_attempts=8, deadline_s=300))
+    Client(..., retry=RetryPolicy(retry_ambiguous=True))   # also resend non-idempotent calls
+    """
+
+    max_attempts: int = 6  # sends of one call, 601/602 re-authentications not counted
+    deadline_s: float = 180.0  # total time one call may take, waits included
+    base_delay_s: float = 0.5  # full-jitter backoff: uniform(0, min(max_delay, base * 2**n))
+    max_delay_s: float = 30.0
+    few_tries_codes: frozenset[str] = field(default_factory=lambda: frozenset({"611"}))
+    few_tries_attempts: int = 2
+    max_reauthentications: int = 2  # per call: a second 601/602 right after a fresh token is not a token problem
+    concurrency_wait_s: float = 0.5  # 615: roughly how long a call in flight takes to finish
+    retry_ambiguous: bool = False  # resend non-idempotent calls after a lost response (may duplicate)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What the client holds itself to, before Marketo has to say so.
+
+        Client(..., limits=Limits(rate_calls=100, rate_seconds=20, concurrency=10, daily_budget=40_000))
+        Client(..., limits=Limits(backend=SqliteLimiterBackend("/tmp/mkto-limits.db")))
+
+    `window_margin_s` widens the window the client counts in, so that network jitter between a call's
+    start here and its arrival there can never put N+1 calls into one of Marketo's windows.
+    """
+
+    rate_calls: int = 100
+    rate_seconds: float = 20.0
+    window_margin_s: float = 1.0
+    concurrency: int = 10
+    daily_budget: int | None = None
+    lease_ttl_s: float = 300.0  # a cross-process concurrency slot frees itself after this, even if its holder died
+    backend: object | None = None  # a LimiterBackend; None: in-process

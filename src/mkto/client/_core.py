@@ -1,0 +1,430 @@
+"""The sans-IO core: every rule of the client, written once as generators that yield I/O operations.
+
+A call is a generator that yields `Sleep`, `Send` and `GetToken` operations and receives their
+results; `Client` drives it with blocking I/O, `AsyncClient` with awaits. Nothing here touches a
+socket, sleeps or knows whether it runs in a thread or a task.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import random
+import time
+import urllib.parse
+from collections.abc import Callable, Generator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from mkto.errors import (
+    MarketoError,
+    MarketoResponse,
+    PayloadTooLarge,
+    QuotaExhausted,
+    RecordOutcome,
+    next_reset,
+    parse_response,
+)
+
+from ._auth import TokenAnswer, TokenState
+from ._config import MAX_BODY_BYTES, MAX_URI_BYTES, Limits, RetryPolicy
+from ._limits import Grant, Limiter
+from ._logging import log_attempt, redact_body, redact_headers
+from ._policy import Action, NetworkError, decide, full_jitter
+from ._sizing import dumps, split_batch
+
+Pairs: TypeAlias = tuple[tuple[str, str], ...]
+
+IDENTITY_PATH = "/identity/oauth/token"
+# Calls whose second sending could do the work twice (a lost response is then ambiguous).
+NON_IDEMPOTENT_PATH_SUFFIXES = ("/activities/external.json", "/trigger.json", "/schedule.json")
+
+
+# --- operations yielded to the shells -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequest:
+    """One attempt on the wire, complete and immutable: a retry builds a new one, never edits this."""
+
+    method: str
+    url: str
+    headers: Pairs
+    content: bytes | None = None
+    form: Pairs | None = None  # multipart fields beside `files`
+    files: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    request: HttpRequest
+
+
+@dataclass(frozen=True, slots=True)
+class RawResponse:
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class GetToken:
+    stale: str | None  # the token Marketo just refused (601/602), to be replaced whatever its expiry
+
+
+Op: TypeAlias = Sleep | Send | GetToken
+Flow: TypeAlias = Generator[Op, Any, Any]
+
+
+# --- what to send ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSpec:
+    """A call as the caller asked for it, before sizing, token and attempt number."""
+
+    method: str
+    path: str
+    params: Pairs = ()
+    json_body: bytes | None = None
+    form: Pairs | None = None
+    files: Any = None
+    idempotent: bool = True
+    overridden: bool = False  # already sent as POST with _method=GET
+
+    @classmethod
+    def build(
+        cls,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        files: Any = None,
+        idempotent: bool | None = None,
+    ) -> RequestSpec:
+        method = method.upper()
+        if not path.startswith("/"):
+            path = "/" + path
+        body = dumps(json) if json is not None else None
+        if idempotent is None:
+            idempotent = guess_idempotent(method, path, json)
+        return cls(method, path, _pairs(params), body, _pairs(data) if data is not None else None, files, idempotent)
+
+
+def guess_idempotent(method: str, path: str, json: Any) -> bool:
+    """False for the calls Marketo documents as doing their work again when sent again."""
+    if method in {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}:
+        return True
+    if path.endswith(NON_IDEMPOTENT_PATH_SUFFIXES):
+        return False
+    return not (isinstance(json, Mapping) and json.get("action") == "createDuplicate")
+
+
+def _pairs(values: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> Pairs:
+    if not values:
+        return ()
+    items = values.items() if isinstance(values, Mapping) else values
+    out: list[tuple[str, str]] = []
+    for key, value in items:
+        if value is None:
+            continue
+        if isinstance(value, list | tuple | set | frozenset):
+            out.append((key, ",".join(str(v) for v in value)))
+        elif isinstance(value, bool):
+            out.append((key, "true" if value else "false"))
+        else:
+            out.append((key, str(value)))
+    return tuple(out)
+
+
+def override_get(spec: RequestSpec) -> RequestSpec:
+    """GET with a long query → POST ?_method=GET with the query as a form body (Marketo's documented way)."""
+    return dataclasses.replace(spec, method="POST", params=(("_method", "GET"),), form=spec.params, overridden=True)
+
+
+# --- the core -------------------------------------------------------------------------------------------
+
+
+class Core:
+    """Configuration and shared state of one client; builds the flows the shells drive."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        retry: RetryPolicy,
+        limits: Limits,
+        logger: logging.Logger,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        token_refresh_margin_s: float = 60.0,
+        token_min_life_s: float = 10.0,
+        max_uri_bytes: int = MAX_URI_BYTES,
+        user_agent: str = "mkto",
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.retry = retry
+        self.limits = limits
+        self.limiter = Limiter(limits)
+        self.logger = logger
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.tokens = TokenState(clock, refresh_margin_s=token_refresh_margin_s, min_life_s=token_min_life_s)
+        self.max_uri_bytes = max_uri_bytes
+        self.user_agent = user_agent
+
+    def __repr__(self) -> str:  # never show the secret
+        return f"Core(base_url={self.base_url!r}, client_id={self.client_id!r})"
+
+    def backoff(self, attempt: int) -> float:
+        return full_jitter(attempt, base_s=self.retry.base_delay_s, cap_s=self.retry.max_delay_s, rng=self.rng)
+
+    # -- building attempts --
+
+    def url(self, spec: RequestSpec) -> str:
+        query = urllib.parse.urlencode(spec.params)
+        return f"{self.base_url}{spec.path}" + (f"?{query}" if query else "")
+
+    def http_request(self, spec: RequestSpec, token: str) -> HttpRequest:
+        headers: list[tuple[str, str]] = [("Authorization", f"Bearer {token}"), ("User-Agent", self.user_agent)]
+        if spec.files is not None:
+            return HttpRequest(spec.method, self.url(spec), tuple(headers), None, spec.form, spec.files)
+        content: bytes | None = None
+        if spec.json_body is not None:
+            headers.append(("Content-Type", "application/json"))
+            content = spec.json_body
+        elif spec.form is not None:
+            headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+            content = urllib.parse.urlencode(spec.form).encode("ascii")
+        return HttpRequest(spec.method, self.url(spec), tuple(headers), content)
+
+    def identity_request(self) -> HttpRequest:
+        # Credentials in a form body, never in a URL that a proxy or httpx's own logger could record.
+        form = urllib.parse.urlencode(
+            {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self._client_secret}
+        ).encode("ascii")
+        headers = (("Content-Type", "application/x-www-form-urlencoded"), ("User-Agent", self.user_agent))
+        return HttpRequest("POST", self.base_url + IDENTITY_PATH, headers, form)
+
+    # -- flows --
+
+    def token_flow(self, stale: str | None) -> Flow:
+        """Return a usable token, fetching it (shells hold their lock around this: single flight)."""
+        if stale is not None:
+            self.tokens.invalidate(stale)
+        for _ in range(3):
+            token = self.tokens.usable()
+            if token is not None:
+                return token
+            raw = yield Send(self.identity_request())
+            if isinstance(raw, NetworkError):
+                # The REST call itself was not sent yet: whatever it does, this failure is not ambiguous.
+                raise NetworkError(f"identity: {raw.message}", maybe_sent=False) from raw
+            answer = _parse_identity(raw)
+            wait = self.tokens.accept(answer)
+            self._log(
+                logging.DEBUG,
+                "POST",
+                IDENTITY_PATH,
+                attempt=1,
+                status=raw.status,
+                code=None,
+                request_id=None,
+                wait=wait,
+            )
+            if wait:
+                yield Sleep(wait)
+        raise MarketoError("The identity endpoint keeps handing back tokens about to expire")
+
+    def acquire(self) -> Flow:
+        while True:
+            verdict = self.limiter.try_acquire()
+            if isinstance(verdict, Grant):
+                return verdict
+            if verdict.reason == "daily":
+                err = QuotaExhausted(f"The client's daily budget of {self.limits.daily_budget} calls is spent")
+                err.resets_at = next_reset(dt.datetime.now(dt.UTC))
+                raise err
+            yield Sleep(verdict.wait_s)
+
+    def call(self, spec: RequestSpec, *, can_split: bool = False) -> Flow:
+        """One call with every protection: sizing, limits, token, classification, retry by disposition."""
+        if spec.method == "GET" and len(self.url(spec).encode()) > self.max_uri_bytes:
+            spec = override_get(spec)
+        started = self.clock()
+        attempt = reauths = 0
+        token: str | None = None
+        stale: str | None = None
+        while True:
+            attempt += 1
+            try:
+                token = yield GetToken(stale)
+                stale = None
+                response: MarketoResponse = yield from self._attempt(spec, token, attempt)
+                return response
+            except MarketoError as err:
+                error = err
+            decision = decide(
+                error,
+                attempt=attempt,
+                elapsed_s=self.clock() - started,
+                idempotent=spec.idempotent,
+                policy=self.retry,
+                backoff=self.backoff,
+                reauthentications=reauths,
+                rate_window_s=self.limits.rate_seconds,
+                can_split=can_split,
+                overridden=spec.overridden or spec.method != "GET",
+            )
+            self._log(
+                logging.WARNING if decision.action is Action.RAISE else logging.INFO,
+                spec.method,
+                spec.path,
+                attempt=attempt,
+                status=error.http_status,
+                code=error.code,
+                request_id=error.request_id,
+                wait=decision.wait_s,
+                decision=decision.action.value,
+            )
+            if decision.action is Action.RETRY:
+                yield Sleep(decision.wait_s)
+            elif decision.action is Action.REAUTHENTICATE:
+                reauths += 1
+                attempt -= 1
+                stale = token
+            elif decision.action is Action.OVERRIDE:
+                spec = override_get(spec)
+                attempt -= 1
+            elif decision.action is Action.SPLIT:
+                raise error
+            else:
+                assert decision.error is not None
+                raise decision.error
+
+    def _attempt(self, spec: RequestSpec, token: str, attempt: int) -> Flow:
+        grant = yield from self.acquire()
+        request = self.http_request(spec, token)
+        try:
+            raw = yield Send(request)
+        finally:
+            self.limiter.release(grant)
+        if isinstance(raw, NetworkError):
+            raise raw
+        try:
+            response = parse_response(raw.status, raw.headers, raw.content)
+        except MarketoError as err:
+            if err.spec is None and err.code != "401":
+                self._log_unexpected(request, raw, err)
+            raise
+        self._log(
+            logging.DEBUG,
+            spec.method,
+            spec.path,
+            attempt=attempt,
+            status=raw.status,
+            code=None,
+            request_id=response.request_id,
+            wait=0.0,
+        )
+        return response
+
+    def batch(
+        self,
+        records: Sequence[Any],
+        make_spec: Callable[[list[Any]], RequestSpec],
+        *,
+        max_records: int,
+        max_bytes: int = MAX_BODY_BYTES,
+    ) -> Flow:
+        """Send `records` in as many calls as the limits need; outcomes in input order, indexes into `records`."""
+
+        def envelope(chunk: list[Any]) -> bytes:
+            return make_spec(chunk).json_body or b""
+
+        pending = split_batch(records, max_records=max_records, max_bytes=max_bytes, envelope=envelope)
+        pending.reverse()
+        outcomes: list[RecordOutcome] = []
+        while pending:
+            offset, chunk = pending.pop()
+            try:
+                response: MarketoResponse = yield from self.call(make_spec(chunk), can_split=len(chunk) > 1)
+            except PayloadTooLarge:
+                if len(chunk) <= 1:
+                    raise
+                half = len(chunk) // 2
+                pending.append((offset + half, chunk[half:]))
+                pending.append((offset, chunk[:half]))
+                continue
+            outcomes.extend(dataclasses.replace(o, index=offset + o.index) for o in response.records)
+        return outcomes
+
+    # -- logging --
+
+    def _log(
+        self,
+        level: int,
+        method: str,
+        path: str,
+        *,
+        attempt: int,
+        status: int | None,
+        code: str | None,
+        request_id: str | None,
+        wait: float,
+        **more: Any,
+    ) -> None:
+        fields = {
+            "method": method,
+            "path": path,
+            "attempt": attempt,
+            "status": status,
+            "code": code,
+            "requestId": request_id,
+            "wait": wait,
+            **more,
+        }
+        log_attempt(self.logger, level, fields)
+
+    def _log_unexpected(self, request: HttpRequest, raw: RawResponse, err: MarketoError) -> None:
+        self.logger.error(
+            "unexpected answer %s: %s %s -> %s",
+            err,
+            request.method,
+            request.url,
+            raw.status,
+            extra={
+                "request_headers": redact_headers(request.headers),
+                "request_body": redact_body(request.content),
+                "response_headers": redact_headers(raw.headers.items()),
+                "response_body": redact_body(raw.content),
+                "requestId": err.request_id,
+                "code": err.code,
+            },
+        )
+
+
+def _parse_identity(raw: RawResponse) -> TokenAnswer:
+    if raw.status == 200:
+        try:
+            data = json.loads(raw.content)
+        except ValueError:
+            data = None
+        if isinstance(data, Mapping) and "access_token" in data:
+            return TokenAnswer(str(data["access_token"]), float(data.get("expires_in", 3600)))
+    # 401 → BadCredentials; gateway pages and 5xx → TransientError; anything else → MarketoError.
+    parse_response(raw.status, raw.headers, raw.content)
+    raise MarketoError(f"Unexpected identity answer (HTTP {raw.status})", http_status=raw.status, body=raw.content)
