@@ -5,14 +5,20 @@ The pipeline (gates 414 ... 609) runs before a handler; a handler is a plain fun
 returns a `Reply` (rendered in Marketo's envelope) or a Starlette `Response` (files, CSV), and raises
 `ApiError` for a response-level error. Handlers run inside one database transaction (`call.db`), which
 commits when the handler returns and rolls back when it raises.
+
+An area may also define `setup(db: Connection) -> None`: called once at startup (after `create_all`) and
+after every `POST /_mkto/reset`, inside a transaction, to seed defaults (e.g. the standard lead schema).
+`call.instance` gives a handler the instance-wide services: the seeded random generator, the limits,
+usage and error statistics, and the export byte counter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy.engine import Connection
 from starlette.datastructures import UploadFile
@@ -61,6 +67,31 @@ class ApiUser:
     ip_allowlist: frozenset[str] | None = None  # None: any address
 
 
+class Instance(Protocol):
+    """The emulator instance as a handler sees it (`call.instance`)."""
+
+    @property
+    def rng(self) -> random.Random:
+        """The one seeded generator: use it for every random choice so `--seed` reproduces a run."""
+        ...
+
+    def limit(self, name: str) -> float:
+        """A current limit by its admin name: `call.instance.limit("export_daily_bytes")`."""
+        ...
+
+    def usage_days(self, now: dt.datetime, days: int) -> list[dict[str, Any]]:
+        """`/stats/usage.json` rows (date, total, users) for the last `days` days, newest first."""
+        ...
+
+    def error_days(self, now: dt.datetime, days: int) -> list[dict[str, Any]]:
+        """`/stats/errors.json` rows (date, total, errors) for the last `days` days, newest first."""
+        ...
+
+    def export_bytes_today(self, now: dt.datetime) -> int: ...
+
+    def add_export_bytes(self, now: dt.datetime, count: int) -> None: ...
+
+
 @dataclass(slots=True)
 class Call:
     """One REST call after the gates: what a handler reads."""
@@ -76,6 +107,7 @@ class Call:
     db: Connection
     request_id: str
     settings: Mapping[str, Any] = field(default_factory=dict)  # instance settings (e.g. native CRM sync)
+    instance: Instance | None = None  # set by the pipeline; None in a handler's unit test
 
     def param(self, name: str, default: str | None = None) -> str | None:
         values = self.params.get(name)
@@ -117,3 +149,4 @@ class Endpoint:
     summary: str = ""
     # OpenAPI operation fragment (parameters, requestBody) for /_mkto/openapi.json and the schemathesis fuzz
     openapi: Mapping[str, Any] = field(default_factory=dict)
+    envelope: Envelope = "leaddb"  # how the pipeline's own errors (601, 606, ...) look for this endpoint

@@ -1,3 +1,105 @@
-from sqlalchemy import MetaData
+"""The emulator's database: SQLAlchemy Core over SQLite (default, WAL, durable) or PostgreSQL.
+
+Areas define their tables on `metadata`. A table whose `info` carries `keep_on_reset=True` survives
+`POST /_mkto/reset` (API users, the lead schema); every other table is emptied.
+
+    store = Store.open("sqlite:///./.mkto/emulator.sqlite3")
+    with store.transaction() as db: db.execute(...)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, event
+from sqlalchemy.engine import Connection, Engine, make_url
 
 metadata = MetaData()
+
+SQLITE_BUSY_TIMEOUT_S = 30
+
+api_users = Table(
+    "mkto_api_users",
+    metadata,
+    Column("client_id", String(64), primary_key=True),
+    Column("data", Text, nullable=False),  # the ApiUser as JSON
+    info={"keep_on_reset": True},
+)
+
+
+def normalize_url(db: str | Path) -> str:
+    """`PATH`, `sqlite:///PATH`, `postgresql://...` or `postgresql+psycopg://...` as an SQLAlchemy URL."""
+    text = str(db)
+    if text.startswith("postgresql://") or text.startswith("postgres://"):
+        return "postgresql+psycopg://" + text.split("://", 1)[1]
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+class Store:
+    """One engine and its transactions. SQLite serializes writers itself; we serialize handlers to
+    avoid `database is locked` under concurrent writes (a single process owns the file)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._sqlite_lock = threading.RLock()
+
+    @classmethod
+    def open(cls, db: str | Path) -> Store:
+        url = make_url(normalize_url(db))
+        kwargs: dict[str, Any] = {}
+        if url.get_backend_name() == "sqlite":
+            if url.database and url.database != ":memory:":
+                Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
+        else:
+            kwargs["pool_pre_ping"] = True
+        engine = create_engine(url, **kwargs)
+        if engine.dialect.name == "sqlite":
+            _make_sqlite_durable(engine)
+        store = cls(engine)
+        metadata.create_all(engine)
+        return store
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction: commits on return, rolls back on exception."""
+        lock = self._sqlite_lock if self.is_sqlite else contextlib.nullcontext()
+        with lock, self.engine.begin() as conn:
+            yield conn
+
+    def reset(self) -> None:
+        """Empty every table except those marked `keep_on_reset`."""
+        with self.transaction() as db:
+            for table in reversed(metadata.sorted_tables):
+                if not table.info.get("keep_on_reset"):
+                    db.execute(table.delete())
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _make_sqlite_durable(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's BEGIN below own transactions instead of pysqlite's implicit ones.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")  # an acknowledged commit is on disk
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

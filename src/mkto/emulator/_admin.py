@@ -1,0 +1,179 @@
+"""The admin API under `/_mkto/` (loopback only unless an admin token is set; never counted).
+
+    curl -X PUT localhost:8080/_mkto/limits -d '{"rate_calls": 5}'
+    curl -X POST localhost:8080/_mkto/faults -d '{"code": "611", "times": 1}'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import ipaddress
+import json
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from ._auth import user_from_dict, user_to_dict
+from ._dashboard import render_dashboard
+from ._openapi import openapi_document
+
+if TYPE_CHECKING:
+    from ._app import Emulation
+
+AdminHandler = Callable[[Request], Awaitable[Response]]
+REQUEST_LOG_DEFAULT = 50
+
+
+def _problem(status: int, detail: str) -> JSONResponse:
+    return JSONResponse({"error": detail}, status)
+
+
+async def _json(request: Request) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise _BadRequest(f"body is not JSON: {exc}") from exc
+
+
+class _BadRequest(Exception):
+    pass
+
+
+def _is_loopback(request: Request) -> bool:
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def routes(emu: Emulation) -> list[BaseRoute]:
+    def guard(handler: AdminHandler) -> AdminHandler:
+        async def guarded(request: Request) -> Response:
+            if emu.admin_token is not None:
+                scheme, _, token = request.headers.get("authorization", "").partition(" ")
+                if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), emu.admin_token):
+                    return _problem(401, "the admin API needs Authorization: Bearer <admin token>")
+            elif not _is_loopback(request):
+                return _problem(403, "the admin API answers loopback clients only (start with --admin-token)")
+            try:
+                return await handler(request)
+            except _BadRequest as exc:
+                return _problem(400, str(exc))
+            except ValueError as exc:
+                return _problem(400, str(exc))
+
+        return guarded
+
+    async def health(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def reset(_: Request) -> Response:
+        emu.reset()
+        return JSONResponse({"status": "reset"})
+
+    async def clock(request: Request) -> Response:
+        if request.method == "POST":
+            body = await _json(request)
+            if not isinstance(body, dict) or len(body) != 1:
+                raise ValueError('send {"advance": SECONDS}, {"set": ISO8601} or {"reset": true}')
+            if "advance" in body:
+                if isinstance(body["advance"], bool) or not isinstance(body["advance"], int | float):
+                    raise ValueError("advance must be a number of seconds")
+                emu.clock.advance(float(body["advance"]))
+            elif "set" in body:
+                emu.clock.set(dt.datetime.fromisoformat(str(body["set"]).replace("Z", "+00:00")))
+            elif body.get("reset"):
+                emu.clock.reset()
+            else:
+                raise ValueError('send {"advance": SECONDS}, {"set": ISO8601} or {"reset": true}')
+        return JSONResponse({"now": emu.clock.now().isoformat()})
+
+    async def usage(_: Request) -> Response:
+        return JSONResponse(emu.counters.snapshot(emu.clock.now(), emu.limits))
+
+    async def limits(request: Request) -> Response:
+        if request.method == "PUT":
+            body = await _json(request)
+            if not isinstance(body, dict):
+                raise ValueError("send a JSON object of limits")
+            emu.limits.update(body)
+        return JSONResponse(emu.limits.as_dict())
+
+    async def faults(request: Request) -> Response:
+        if request.method == "POST":
+            body = await _json(request)
+            if not isinstance(body, dict):
+                raise ValueError("send a JSON object describing the fault")
+            plan = emu.faults.add(body)
+            return JSONResponse({"id": plan.id, **plan.as_dict()}, 201)
+        if request.method == "DELETE":
+            emu.faults.clear()
+            return JSONResponse({"faults": []})
+        return JSONResponse({"faults": [p.as_dict() for p in emu.faults.list()]})
+
+    async def fault(request: Request) -> Response:
+        if emu.faults.remove(request.path_params["fault_id"]):
+            return JSONResponse({"deleted": request.path_params["fault_id"]})
+        return _problem(404, "no such fault")
+
+    async def users(request: Request) -> Response:
+        if request.method == "POST":
+            body = await _json(request)
+            if not isinstance(body, dict):
+                raise ValueError("send a JSON object describing the API user")
+            user = emu.users.add(user_from_dict(body, emu.rng))
+            return JSONResponse(user_to_dict(user), 201)
+        return JSONResponse({"users": [user_to_dict(u) for u in emu.users.all()]})
+
+    async def user(request: Request) -> Response:
+        if emu.users.remove(request.path_params["client_id"]):
+            return JSONResponse({"deleted": request.path_params["client_id"]})
+        return _problem(404, "no such user")
+
+    async def requests(request: Request) -> Response:
+        raw = request.query_params.get("limit", str(REQUEST_LOG_DEFAULT))
+        if not raw.isdigit():
+            raise ValueError("limit must be a non-negative integer")
+        return JSONResponse({"requests": list(emu.request_log)[: int(raw)]})
+
+    async def openapi(_: Request) -> Response:
+        return JSONResponse(openapi_document(emu.router.endpoints))
+
+    async def dashboard(_: Request) -> Response:
+        now = emu.clock.now()
+        return HTMLResponse(
+            render_dashboard(
+                now=now,
+                usage=emu.counters.snapshot(now, emu.limits),
+                limits=emu.limits.as_dict(),
+                faults=[p.as_dict() for p in emu.faults.list()],
+                requests=list(emu.request_log)[:REQUEST_LOG_DEFAULT],
+                munchkin_id=emu.munchkin_id,
+                db_url=emu.store.url,
+            )
+        )
+
+    table: list[tuple[str, AdminHandler, list[str]]] = [
+        ("/_mkto/health", health, ["GET"]),
+        ("/_mkto/reset", reset, ["POST"]),
+        ("/_mkto/clock", clock, ["GET", "POST"]),
+        ("/_mkto/usage", usage, ["GET"]),
+        ("/_mkto/limits", limits, ["GET", "PUT"]),
+        ("/_mkto/faults", faults, ["GET", "POST", "DELETE"]),
+        ("/_mkto/faults/{fault_id:int}", fault, ["DELETE"]),
+        ("/_mkto/users", users, ["GET", "POST"]),
+        ("/_mkto/users/{client_id}", user, ["DELETE"]),
+        ("/_mkto/requests", requests, ["GET"]),
+        ("/_mkto/openapi.json", openapi, ["GET"]),
+        ("/_mkto/", dashboard, ["GET"]),
+        ("/_mkto", dashboard, ["GET"]),
+    ]
+    return [Route(path, guard(handler), methods=methods) for path, handler, methods in table]

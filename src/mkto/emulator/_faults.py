@@ -1,0 +1,123 @@
+"""Fault plans: answers the admin API tells the emulator to give instead of (or after) the real one.
+
+    {"code": "606", "times": 2}                       # the next two calls get 606
+    {"code": "http:502", "path": "/rest/v1/leads*"}   # a gateway page, as nginx would send it
+    {"latency_ms": 2000}                              # only delays (without blocking the server)
+    {"code": "604", "after_commit": true}             # the call runs and commits; its answer is lost
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import random
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from mkto import errors
+
+
+@dataclasses.dataclass(slots=True)
+class FaultPlan:
+    id: int
+    code: str | None = None  # "611", "http:502"; None: latency only
+    times: int | None = None  # None: unlimited
+    probability: float = 1.0
+    method: str | None = None
+    path: str | None = None  # fnmatch glob over the request path
+    latency_ms: int = 0
+    after_commit: bool = False
+    fired: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @property
+    def http_status(self) -> int | None:
+        return int(self.code[5:]) if self.code and self.code.startswith("http:") else None
+
+
+def parse_plan(plan_id: int, body: Mapping[str, Any]) -> FaultPlan:
+    """A plan from its admin JSON; ValueError says what is wrong."""
+    known = {"code", "times", "probability", "method", "path", "latency_ms", "after_commit"}
+    unknown = set(body) - known
+    if unknown:
+        raise ValueError(f"unknown fault field(s): {', '.join(sorted(unknown))}")
+    code = body.get("code")
+    if code is not None:
+        code = str(code)
+        if code.startswith("http:"):
+            status = code[5:]
+            if not (status.isdigit() and 400 <= int(status) <= 599):
+                raise ValueError("http:NNN needs a 4xx or 5xx status")
+        elif errors.lookup(code) is None:
+            raise ValueError(f"{code} is not a code in the catalogue")
+    times = body.get("times")
+    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
+        raise ValueError("times must be a positive integer")
+    probability = body.get("probability", 1.0)
+    if not isinstance(probability, int | float) or isinstance(probability, bool) or not 0 <= probability <= 1:
+        raise ValueError("probability must be between 0 and 1")
+    latency = body.get("latency_ms", 0)
+    if not isinstance(latency, int | float) or isinstance(latency, bool) or latency < 0:
+        raise ValueError("latency_ms must be a non-negative number")
+    if code is None and not latency:
+        raise ValueError("a fault needs a code, a latency_ms, or both")
+    method = body.get("method")
+    return FaultPlan(
+        id=plan_id,
+        code=code,
+        times=times,
+        probability=float(probability),
+        method=str(method).upper() if method else None,
+        path=str(body["path"]) if body.get("path") else None,
+        latency_ms=int(latency),
+        after_commit=bool(body.get("after_commit", False)),
+    )
+
+
+class FaultBook:
+    """The active plans. `draw` picks the first plan that matches and fires (times, probability)."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+        self._plans: dict[int, FaultPlan] = {}
+        self._next_id = 1
+        self._lock = threading.Lock()
+
+    def add(self, body: Mapping[str, Any]) -> FaultPlan:
+        with self._lock:
+            plan = parse_plan(self._next_id, body)
+            self._plans[plan.id] = plan
+            self._next_id += 1
+            return plan
+
+    def list(self) -> list[FaultPlan]:
+        with self._lock:
+            return list(self._plans.values())
+
+    def remove(self, plan_id: int) -> bool:
+        with self._lock:
+            return self._plans.pop(plan_id, None) is not None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._plans.clear()
+
+    def draw(self, method: str, path: str) -> FaultPlan | None:
+        with self._lock:
+            for plan in list(self._plans.values()):
+                if plan.method and plan.method != method:
+                    continue
+                if plan.path and not fnmatch.fnmatchcase(path, plan.path):
+                    continue
+                if plan.probability < 1 and self._rng.random() >= plan.probability:
+                    continue
+                plan.fired += 1
+                if plan.times is not None:
+                    plan.times -= 1
+                    if plan.times <= 0:
+                        del self._plans[plan.id]
+                return dataclasses.replace(plan)
+            return None

@@ -1,0 +1,214 @@
+"""Instance limits and the counters that enforce them: the sliding rate window, in-flight calls, the
+daily quota (resetting at midnight America/Chicago on the virtual clock) and the per-day usage and
+error statistics that `/rest/v1/stats/*` report.
+
+A call that passes the 607/606 gates reserves a slot in the window and the day at once (so concurrent
+calls cannot overshoot the limit); when its answer's code does not count against limits, the slot is
+released again.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime as dt
+import itertools
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from mkto import errors
+
+RATE_CALLS = 100
+RATE_SECONDS = 20
+CONCURRENCY = 10
+DAILY_QUOTA = 50_000
+TOKEN_TTL_S = 3600
+MAX_BODY_BYTES = 1_048_576
+MAX_IMPORT_BYTES = 10_485_760
+MAX_URI_BYTES = 8192
+EXPORT_DAILY_BYTES = 524_288_000
+STATS_DAYS_KEPT = 8
+
+
+@dataclasses.dataclass(slots=True)
+class Limits:
+    """The instance's limits; `PUT /_mkto/limits` changes any subset.
+
+        Limits(rate_calls=5)   # a tiny window for a 606 test
+    """
+
+    rate_calls: int = RATE_CALLS
+    rate_seconds: float = RATE_SECONDS
+    concurrency: int = CONCURRENCY
+    daily_quota: int = DAILY_QUOTA
+    token_ttl: int = TOKEN_TTL_S
+    max_body_bytes: int = MAX_BODY_BYTES
+    max_import_bytes: int = MAX_IMPORT_BYTES
+    max_uri_bytes: int = MAX_URI_BYTES
+    export_daily_bytes: int = EXPORT_DAILY_BYTES
+
+    def update(self, changes: Mapping[str, Any]) -> None:
+        """Apply `changes`; ValueError names an unknown limit or a value that is not a positive number."""
+        names = {f.name for f in dataclasses.fields(self)}
+        for key, value in changes.items():
+            if key not in names:
+                raise ValueError(f"unknown limit {key!r}")
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ValueError(f"limit {key!r} must be a positive number")
+            if key != "rate_seconds" and not float(value).is_integer():
+                raise ValueError(f"limit {key!r} must be a whole number")
+        for key, value in changes.items():
+            setattr(self, key, value if key == "rate_seconds" else int(value))
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def chicago_day(now: dt.datetime) -> dt.date:
+    return now.astimezone(errors.MARKETO_TZ).date()
+
+
+@dataclasses.dataclass(slots=True)
+class Slot:
+    """What one admitted call holds until its answer is known."""
+
+    stamp: int  # key of its entry in the rate window
+    day: dt.date
+    user: str
+
+
+class Counters:
+    """The rate window, the daily quota, in-flight calls and per-day statistics, behind one lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._window: collections.OrderedDict[int, float] = collections.OrderedDict()  # stamp -> epoch s
+        self._stamps = itertools.count()
+        self._daily: dict[dt.date, int] = collections.Counter()
+        self.in_flight = 0
+        self.usage: dict[dt.date, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        self.errors: dict[dt.date, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        self.export_bytes: dict[dt.date, int] = collections.Counter()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._window.clear()
+            self._daily.clear()
+            self.usage.clear()
+            self.errors.clear()
+            self.export_bytes.clear()
+
+    # -- gates -------------------------------------------------------------------------------------
+    def admit(self, now: dt.datetime, limits: Limits, user: str) -> str | Slot:
+        """Reserve a slot for a call or name the gate that refuses it: "607", "606" or "615"."""
+        epoch = now.timestamp()
+        day = chicago_day(now)
+        with self._lock:
+            if self._daily[day] >= limits.daily_quota:
+                return "607"
+            if self._window_count(epoch, limits.rate_seconds) >= limits.rate_calls:
+                return "606"
+            if self.in_flight >= limits.concurrency:
+                return "615"
+            stamp = next(self._stamps)
+            self._window[stamp] = epoch
+            self._daily[day] += 1
+            self.in_flight += 1
+            return Slot(stamp, day, user)
+
+    def charge(self, now: dt.datetime, user: str) -> None:
+        """Count a call refused before the limit gates (603) without checking the limits."""
+        day = chicago_day(now)
+        with self._lock:
+            self._window[next(self._stamps)] = now.timestamp()
+            self._daily[day] += 1
+            self.usage[day][user] += 1
+
+    def finish(self, slot: Slot, code: str | None) -> None:
+        """The call is answered with `code` (None: success): keep or give back its slot."""
+        counted = code is None or _counts(code)
+        with self._lock:
+            self.in_flight -= 1
+            if counted:
+                self.usage[slot.day][slot.user] += 1
+            else:
+                self._window.pop(slot.stamp, None)
+                self._daily[slot.day] -= 1
+
+    def _window_count(self, epoch: float, seconds: float) -> int:
+        # Entries are in arrival order; the virtual clock can jump backwards, so count rather than trim blindly.
+        horizon = epoch - seconds
+        while self._window:
+            stamp, first = next(iter(self._window.items()))
+            if first > horizon:
+                break
+            del self._window[stamp]
+        return sum(1 for t in self._window.values() if t <= epoch)
+
+    # -- statistics --------------------------------------------------------------------------------
+    def record_error(self, now: dt.datetime, code: str) -> None:
+        with self._lock:
+            self.errors[chicago_day(now)][code] += 1
+            self._trim()
+
+    def add_export_bytes(self, now: dt.datetime, count: int) -> None:
+        with self._lock:
+            self.export_bytes[chicago_day(now)] += count
+
+    def _trim(self) -> None:
+        for table in (self.usage, self.errors):
+            for day in sorted(table)[:-STATS_DAYS_KEPT]:
+                del table[day]
+
+    def snapshot(self, now: dt.datetime, limits: Limits) -> dict[str, Any]:
+        epoch = now.timestamp()
+        day = chicago_day(now)
+        with self._lock:
+            window = self._window_count(epoch, limits.rate_seconds)
+            return {
+                "rate_window": {"calls": window, "limit": limits.rate_calls, "seconds": limits.rate_seconds},
+                "in_flight": {"calls": self.in_flight, "limit": limits.concurrency},
+                "daily": {
+                    "calls": self._daily[day],
+                    "quota": limits.daily_quota,
+                    "resets_at": errors.next_reset(now).isoformat(),
+                },
+                "export_bytes_today": {"bytes": self.export_bytes[day], "limit": limits.export_daily_bytes},
+            }
+
+    def usage_days(self, now: dt.datetime, days: int) -> list[dict[str, Any]]:
+        """`/stats/usage.json` result rows, newest first."""
+        with self._lock:
+            rows = []
+            for day in _days(now, days):
+                users = self.usage.get(day, collections.Counter())
+                rows.append({
+                    "date": day.isoformat(),
+                    "total": sum(users.values()),
+                    "users": [{"userId": u, "count": c} for u, c in sorted(users.items())],
+                })
+            return rows
+
+    def error_days(self, now: dt.datetime, days: int) -> list[dict[str, Any]]:
+        """`/stats/errors.json` result rows, newest first."""
+        with self._lock:
+            rows = []
+            for day in _days(now, days):
+                codes = self.errors.get(day, collections.Counter())
+                rows.append({
+                    "date": day.isoformat(),
+                    "total": sum(codes.values()),
+                    "errors": [{"errorCode": c, "count": n} for c, n in sorted(codes.items())],
+                })
+            return rows
+
+
+def _days(now: dt.datetime, days: int) -> list[dt.date]:
+    today = chicago_day(now)
+    return [today - dt.timedelta(days=i) for i in range(days)]
+
+
+def _counts(code: str) -> bool:
+    spec = errors.lookup(code.removeprefix("http:"))
+    return spec.counts_against_limits if spec is not None else True

@@ -1,0 +1,96 @@
+"""How the emulator's answers look on the wire: Marketo envelopes, identity bodies, nginx pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import http
+import itertools
+import json
+import random
+import threading
+from typing import Any
+
+from starlette.responses import Response
+
+from mkto import errors
+
+from ._api import Envelope, Reply
+
+JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
+HTML_CONTENT_TYPE = "text/html"
+
+
+class RequestIds:
+    """`<hex counter>#<hex epoch ms>` like Marketo's nodes; the counter starts at a seeded value."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._counter = itertools.count(rng.randrange(0x100, 0x10000))
+        self._lock = threading.Lock()
+
+    def next(self, now: dt.datetime) -> str:
+        with self._lock:
+            n = next(self._counter)
+        return f"{n:x}#{int(now.timestamp() * 1000):x}"
+
+
+def http_date(now: dt.datetime) -> str:
+    return email.utils.format_datetime(now.astimezone(dt.UTC), usegmt=True)
+
+
+def base_headers(now: dt.datetime) -> dict[str, str]:
+    return {"Date": http_date(now), "Server": "nginx"}
+
+
+def json_response(body: Any, now: dt.datetime, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    content = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    return Response(content, status, {**base_headers(now), **(headers or {})}, JSON_CONTENT_TYPE)
+
+
+def success_body(reply: Reply, request_id: str) -> dict[str, Any]:
+    if reply.envelope == "asset":
+        return {
+            "success": True,
+            "errors": [],
+            "requestId": request_id,
+            "warnings": list(reply.warnings),
+            "result": reply.result if reply.result is not None else [],
+        }
+    body: dict[str, Any] = {"requestId": request_id}
+    if reply.result is not None:
+        body["result"] = reply.result
+    body["success"] = True
+    if reply.next_page_token is not None:
+        body["nextPageToken"] = reply.next_page_token
+    if reply.more_result is not None:
+        body["moreResult"] = reply.more_result
+    if reply.warnings:
+        body["warnings"] = list(reply.warnings)
+    return body
+
+
+def error_body(code: str, message: str, request_id: str, envelope: Envelope = "leaddb") -> dict[str, Any]:
+    err = [{"code": code, "message": message}]
+    if envelope == "asset":
+        return {"success": False, "errors": err, "requestId": request_id, "warnings": [], "result": []}
+    return {"requestId": request_id, "success": False, "errors": err}
+
+
+def status_phrase(status: int) -> str:
+    spec = errors.lookup(str(status))
+    if spec is not None and errors.Level.HTTP in spec.levels:
+        return spec.message
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def nginx_page(status: int, now: dt.datetime) -> Response:
+    """The HTML page nginx sends for a status it answers itself (413, 414, a gateway's 502)."""
+    title = f"{status} {status_phrase(status)}"
+    page = (
+        f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+        f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+    )
+    return Response(page.encode(), status, base_headers(now), HTML_CONTENT_TYPE)

@@ -1,0 +1,98 @@
+"""Routing for the API areas: every registered `Endpoint`, plus aliases that let the other ways real
+clients reach an operation land on it (Delete Leads as `DELETE /rest/v1/leads.json`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from starlette.convertors import Convertor
+from starlette.routing import compile_path
+
+from ._api import Endpoint
+
+AREAS: tuple[str, ...] = ("mkto.emulator.leads", "mkto.emulator.stats")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Alias:
+    """`method path` answers as the endpoint registered at `target_method target_path`."""
+
+    method: str
+    path: str
+    target_method: str
+    target_path: str
+
+
+ALIASES: tuple[Alias, ...] = (
+    # marketorestpython sends DELETE with a JSON body; recorded traffic sends POST ...?_method=DELETE.
+    Alias("DELETE", "/rest/v1/leads.json", "POST", "/rest/v1/leads/delete.json"),
+)
+
+
+@dataclasses.dataclass(slots=True)
+class _Resource:
+    path: str
+    regex: re.Pattern[str]
+    convertors: dict[str, Convertor[Any]]
+    methods: dict[str, Endpoint]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Match:
+    endpoint: Endpoint | None  # None: the path is known but not for this method (605)
+    path_params: dict[str, Any]
+
+
+def load_endpoints(areas: Iterable[str]) -> list[Endpoint]:
+    """Every area's ENDPOINTS; an area that fails to import fails loudly."""
+    endpoints: list[Endpoint] = []
+    for name in areas:
+        module = importlib.import_module(name)
+        area_endpoints = getattr(module, "ENDPOINTS", None)
+        if area_endpoints is None:
+            raise ImportError(f"emulator area {name} exposes no ENDPOINTS")
+        endpoints.extend(area_endpoints)
+    return endpoints
+
+
+class Router:
+    def __init__(self, endpoints: Sequence[Endpoint], aliases: Sequence[Alias] = ALIASES) -> None:
+        self.endpoints = list(endpoints)
+        self._resources: list[_Resource] = []
+        by_key: dict[tuple[str, str], Endpoint] = {}
+        for endpoint in self.endpoints:
+            key = (endpoint.method.upper(), endpoint.path)
+            if key in by_key:
+                raise ValueError(f"two endpoints registered for {key[0]} {key[1]}")
+            by_key[key] = endpoint
+            self._add(endpoint.path, endpoint.method.upper(), endpoint)
+        for alias in aliases:
+            target = by_key.get((alias.target_method, alias.target_path))
+            if target is not None:  # the area may not implement the target (yet)
+                self._add(alias.path, alias.method, target)
+
+    def _add(self, path: str, method: str, endpoint: Endpoint) -> None:
+        for resource in self._resources:
+            if resource.path == path:
+                resource.methods.setdefault(method, endpoint)
+                return
+        regex, _fmt, convertors = compile_path(path)
+        self._resources.append(_Resource(path, regex, convertors, {method: endpoint}))
+
+    def match(self, method: str, path: str) -> Match | None:
+        """None: no such resource (610)."""
+        known = False
+        for resource in self._resources:
+            m = resource.regex.match(path)
+            if m is None:
+                continue
+            known = True
+            endpoint = resource.methods.get(method)
+            if endpoint is not None:
+                params = {k: resource.convertors[k].convert(v) for k, v in m.groupdict().items()}
+                return Match(endpoint, params)
+        return Match(None, {}) if known else None

@@ -1,0 +1,170 @@
+"""`Emulator`: the emulator server in a background thread, on a free loopback port.
+
+    with Emulator() as emu:
+        httpx.get(f"{emu.identity_url}/oauth/token", params={...})
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+import uvicorn
+
+from ._app import DEFAULT_MUNCHKIN_ID, Emulation, create_app
+from ._limits import Limits
+from ._router import AREAS
+
+STARTUP_TIMEOUT_S = 30.0
+
+
+def uvicorn_config(app: Any, *, host: str, port: int, log_level: str = "warning", access_log: bool = False) -> uvicorn.Config:
+    """Marketo sets its own `Date` and `Server`; uvicorn must not add a second pair."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=access_log,
+        server_header=False,
+        date_header=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+    )
+
+
+class Emulator:
+    """A running emulator for tests and scripts; a context manager.
+
+        with Emulator(seed=1, limits={"rate_calls": 5}) as emu:
+            emu.base_url, emu.client_id, emu.client_secret
+    """
+
+    def __init__(
+        self,
+        *,
+        db: str | Path | None = None,
+        seed: int = 0,
+        limits: Limits | Mapping[str, Any] | None = None,
+        allow_query_token: bool = False,
+        munchkin_id: str = DEFAULT_MUNCHKIN_ID,
+        admin_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        host: str = "127.0.0.1",
+        areas: tuple[str, ...] = AREAS,
+    ) -> None:
+        self._tempdir: str | None = None
+        if db is None:
+            self._tempdir = tempfile.mkdtemp(prefix="mkto-emulator-")
+            db = Path(self._tempdir) / "emulator.sqlite3"
+        self.app = create_app(
+            db=db,
+            seed=seed,
+            limits=limits,
+            allow_query_token=allow_query_token,
+            admin_token=admin_token,
+            munchkin_id=munchkin_id,
+            client_id=client_id,
+            client_secret=client_secret,
+            areas=areas,
+        )
+        self.emulation: Emulation = self.app.state.emulation
+        self._initial_limits = self.emulation.limits.as_dict()
+        self.host = host
+        self.port = 0
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The host root: REST at `/rest/v1/...`, bulk at `/bulk/v1/...`."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def identity_url(self) -> str:
+        return f"{self.base_url}/identity"
+
+    @property
+    def admin_url(self) -> str:
+        return f"{self.base_url}/_mkto"
+
+    @property
+    def client_id(self) -> str:
+        return str(self.app.state.default_user.client_id)
+
+    @property
+    def client_secret(self) -> str:
+        return str(self.app.state.default_user.client_secret)
+
+    @property
+    def db_url(self) -> str:
+        return self.emulation.store.url
+
+    def start(self) -> Emulator:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, 0))
+        self.port = sock.getsockname()[1]
+        self._server = uvicorn.Server(uvicorn_config(self.app, host=self.host, port=self.port))
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name="mkto-emulator", daemon=True
+        )
+        self._thread.start()
+        started = threading.Event()
+        for _ in range(int(STARTUP_TIMEOUT_S * 20)):
+            if self._server.started:
+                started.set()
+                break
+            if not self._thread.is_alive():
+                break
+            started.wait(0.05)
+        if not started.is_set():
+            self.stop()
+            raise RuntimeError("the emulator did not start")
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = None
+        self._thread = None
+        self.emulation.store.close()
+        if self._tempdir is not None:
+            shutil.rmtree(self._tempdir, ignore_errors=True)
+            self._tempdir = None
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # -- conveniences over the admin API (same process, no HTTP needed) ------------------------------
+    def token(self) -> str:
+        """A live access token for the default user, fetched over HTTP like a client would."""
+        response = httpx.get(
+            f"{self.identity_url}/oauth/token",
+            params={"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret},
+        )
+        response.raise_for_status()
+        return str(response.json()["access_token"])
+
+    def reset(self, *, limits: bool = True, clock: bool = True) -> None:
+        """Wipe data, jobs, counters and faults; by default also restore the starting limits and the real clock."""
+        self.emulation.reset()
+        if limits:
+            self.emulation.limits.update(self._initial_limits)
+        if clock:
+            self.emulation.clock.reset()
