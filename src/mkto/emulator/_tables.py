@@ -1,0 +1,166 @@
+"""Tables shared by several API areas: leads and their partitions and custom fields, and the minimal static
+lists, programs and smart campaigns the lead endpoints read memberships from (the lists/programs areas build
+on them). Core types only, so the same tables work on SQLite and PostgreSQL; no foreign keys, so a reset can
+wipe tables in any order. Timestamps are stored as Marketo renders them: `2021-11-23T22:57:18Z`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, Integer, String, Table, UniqueConstraint
+from sqlalchemy.engine import Connection
+
+from mkto.emulator._store import metadata
+
+DEFAULT_PARTITION_ID = 1
+DEFAULT_PARTITION_NAME = "Default"
+
+_TS = 20  # len("2021-11-23T22:57:18Z")
+
+lead_partitions = Table(
+    "lead_partitions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("description", String(2000)),
+    info={"keep_on_reset": True},
+)
+
+
+def seed_partitions(db: Connection) -> None:
+    """The "Default" partition (id 1) every instance has."""
+    if db.execute(lead_partitions.select().where(lead_partitions.c.id == DEFAULT_PARTITION_ID)).first() is None:
+        db.execute(
+            lead_partitions.insert().values(
+                id=DEFAULT_PARTITION_ID, name=DEFAULT_PARTITION_NAME, description="Default partition"
+            )
+        )
+
+
+# Custom lead fields created through the API; the standard fields are code (leads/_schema.py).
+lead_fields = Table(
+    "lead_fields",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("display_name", String(255), nullable=False),
+    Column("data_type", String(32), nullable=False),
+    Column("length", Integer),
+    Column("description", String(2000)),
+    Column("is_hidden", Boolean, nullable=False, default=False),
+    Column("is_html_encoding_in_email", Boolean, nullable=False, default=True),
+    Column("is_sensitive", Boolean, nullable=False, default=False),
+    Column("created_at", String(_TS), nullable=False),
+    Column("updated_at", String(_TS), nullable=False),
+    info={"keep_on_reset": True},
+    sqlite_autoincrement=True,
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("partition_id", Integer, nullable=False, index=True),
+    Column("email_key", String(255), index=True),  # lower-cased email: Marketo dedupes case-insensitively
+    Column("created_at", String(_TS), nullable=False),
+    Column("updated_at", String(_TS), nullable=False),
+    Column("data", JSON, nullable=False),  # field name -> value, JSON-native (dates as ISO strings)
+    sqlite_autoincrement=True,
+)
+
+static_lists = Table(
+    "static_lists",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(255), nullable=False),
+    Column("description", String(2000)),
+    Column("program_name", String(255)),
+    Column("workspace_name", String(255), nullable=False, default="Default"),
+    Column("created_at", String(_TS), nullable=False),
+    Column("updated_at", String(_TS), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+list_members = Table(
+    "list_members",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", Integer, nullable=False, index=True),
+    Column("lead_id", Integer, nullable=False, index=True),
+    Column("created_at", String(_TS), nullable=False),
+    Column("updated_at", String(_TS), nullable=False),
+    UniqueConstraint("list_id", "lead_id"),
+    sqlite_autoincrement=True,
+)
+
+programs = Table(
+    "programs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(255), nullable=False),
+    Column("description", String(2000)),
+    Column("type", String(64), nullable=False, default="Default"),  # Default, Event, Engagement, Email, ...
+    Column("channel", String(255)),
+    Column("workspace", String(255), nullable=False, default="Default"),
+    Column("created_at", String(_TS), nullable=False),
+    Column("updated_at", String(_TS), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+program_members = Table(
+    "program_members",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("program_id", Integer, nullable=False, index=True),
+    Column("lead_id", Integer, nullable=False, index=True),
+    Column("progression_status", String(255), nullable=False, default="Member"),
+    Column("progression_status_type", String(64)),
+    Column("acquired_by", Boolean, nullable=False, default=False),
+    Column("reached_success", Boolean, nullable=False, default=False),
+    Column("is_exhausted", Boolean, nullable=False, default=False),
+    Column("stream", String(255)),
+    Column("nurture_cadence", String(32)),
+    Column("membership_date", String(_TS), nullable=False),
+    Column("updated_at", String(_TS), nullable=False),
+    UniqueConstraint("program_id", "lead_id"),
+    sqlite_autoincrement=True,
+)
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(255), nullable=False),
+    Column("description", String(2000)),
+    Column("type", String(32), nullable=False, default="batch"),  # batch | trigger
+    Column("program_id", Integer),
+    Column("workspace_name", String(255), nullable=False, default="Default"),
+    Column("is_active", Boolean, nullable=False, default=False),
+    Column("is_requestable", Boolean, nullable=False, default=False),
+    Column("created_at", String(_TS), nullable=False),
+    Column("updated_at", String(_TS), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+campaign_members = Table(
+    "campaign_members",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("campaign_id", Integer, nullable=False, index=True),
+    Column("lead_id", Integer, nullable=False, index=True),
+    Column("created_at", String(_TS), nullable=False),
+    Column("updated_at", String(_TS), nullable=False),
+    UniqueConstraint("campaign_id", "lead_id"),
+    sqlite_autoincrement=True,
+)
+
+# Membership tables whose rows follow a lead through merge and vanish with it on delete.
+LEAD_MEMBERSHIPS: tuple[tuple[Table, str], ...] = (
+    (list_members, "list_id"),
+    (program_members, "program_id"),
+    (campaign_members, "campaign_id"),
+)
+
+AREA_TABLES: tuple[Table, ...] = (
+    lead_partitions, lead_fields, leads, static_lists, list_members, programs, program_members, campaigns,
+    campaign_members,
+)  # fmt: skip
