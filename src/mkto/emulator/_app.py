@@ -190,6 +190,17 @@ async def _replay(body: bytes) -> AsyncGenerator[bytes, None]:
     yield b""
 
 
+def _multipart_complete(headers: Headers, body: bytes) -> bool:
+    """A boundary is declared and the body closes it (python-multipart forgives a truncated body)."""
+    _, _, params = headers.get("content-type", "").partition(";")
+    boundary = ""
+    for param in params.split(";"):
+        key, _, value = param.strip().partition("=")
+        if key.lower() == "boundary":
+            boundary = value.strip().strip('"')
+    return bool(boundary) and f"--{boundary}--".encode() in body
+
+
 def _bearer(headers: Headers) -> str | None:
     value = headers.get("authorization", "")
     scheme, _, token = value.partition(" ")
@@ -379,7 +390,11 @@ class Pipeline:
             settings={"munchkin_id": emu.munchkin_id},
             instance=emu,
         )
-        answer = await run_in_threadpool(self._run_handler, endpoint, call)
+        try:
+            answer = await run_in_threadpool(self._run_handler, endpoint, call)
+        finally:
+            for upload in files.values():
+                await upload.close()
         if plan is not None and plan.code and plan.after_commit:
             return self._fault_answer(plan, method, request_id, endpoint)
         return answer
@@ -408,6 +423,8 @@ class Pipeline:
                     params.setdefault(key, []).extend(values)
             return None, {}
         if media in MULTIPART_TYPES:
+            if not _multipart_complete(headers, body):
+                return "613"
             try:
                 form: FormData = await MultiPartParser(headers, _replay(body)).parse()
             except Exception:
@@ -459,9 +476,8 @@ class Pipeline:
         body = await _read_body(request, emu.limits.max_body_bytes)
         if body is None:
             return self._page(413)
-        plan = emu.faults.draw(request.method.upper(), request.url.path) if emu.faults.list() else None
-        if plan is not None and plan.path is None:
-            plan = None  # only plans aimed at the identity path apply to it
+        # Only plans aimed at the identity path apply to it: a bare {"code": "606"} is meant for REST calls.
+        plan = emu.faults.draw(request.method.upper(), request.url.path, targeted_only=True)
         if plan is not None and plan.latency_ms:
             await asyncio.sleep(plan.latency_ms / 1000)
         if plan is not None and plan.code:

@@ -162,7 +162,8 @@ class Users:
         """The user's live token, or a new one when it has none left (same token until expiry)."""
         with self._lock:
             token = self._current.get(user.client_id)
-            if token is not None and token.expires_at - now >= 1:
+            # A token outlives nothing: one issued under a longer ttl or a later clock is replaced.
+            if token is not None and 1 <= token.expires_at - now <= ttl:
                 return token
             value = f"{uuid.UUID(int=self._rng.getrandbits(128), version=4)}:{self._pod}"
             token = Token(value, user.client_id, now + ttl)

@@ -105,9 +105,12 @@ class FaultBook:
         with self._lock:
             self._plans.clear()
 
-    def draw(self, method: str, path: str) -> FaultPlan | None:
+    def draw(self, method: str, path: str, *, targeted_only: bool = False) -> FaultPlan | None:
+        """The plan that fires for this call, if any; `targeted_only` skips plans without a path glob."""
         with self._lock:
             for plan in list(self._plans.values()):
+                if targeted_only and plan.path is None:
+                    continue
                 if plan.method and plan.method != method:
                     continue
                 if plan.path and not fnmatch.fnmatchcase(path, plan.path):
