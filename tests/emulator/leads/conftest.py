@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -61,7 +61,7 @@ def insert(connection: Connection, table: sa.Table, **values: Any) -> int:
 
 
 @pytest.fixture
-def lots(api: Api) -> Iterator[Api]:
+def lots(api: Api) -> Api:
     """An api whose limits allow many calls in a burst."""
     api.limits(rate_calls=100_000, daily_quota=10_000_000, concurrency=50)
-    yield api
+    return api

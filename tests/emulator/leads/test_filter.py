@@ -24,7 +24,7 @@ def test_requested_fields_come_back_with_nulls_and_false_booleans(api: Api) -> N
     [lead] = assert_success(by_filter(api, "id", str(lead_id), fields=fields))["result"]
     assert lead == {"id": lead_id, "email": "brian@bleonard.com", "firstName": "Brian", "lastName": None,
                     "textarea_field": None, "boolean_field": False, "email_field": None, "integer_field": None}  # fmt: skip
-    assert list(lead)[0] == "id"
+    assert next(iter(lead)) == "id"
 
 
 def test_recorded_values_read_back_normalized(api: Api) -> None:

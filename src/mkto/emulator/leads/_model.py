@@ -498,7 +498,7 @@ class LeadDatabase:
         self, program_id: int, fields: Sequence[str] | None, batch_size: int, page_token: str | None
     ) -> Page:
         names = self.field_list(fields)
-        scope = f"{program_id}|{','.join(names)}"
+        scope = str(program_id)
         after = _paging.decode(page_token, "programleads", scope) if page_token else 0
         query = (
             sa.select(leads, program_members.c.id.label("member_id"), *_member_columns())
