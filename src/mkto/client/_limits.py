@@ -193,7 +193,7 @@ if count >= rate_calls then
   local oldest = redis.call('ZRANGE', KEYS[1], count - rate_calls, count - rate_calls, 'WITHSCORES')
   local wait = tonumber(oldest[2]) + window - now
   if wait < 0.001 then wait = 0.001 end
-  return {'rate', tostring(wait)}
+  return {'rate', string.format('%.6f', wait)}
 end
 redis.call('ZADD', KEYS[1], now, ARGV[6])
 redis.call('ZADD', KEYS[2], now + ttl, ARGV[6])
@@ -203,7 +203,7 @@ if budget >= 0 then
   redis.call('INCR', daykey)
   redis.call('EXPIRE', daykey, 172800)
 end
-return {'ok', tostring(now)}
+return {'ok', string.format('%.6f', now)}
 """
 
 
