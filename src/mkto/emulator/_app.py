@@ -545,10 +545,11 @@ def create_app(
     else:
         the_limits = Limits()
         the_limits.update(limits or {})
+    endpoints = load_endpoints(areas)  # import the areas first: their tables join `metadata` before create_all
     store = Store.open(db if db is not None else default_db_path())
     emulation = Emulation(
         store=store,
-        endpoints=load_endpoints(areas),
+        endpoints=endpoints,
         areas=areas,
         seed=seed,
         limits=the_limits,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -70,4 +71,5 @@ def serve_command(
     ]
     click.echo("\n".join(lines), nl=True)
     server = uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level=log_level, access_log=True))
-    server.run()
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl+C it already handled
+        server.run()
