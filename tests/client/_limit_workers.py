@@ -22,3 +22,17 @@ def hammer(kind: str, where: str, prefix: str, quota: Quota, seconds: float) -> 
         else:
             time.sleep(min(verdict.wait_s, 0.005))
     return held
+
+
+def client_worker(job: tuple[str, str, str, str, str, str, int]) -> int:
+    """A whole client in its own process, sharing limits with its siblings through `kind`'s backend."""
+    base_url, client_id, client_secret, kind, where, prefix, calls = job
+    from mkto.client import Client, Limits
+
+    backend: SqliteLimiterBackend | RedisLimiterBackend
+    backend = SqliteLimiterBackend(where) if kind == "sqlite" else RedisLimiterBackend(where, prefix=prefix)
+    limits = Limits(rate_calls=10, rate_seconds=1, concurrency=3, window_margin_s=0.1, backend=backend)
+    with Client(base_url=base_url, client_id=client_id, client_secret=client_secret, limits=limits) as client:
+        for _ in range(calls):
+            client.usage.stats()
+    return calls
