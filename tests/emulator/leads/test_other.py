@@ -268,3 +268,14 @@ def test_leads_by_program_paging(api: Api, emulator: Emulator) -> None:
                                    params={"fields": "email", "nextPageToken": first["nextPageToken"]}))  # fmt: skip
     assert [(m["id"], m["email"]) for m in rest["result"]] == [(ids[2], "pm2@example.com")]
     assert "moreResult" not in rest
+
+
+def test_path_ids_beyond_any_stored_id(api: Api) -> None:
+    # found by the schemathesis fuzz: an id the database cannot bind must not become a 611
+    huge = "99999999999999999999999"
+    for path in (f"/rest/v1/lead/{huge}.json", f"/rest/v1/leads/{huge}/listMembership.json",
+                 f"/rest/v1/leads/{huge}/programMembership.json",
+                 f"/rest/v1/leads/{huge}/smartCampaignMembership.json", f"/rest/v1/leads/programs/{huge}.json"):  # fmt: skip
+        assert assert_success(api.call("GET", path))["result"] == []
+    assert_marketo_error(associate(api, int(huge), cookie=COOKIE), "1004", "Lead not found")
+    assert_marketo_error(merge(api, int(huge), leadId="1"), "1004", "Lead not found")

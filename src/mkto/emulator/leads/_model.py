@@ -166,7 +166,7 @@ class LeadDatabase:
         out = ["id"]
         for name in fields:
             if self.schema.get(name) is None:
-                raise ApiError("1006", name)
+                raise ApiError("1006", show(name))
             if name not in out:
                 out.append(name)
         return out
@@ -214,9 +214,9 @@ class LeadDatabase:
     ) -> Page:
         field = self.schema.get(filter_type)
         if filter_type not in SEARCHABLE_STANDARD and field is None:
-            raise ApiError("1006", filter_type)
+            raise ApiError("1006", show(filter_type))
         if not (filter_type in SEARCHABLE_STANDARD or (field is not None and field.searchable)):
-            raise ApiError("1011", filter_type)
+            raise ApiError("1011", show(filter_type))
         if len(filter_values) > MAX_BATCH_RECORDS:
             raise ApiError("1003")
         names = self.field_list(fields)
@@ -248,7 +248,7 @@ class LeadDatabase:
         if filter_type == "cookies":
             for value in values:
                 if not is_cookie(value):
-                    raise ApiError("1012", value)
+                    raise ApiError("1012", show(value))
             return leads.c.data["cookies"].as_string().in_(values)
         if field is not None and field.data_type in ("integer", "score"):
             ints = [self._int_value(v) for v in values]
@@ -261,7 +261,7 @@ class LeadDatabase:
     def _int_value(value: str) -> int | None:
         text = value.strip()
         if not re.fullmatch(r"[+-]?\d+", text):
-            raise ApiError("1001", value, INTEGER)
+            raise ApiError("1001", show(value), INTEGER)
         number = int(text) if len(text) <= 12 else None
         return number if number is not None and abs(number) <= INT32_MAX else None
 
@@ -413,7 +413,7 @@ class LeadDatabase:
 
     def associate(self, lead_id: int, cookie: str) -> None:
         if not is_cookie(cookie):
-            raise ApiError("1012", cookie)
+            raise ApiError("1012", show(cookie))
         row = self._lead(lead_id)
         if row is None:
             raise ApiError("1004")
@@ -438,7 +438,7 @@ class LeadDatabase:
             elif not self._can_touch(row.partition_id):
                 results.append(skipped("1008", self.partition_name(row.partition_id), id=lead_id))
             elif name not in parts or not self._can_touch(parts[name]):
-                results.append(skipped("1008", name, id=lead_id))
+                results.append(skipped("1008", show(name), id=lead_id))
             else:
                 self.db.execute(
                     leads.update().where(leads.c.id == lead_id).values(partition_id=parts[name], updated_at=self.stamp)
@@ -581,7 +581,7 @@ class LeadDatabase:
     def schema_field(self, name: str) -> list[Record]:
         field = self.schema.get(name)
         if field is None:
-            raise ApiError("1006", name)
+            raise ApiError("1006", show(name))
         return [self.field_record(field)]
 
     def create_fields(self, inputs: Sequence[Any]) -> list[Record]:
@@ -633,7 +633,7 @@ class LeadDatabase:
     def update_field(self, name: str, changes: Any) -> list[Record]:
         field = self.schema.get(name)
         if field is None:
-            raise ApiError("1006", name)
+            raise ApiError("1006", show(name))
         if not isinstance(changes, dict):
             raise ApiError("1003")
         if not field.is_custom or field.id < CUSTOM_FIELD_ID_BASE:
@@ -729,7 +729,7 @@ class _Upsert:
                 continue
             field = self.m.schema.get(name)
             if field is None:
-                return skipped("1006", name)
+                return skipped("1006", show(name))
             if not field.writable:
                 continue
             try:
@@ -816,7 +816,7 @@ def _email_key(email: Any) -> str | None:
 
 
 def _named(name: Any) -> dict[str, Any]:
-    return {"name": name} if isinstance(name, str) and name else {}
+    return {"name": show(name)} if isinstance(name, str) and name else {}
 
 
 def _page(result: list[Record], rows: Sequence[Any], batch_size: int, kind: str, scope: str) -> Page:

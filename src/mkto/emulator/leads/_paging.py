@@ -36,4 +36,4 @@ def decode(token: str, kind: str, scope: str = "") -> int:
             raise ValueError(token)
         return int(after)
     except (ValueError, binascii.Error, UnicodeError):
-        raise ApiError("1001", token, TOKEN_TYPE) from None
+        raise ApiError("1001", token.encode("utf-8", "replace").decode("utf-8"), TOKEN_TYPE) from None

@@ -18,7 +18,7 @@ from mkto.emulator.leads._model import (
     Page,
     parse_id,
 )
-from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime, show, storable_text
+from mkto.emulator.leads._values import INT32_MAX, InvalidValue, format_datetime, parse_datetime, show, storable_text
 
 STRING = "String"
 
@@ -67,7 +67,7 @@ def _batch_size(call: Call) -> int:
         return MAX_BATCH_RECORDS
     text = raw.strip()
     if not text.isdigit() or len(text) > 6 or not 1 <= int(text) <= MAX_BATCH_RECORDS:
-        raise ApiError("1001", raw, INTEGER)
+        raise ApiError("1001", show(raw), INTEGER)
     return int(text)
 
 
@@ -84,7 +84,7 @@ def _bool_param(call: Call, name: str) -> bool:
     if raw is None or raw == "":
         return False
     if raw.lower() not in ("true", "false"):
-        raise ApiError("1001", raw, BOOLEAN)
+        raise ApiError("1001", show(raw), BOOLEAN)
     return raw.lower() == "true"
 
 
@@ -93,14 +93,15 @@ def _ids(values: list[str]) -> list[int]:
     for raw in values:
         lead_id = parse_id(raw)
         if lead_id is None:
-            raise ApiError("1001", raw, INTEGER)
+            raise ApiError("1001", show(raw), INTEGER)
         out.append(lead_id)
     return out
 
 
 def _path_id(call: Call, name: str) -> int:
+    """A path id; 0 (matches nothing) for one beyond any stored id, which the database could not even bind."""
     value = call.path_params.get(name)
-    return value if isinstance(value, int) else 0
+    return value if isinstance(value, int) and 0 < value <= INT32_MAX else 0
 
 
 def _datetime_param(call: Call, name: str) -> str | None:
@@ -226,7 +227,7 @@ def program_membership(call: Call) -> Reply:
     program_ids: list[int] | None = None
     if filter_type:
         if filter_type != "programId":
-            raise ApiError("1011", filter_type)
+            raise ApiError("1011", show(filter_type))
         program_ids = _ids(call.param_list("filterValues"))
     page = _model(call).program_memberships(
         _path_id(call, "leadId"),

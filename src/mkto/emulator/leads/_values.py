@@ -39,10 +39,12 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return value
-    if isinstance(value, int | float):
-        return repr(value)
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        text = value
+    elif isinstance(value, int | float):
+        text = repr(value)
+    else:
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot go back on the wire
 
 
 def storable_text(value: str) -> bool:
