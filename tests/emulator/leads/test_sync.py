@@ -212,3 +212,13 @@ def test_605_get_is_filter_not_sync(api: Api) -> None:
     response = api.call("PUT", LEADS, json={"input": []})
     body: dict[str, Any] = response.json()
     assert body["errors"][0]["code"] == "605"
+
+
+def test_update_lead_partition(api: Api) -> None:
+    token = user_token(api, partitions=["Default", "Europe"])
+    [lead_id] = created_ids(api, [{"email": "mover@example.com"}])
+    body = assert_success(api.call("POST", "/rest/v1/leads/partitions.json", token=token,
+                                   json={"input": [{"id": lead_id, "partitionName": "Europe"}]}))  # fmt: skip
+    assert body["result"] == [{"id": lead_id, "status": "updated"}]
+    [result] = assert_success(sync(api, [{"email": "mover@example.com"}], partitionName="Default", token=token))["result"]
+    assert one_reason(result) == ("1010", "Partition update not allowed")
