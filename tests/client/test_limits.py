@@ -193,3 +193,14 @@ def test_redis_processes_share_one_exact_window(redis_url: str) -> None:
         check_shared(run_processes("redis", redis_url, prefix))
     finally:
         RedisLimiterBackend(redis_url, prefix=prefix).clear()
+
+
+def test_redis_daily_budget(redis_backend: RedisLimiterBackend) -> None:
+    quota = Quota(rate_calls=100, window_s=1, concurrency=10, daily_budget=2, lease_ttl_s=30)
+    for _ in range(2):
+        grant = redis_backend.try_acquire(quota)
+        assert isinstance(grant, Grant)
+        redis_backend.release(grant.lease_id)
+    over = redis_backend.try_acquire(quota)
+    assert isinstance(over, Denied)
+    assert over.reason == "daily"

@@ -245,7 +245,9 @@ class RedisLimiterBackend:
         self._redis.zrem(self._prefix + "leases", lease_id)
 
     def clear(self) -> None:
-        self._redis.delete(self._prefix + "starts", self._prefix + "leases")
+        """Forget every start, lease and daily count under this prefix."""
+        daily = list(self._redis.scan_iter(match=self._prefix + "daily:*"))
+        self._redis.delete(self._prefix + "starts", self._prefix + "leases", *daily)
 
 
 class Limiter:
