@@ -167,3 +167,8 @@ def test_fields_parameter_repeated_or_comma_separated(api: Api) -> None:
     assert sync_ok(api, [{"email": "f@example.com", "city": None}])[0]["status"] == "updated"
     c = assert_success(api.call("GET", f"/rest/v1/lead/{lead_id}.json", params={"fields": "city"}))
     assert c["result"] == [{"id": lead_id, "city": None}]
+
+
+def test_spec_searchable_field_the_instance_lacks_finds_nothing(api: Api) -> None:
+    created_ids(api, [{"email": "s@example.com"}])
+    assert assert_success(by_filter(api, "sfdcLeadId", "00Q123"))["result"] == []

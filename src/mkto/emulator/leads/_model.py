@@ -13,8 +13,19 @@ Behaviour Marketo leaves undocumented, chosen here (each has a test):
   ignored, not rejected;
 - company fields are "Company update not allowed" (1021) only for a lead linked to a company record
   (externalCompanyId set, before or by the same record);
-- unknown partitions, programs and forms named by Push Lead / Submit Form are not errors: the lead is upserted
-  and program membership is recorded only for a program that exists.
+- unknown programs and forms named by Push Lead / Submit Form are not errors: the lead is upserted and program
+  membership is recorded only for a program that exists; lookupField=mktToken is keyed by email;
+- a string longer than its field, or a text area over 30,000 bytes, is an invalid value (1003), not truncated;
+  a datetime without an offset is UTC;
+- more than 300 records (sync, delete, filterValues) or 100 new fields is response-level 1003 "Invalid data";
+- batchSize outside 1..300, and a nextPageToken this query did not hand out, are 1001;
+- filterType naming no field is 1006, a field that cannot be searched 1011; the spec's standard searchable names
+  the instance lacks (sfdcLeadId, twitterId, ...) are accepted and match nothing;
+- Get Lead by Id, memberships and Get Leads by Program Id for an unknown lead or program answer an empty result;
+  an unknown schema field by name is response-level 1006;
+- Delete Leads' skipped records keep their id; a deleted lead leaves its list, program and campaign memberships,
+  and a merge moves the losers' memberships to the winner;
+- the lead schema and partitions survive `POST /_mkto/reset`.
 """
 
 from __future__ import annotations
@@ -768,8 +779,12 @@ class _Upsert:
             except InvalidValue:
                 return []
             column = leads.c.data[self.lookup_field]
-            as_int = isinstance(value, int) and not isinstance(value, bool)
-            condition = column.as_integer() == value if as_int else column.as_string() == str(value)
+            if isinstance(value, int) and not isinstance(value, bool):
+                condition = column.as_integer() == value
+            elif field.data_type == "email":
+                condition = sa.func.lower(column.as_string()) == str(value).lower()
+            else:
+                condition = column.as_string() == str(value)
         return list(self.m.db.execute(sa.select(leads).where(condition).order_by(leads.c.id).limit(2)).all())
 
     def _company_locked(self, values: Mapping[str, Any], current: Mapping[str, Any]) -> bool:

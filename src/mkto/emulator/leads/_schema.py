@@ -241,7 +241,9 @@ class Schema:
         return any(f.display_name.lower() == folded for f in self._fields.values())
 
     def searchable_names(self) -> list[str]:
-        return [*SEARCHABLE_STANDARD, *(f.name for f in self if f.is_custom and f.searchable)]
+        """Describe2's searchable fields: those of this instance (Get Leads by Filter Type also takes the
+        spec's standard names the instance lacks, such as sfdcLeadId, and finds nothing)."""
+        return [f.name for f in self if f.searchable]
 
 
 def _custom_field(row: sa.Row[tuple[object, ...]]) -> Field:
