@@ -48,8 +48,9 @@ def test_1003_more_than_300_records(api: Api) -> None:
     assert len(sync_ok(api, records[:300])) == 300
 
 
-def test_1003_id_with_create_only(api: Api) -> None:
-    [result] = sync_ok(api, [{"id": 5, "email": "x@example.com"}], action="createOnly")
+@pytest.mark.parametrize("action", ["createOnly", "createOrUpdate", "createDuplicate"])
+def test_1003_id_without_update_only(api: Api, action: str) -> None:
+    [result] = sync_ok(api, [{"id": 5, "email": "x@example.com"}], action=action)
     assert one_reason(result) == ("1003", "Invalid data")
 
 
@@ -222,3 +223,8 @@ def test_update_lead_partition(api: Api) -> None:
     assert body["result"] == [{"id": lead_id, "status": "updated"}]
     [result] = assert_success(sync(api, [{"email": "mover@example.com"}], partitionName="Default", token=token))["result"]
     assert one_reason(result) == ("1010", "Partition update not allowed")
+
+
+def test_1008_unknown_partition(api: Api) -> None:
+    [result] = sync_ok(api, [{"email": "p@example.com"}], partitionName="Nowhere")
+    assert one_reason(result) == ("1008", "Access denied to partition 'Nowhere'")
