@@ -28,10 +28,16 @@ def rest_log(emu: Emu) -> list[dict[str, Any]]:
 def test_round_trip_sync_and_async(emu: Emu) -> None:
     with Client(**emu.client_kwargs()) as client:
         assert client.usage.stats()[0]["date"]
+        assert isinstance(client.usage.last_7_days(), list)
+        assert isinstance(client.usage.errors(), list)
+        assert isinstance(client.usage.errors_last_7_days(), list)
         assert client.request("GET", USAGE).request_id
 
     async def main() -> list[dict[str, Any]]:
         async with AsyncClient(**emu.client_kwargs()) as client:
+            assert isinstance(await client.usage.last_7_days(), list)
+            assert isinstance(await client.usage.errors(), list)
+            assert isinstance(await client.usage.errors_last_7_days(), list)
             return await client.usage.stats()
 
     assert asyncio.run(main())[0]["date"]

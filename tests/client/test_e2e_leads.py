@@ -158,3 +158,50 @@ def test_async_client_syncs_and_filters(leads_emu: Emu) -> None:
             return len(outcomes), len(found)
 
     assert asyncio.run(main()) == (320, 320)
+
+
+def test_push_associate_partitions_and_program_members(leads_emu: Emu) -> None:
+    with Client(**leads_emu.client_kwargs()) as client:
+        pushed = client.leads.push("Webinar 2026", [{"email": "p1@example.com"}, {"email": "p2@example.com"}])
+        assert [o.status for o in pushed] == ["created", "created"]
+        lead_id = pushed[0].id
+        client.leads.associate(lead_id, "id:287-GTJ-838&token:_mch-marketo.com-1396310362214-46169")
+        with pytest.raises(MarketoError) as info:
+            client.leads.associate(lead_id, "not a cookie")
+        assert info.value.code == "1012"
+        names = [p["name"] for p in client.leads.partitions()]
+        assert "Default" in names
+        moved = client.leads.update_partitions([{"id": lead_id, "partitionName": "Default"}, {"id": 987_654}])
+        assert [o.index for o in moved] == [0, 1]
+        assert moved[1].skipped
+        assert list(client.leads.iter_by_program(1)) == []  # no program is seeded
+
+
+def test_submit_form_is_not_resent_after_a_lost_response(leads_emu: Emu) -> None:
+    form = [{"leadFormFields": {"email": "form@example.com", "firstName": "Form"}}]
+    with Client(**leads_emu.client_kwargs()) as client:
+        assert client.leads.submit_form(1029, form)[0].ok
+        leads_emu.fault(
+            code="http:502", times=1, after_commit=True, method="POST", path="/rest/v1/leads/submitForm.json"
+        )
+        with pytest.raises(AmbiguousOutcome):
+            client.leads.submit_form(1029, form)
+
+
+def test_async_lead_operations(leads_emu: Emu) -> None:
+    async def main() -> None:
+        async with AsyncClient(**leads_emu.client_kwargs()) as client:
+            outcomes = await client.leads.push("Async program", [{"email": "as@example.com"}])
+            lead_id = outcomes[0].id
+            assert (await client.leads.get(lead_id)) is not None
+            assert await client.leads.describe2()
+            assert any(f["name"] == "email" for f in await client.leads.fields())
+            assert isinstance(await client.leads.list_memberships(lead_id), list)
+            assert isinstance(await client.leads.program_memberships(lead_id), list)
+            assert isinstance(await client.leads.campaign_memberships(lead_id), list)
+            assert await client.leads.partitions()
+            assert (await client.leads.submit_form(1, [{"leadFormFields": {"email": "as@example.com"}}]))[0].ok
+            assert (await client.leads.delete([lead_id]))[0].status == "deleted"
+            assert await client.usage.stats()
+
+    asyncio.run(main())

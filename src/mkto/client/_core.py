@@ -38,8 +38,9 @@ from ._sizing import dumps, split_batch
 Pairs: TypeAlias = tuple[tuple[str, str], ...]
 
 IDENTITY_PATH = "/identity/oauth/token"
-# Calls whose second sending could do the work twice (a lost response is then ambiguous).
-NON_IDEMPOTENT_PATH_SUFFIXES = ("/activities/external.json", "/trigger.json", "/schedule.json")
+# Calls whose second sending could do the work twice (a lost response is then ambiguous): custom activity
+# add, campaign trigger/schedule, and Submit Form (each sending records one more form fill activity).
+NON_IDEMPOTENT_PATH_SUFFIXES = ("/activities/external.json", "/trigger.json", "/schedule.json", "/submitForm.json")
 
 
 # --- operations yielded to the shells -------------------------------------------------------------------

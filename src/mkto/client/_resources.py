@@ -195,6 +195,31 @@ class LeadOps:
 
         return self.core.batch(list(leads), make_spec, max_records=MAX_BATCH_RECORDS)
 
+    def submit_form(self, form_id: int, inputs: Sequence[dict[str, Any]], program_id: int | None) -> Flow:
+        def make_spec(chunk: list[Any]) -> RequestSpec:
+            body: dict[str, Any] = {"formId": int(form_id)}
+            if program_id is not None:
+                body["programId"] = int(program_id)
+            body["input"] = chunk
+            return RequestSpec.build("POST", f"{REST}/leads/submitForm.json", json=body)
+
+        return self.core.batch(list(inputs), make_spec, max_records=MAX_BATCH_RECORDS)
+
+    def update_partitions(self, moves: Sequence[dict[str, Any]]) -> Flow:
+        def make_spec(chunk: list[Any]) -> RequestSpec:
+            return RequestSpec.build("POST", f"{REST}/leads/partitions.json", json={"input": chunk})
+
+        return self.core.batch(list(moves), make_spec, max_records=MAX_BATCH_RECORDS)
+
+    def program_pager(
+        self, program_id: int, fields: Sequence[str] | None, batch_size: int | None, next_page_token: str | None
+    ) -> Pager:
+        def make_spec(_: list[str] | None, token: str | None) -> RequestSpec:
+            params = {"fields": list(fields) if fields else None, "batchSize": batch_size, "nextPageToken": token}
+            return RequestSpec.build("GET", f"{REST}/leads/programs/{int(program_id)}.json", params=params)
+
+        return Pager(make_spec, next_page_token=next_page_token)
+
 
 class Leads:
     """`client.leads`: sync, find, describe, delete, merge, associate, push, memberships.
@@ -281,6 +306,37 @@ class Leads:
         )
         return result
 
+    def submit_form(
+        self, form_id: int, inputs: Sequence[dict[str, Any]], *, program_id: int | None = None
+    ) -> list[RecordOutcome]:
+        """Submit Form for each input (`{"leadFormFields": {...}, "visitorData": {...}, "cookie": ...}`).
+
+        Not idempotent: a lost response raises `AmbiguousOutcome` unless the retry policy opts in.
+        """
+        result: list[RecordOutcome] = self._client.run(self._ops.submit_form(form_id, inputs, program_id))
+        return result
+
+    def partitions(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._client.run(self._ops.result_of("GET", f"{REST}/leads/partitions.json"))
+        return result
+
+    def update_partitions(self, moves: Sequence[dict[str, Any]]) -> list[RecordOutcome]:
+        """Move leads between partitions: `[{"id": 5, "partitionName": "Europe"}]`."""
+        result: list[RecordOutcome] = self._client.run(self._ops.update_partitions(moves))
+        return result
+
+    def iter_by_program(
+        self,
+        program_id: int,
+        *,
+        fields: Sequence[str] | None = None,
+        batch_size: int | None = None,
+        next_page_token: str | None = None,
+    ) -> PageIterator:
+        """The members of a program, each with its `membership`; resumable from a token."""
+        pager = self._ops.program_pager(program_id, fields, batch_size, next_page_token)
+        return PageIterator(self._client, self._ops.core, pager)
+
     def list_memberships(self, lead_id: int) -> list[dict[str, Any]]:
         path = f"{REST}/leads/{int(lead_id)}/listMembership.json"
         return list(PageIterator(self._client, self._ops.core, self._ops.paged(path)))
@@ -354,6 +410,69 @@ class AsyncLeads:
     async def associate(self, lead_id: int, cookie: str) -> None:
         await self._client.run(self._ops.associate(lead_id, cookie))
 
+    async def describe2(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = await self._client.run(
+            self._ops.result_of("GET", f"{REST}/leads/describe2.json")
+        )
+        return result
+
+    async def fields(self) -> list[dict[str, Any]]:
+        pages = AsyncPageIterator(self._client, self._ops.core, self._ops.paged(f"{REST}/leads/schema/fields.json"))
+        return [field async for field in pages]
+
+    async def push(
+        self,
+        program_name: str,
+        leads: Sequence[dict[str, Any]],
+        *,
+        lookup_field: str | None = None,
+        source: str | None = None,
+        reason: str | None = None,
+    ) -> list[RecordOutcome]:
+        result: list[RecordOutcome] = await self._client.run(
+            self._ops.push(program_name, leads, lookup_field, source, reason)
+        )
+        return result
+
+    async def submit_form(
+        self, form_id: int, inputs: Sequence[dict[str, Any]], *, program_id: int | None = None
+    ) -> list[RecordOutcome]:
+        result: list[RecordOutcome] = await self._client.run(self._ops.submit_form(form_id, inputs, program_id))
+        return result
+
+    async def partitions(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = await self._client.run(
+            self._ops.result_of("GET", f"{REST}/leads/partitions.json")
+        )
+        return result
+
+    async def update_partitions(self, moves: Sequence[dict[str, Any]]) -> list[RecordOutcome]:
+        result: list[RecordOutcome] = await self._client.run(self._ops.update_partitions(moves))
+        return result
+
+    def iter_by_program(
+        self,
+        program_id: int,
+        *,
+        fields: Sequence[str] | None = None,
+        batch_size: int | None = None,
+        next_page_token: str | None = None,
+    ) -> AsyncPageIterator:
+        pager = self._ops.program_pager(program_id, fields, batch_size, next_page_token)
+        return AsyncPageIterator(self._client, self._ops.core, pager)
+
+    async def list_memberships(self, lead_id: int) -> list[dict[str, Any]]:
+        path = f"{REST}/leads/{int(lead_id)}/listMembership.json"
+        return [m async for m in AsyncPageIterator(self._client, self._ops.core, self._ops.paged(path))]
+
+    async def program_memberships(self, lead_id: int) -> list[dict[str, Any]]:
+        path = f"{REST}/leads/{int(lead_id)}/programMembership.json"
+        return [m async for m in AsyncPageIterator(self._client, self._ops.core, self._ops.paged(path))]
+
+    async def campaign_memberships(self, lead_id: int) -> list[dict[str, Any]]:
+        path = f"{REST}/leads/{int(lead_id)}/smartCampaignMembership.json"
+        return [m async for m in AsyncPageIterator(self._client, self._ops.core, self._ops.paged(path))]
+
 
 # --- usage ----------------------------------------------------------------------------------------------
 
@@ -394,6 +513,18 @@ class AsyncUsage:
         self._client = client
         self._ops = LeadOps(client._core)
 
-    async def stats(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = await self._client.run(self._ops.result_of("GET", _USAGE_PATHS["stats"]))
+    async def _get(self, name: str) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = await self._client.run(self._ops.result_of("GET", _USAGE_PATHS[name]))
         return result
+
+    async def stats(self) -> list[dict[str, Any]]:
+        return await self._get("stats")
+
+    async def last_7_days(self) -> list[dict[str, Any]]:
+        return await self._get("last_7_days")
+
+    async def errors(self) -> list[dict[str, Any]]:
+        return await self._get("errors")
+
+    async def errors_last_7_days(self) -> list[dict[str, Any]]:
+        return await self._get("errors_last_7_days")
