@@ -191,3 +191,7 @@ def test_date_header_follows_the_virtual_clock(api: Api) -> None:
     assert server_date(response).isoformat().startswith("2030-01-02T03:04:0")
     request_ms = int(response.json()["requestId"].split("#")[1], 16)
     assert abs(request_ms / 1000 - server_date(response).timestamp()) < 5
+
+
+def test_path_starlette_cannot_route_is_still_610(api: Api) -> None:
+    assert_marketo_error(api.call("GET", "/rest/v1/no%0Athing.json"), "610")
