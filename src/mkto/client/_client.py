@@ -152,10 +152,14 @@ class Client(_Base):
             timeout=_httpx_timeout(self.timeouts), limits=_httpx_limits(self.limits)
         )
         self._token_lock = threading.Lock()
+        from ._areas import Activities, Campaigns, Lists
         from ._resources import Leads, Usage
 
         self.leads = Leads(self)
         self.usage = Usage(self)
+        self.lists = Lists(self)
+        self.campaigns = Campaigns(self)
+        self.activities = Activities(self)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Client:
@@ -255,10 +259,14 @@ class AsyncClient(_Base):
             timeout=_httpx_timeout(self.timeouts), limits=_httpx_limits(self.limits)
         )
         self._token_lock: asyncio.Lock | None = None
+        from ._areas import AsyncActivities, AsyncCampaigns, AsyncLists
         from ._resources import AsyncLeads, AsyncUsage
 
         self.leads = AsyncLeads(self)
         self.usage = AsyncUsage(self)
+        self.lists = AsyncLists(self)
+        self.campaigns = AsyncCampaigns(self)
+        self.activities = AsyncActivities(self)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> AsyncClient:

@@ -31,11 +31,14 @@ class Pager:
         *,
         next_page_token: str | None = None,
         chunk_index: int = 0,
+        stop_on_empty: bool = True,
     ) -> None:
         self._make_spec = make_spec
         self._chunks = chunks
         self.chunk_index = chunk_index
         self.next_page_token = next_page_token
+        # Activities may answer an empty page with moreResult=true: keep going. Elsewhere an empty page ends.
+        self.stop_on_empty = stop_on_empty
         self.done = False
 
     def spec(self) -> RequestSpec:
@@ -43,7 +46,8 @@ class Pager:
         return self._make_spec(chunk, self.next_page_token)
 
     def feed(self, response: MarketoResponse) -> list[Any]:
-        more = response.more_result and bool(response.next_page_token) and bool(response.result)
+        more = response.more_result and bool(response.next_page_token)
+        more = more and (bool(response.result) or not self.stop_on_empty)
         if more:
             self.next_page_token = response.next_page_token
         else:
