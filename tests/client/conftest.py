@@ -40,8 +40,7 @@ class Emu:
         return data
 
     def fault(self, **plan: Any) -> None:
-        # Aimed at REST explicitly: the emulator's identity route consumes a path-less plan's `times`
-        # without applying it (reported to the emulator's owners).
+        # Aimed at REST, so that token fetches never draw from a test's plan.
         plan.setdefault("path", "/rest/*")
         self.admin.post("/faults", json=plan).raise_for_status()
 
