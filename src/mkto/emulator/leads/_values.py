@@ -5,6 +5,10 @@ Real rejections (recordings/grouparoo.json, 2020-2021), each answered as record-
 datetime 'yesterday', percent '100%', boolean 'other'. Accepted in the same traffic: datetime
 '2020-08-30T05:49:48.000Z' (read back as '2020-08-30T05:49:48Z'), date '2020-08-30', percent 99,
 currency 34.66, score 10, null for every type (clears the field; a cleared boolean reads back false).
+
+Chosen where the recordings are silent: booleans also take "true"/"false"/"yes"/"no"/"1"/"0" and 0/1; integers
+take integral floats (14.0) and digit strings within 32 bits; numbers may be strings ("5.4"); string, phone and
+url fields take any text within their length (numbers become text); email is ASCII (leads.md) with one "@".
 """
 
 from __future__ import annotations
