@@ -60,6 +60,10 @@ def crash(call: Call) -> Reply:
     raise RuntimeError("a bug in a handler")
 
 
+def page(call: Call) -> Reply:
+    return Reply(result=[{"id": 1}], next_page_token="GIYDAOBNGEYS2===", more_result=True, warnings=["w"])
+
+
 def asset(call: Call) -> Reply:
     return Reply(result=[{"id": 1, "name": "probe"}], envelope="asset")
 
@@ -75,6 +79,7 @@ ENDPOINTS = [
     Endpoint("POST", "/rest/v1/probe/kept.json", keep, operation_id="probeKeep"),
     Endpoint("GET", "/rest/v1/probe/rows.json", rows, operation_id="probeRows"),
     Endpoint("GET", "/rest/v1/probe/crash.json", crash, operation_id="probeCrash"),
+    Endpoint("GET", "/rest/v1/probe/page.json", page, operation_id="probePage"),
     Endpoint("GET", "/rest/asset/v1/probe.json", asset, permission="Read-Only Asset", envelope="asset",
              operation_id="probeAsset"),
 ]

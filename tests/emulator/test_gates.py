@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+
+import pytest
 
 from .conftest import Api, assert_marketo_error, assert_nginx_page, assert_success
 
@@ -163,6 +166,19 @@ def test_lead_db_success_envelope_key_order(api: Api) -> None:
     assert list(body) == ["requestId", "result", "success"]
 
 
+def test_paging_keys_follow_success(api: Api) -> None:
+    body = assert_success(api.call("GET", "/rest/v1/probe/page.json"))
+    assert list(body) == ["requestId", "result", "success", "nextPageToken", "moreResult", "warnings"]
+    assert body["nextPageToken"] == "GIYDAOBNGEYS2===" and body["moreResult"] is True
+
+
+def test_request_ids_count_up_in_hex(api: Api) -> None:
+    first = assert_success(api.call("GET", ECHO))["requestId"].split("#")[0]
+    second = assert_success(api.call("GET", ECHO))["requestId"].split("#")[0]
+    assert int(second, 16) == int(first, 16) + 1
+    assert first == first.lower()
+
+
 def test_asset_envelope_always_carries_five_keys(api: Api) -> None:
     response = api.call("GET", "/rest/asset/v1/probe.json")
     body = response.json()
@@ -176,9 +192,13 @@ def test_handler_raising_api_error_answers_its_code(api: Api) -> None:
     assert_marketo_error(response, "701", None, "names")
 
 
-def test_unhandled_exception_is_611_and_logged(api: Api, caplog: object) -> None:
-    response = api.call("GET", "/rest/v1/probe/crash.json")
-    assert_marketo_error(response, "611")
+def test_unhandled_exception_is_611_and_logged(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, logger="mkto.emulator"):
+        response = api.call("GET", "/rest/v1/probe/crash.json")
+    body = assert_marketo_error(response, "611")
+    record = next(r for r in caplog.records if r.name == "mkto.emulator")
+    assert body["requestId"] in record.getMessage()
+    assert record.exc_info is not None and "a bug in a handler" in str(record.exc_info[1])
     entry = api.admin("GET", "/requests", params={"limit": 1}).json()["requests"][0]
     assert entry["code"] == "611"
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import asyncio
 import collections
 import dataclasses
+import functools
 import importlib
 import json
 import logging
 import random
 import time
 import urllib.parse
-from collections.abc import AsyncGenerator, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -382,7 +383,8 @@ class Pipeline:
         if isinstance(parsed, str):
             return self._error(parsed, request_id, endpoint=endpoint)
         payload, files = parsed
-        call = Call(
+        make_call = functools.partial(
+            Call,
             method=endpoint.method.upper(),
             path=request.url.path,
             path_params=path_params,
@@ -391,13 +393,12 @@ class Pipeline:
             files=files,
             user=user,
             now=emu.clock.now(),
-            db=None,  # type: ignore[arg-type]  # set inside the transaction
             request_id=request_id,
             settings={"munchkin_id": emu.munchkin_id},
             instance=emu,
         )
         try:
-            answer = await run_in_threadpool(self._run_handler, endpoint, call)
+            answer = await run_in_threadpool(self._run_handler, endpoint, make_call, request_id)
         finally:
             for upload in files.values():
                 await upload.close()
@@ -456,21 +457,21 @@ class Pipeline:
         body = error_body(plan.code, message, request_id, _envelope(endpoint))
         return Answer(json_response(body, self.emu.clock.now()), plan.code)
 
-    def _run_handler(self, endpoint: Endpoint, call: Call) -> Answer:
+    def _run_handler(self, endpoint: Endpoint, make_call: Callable[..., Call], request_id: str) -> Answer:
+        """Run the handler in one transaction: committed when it returns, rolled back when it raises."""
         now = self.emu.clock.now()
         try:
             with self.emu.store.transaction() as db:
-                call.db = db
-                result = endpoint.handler(call)
+                result = endpoint.handler(make_call(db=db))
         except ApiError as exc:
-            body = error_body(exc.code, exc.message, call.request_id, _envelope(endpoint))
+            body = error_body(exc.code, exc.message, request_id, _envelope(endpoint))
             return Answer(json_response(body, now), exc.code)
         except Exception:
-            log.exception("unhandled error in %s %s (%s)", call.method, call.path, call.request_id)
-            body = error_body("611", errors.get("611").format(), call.request_id, _envelope(endpoint))
+            log.exception("unhandled error in %s %s (%s)", endpoint.method, endpoint.path, request_id)
+            body = error_body("611", errors.get("611").format(), request_id, _envelope(endpoint))
             return Answer(json_response(body, now), "611")
         if isinstance(result, Reply):
-            return Answer(json_response(success_body(result, call.request_id), now))
+            return Answer(json_response(success_body(result, request_id), now))
         result.headers.setdefault("date", http_date(now))
         return Answer(result)
 
