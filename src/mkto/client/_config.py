@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._limits import LimiterBackend
 
 MAX_URI_BYTES = 8_192
 MAX_BODY_BYTES = 1_048_576
@@ -60,4 +64,4 @@ class Limits:
     concurrency: int = 10
     daily_budget: int | None = None
     lease_ttl_s: float = 300.0  # a cross-process concurrency slot frees itself after this, even if its holder died
-    backend: object | None = None  # a LimiterBackend; None: in-process
+    backend: LimiterBackend | None = None  # None: in-process, this process only

@@ -255,7 +255,7 @@ class Limiter:
 
     def __init__(self, limits: Limits) -> None:
         backend = limits.backend if limits.backend is not None else InProcessLimiterBackend()
-        if not isinstance(backend, LimiterBackend):
+        if not isinstance(backend, LimiterBackend):  # runtime_checkable: catches a wrong object early
             raise TypeError(f"limits.backend must be a LimiterBackend, got {type(backend).__name__}")
         self.backend: LimiterBackend = backend
         self.limits = limits
