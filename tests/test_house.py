@@ -53,3 +53,17 @@ def test_error_messages_live_only_in_the_catalogue() -> None:
         for literal in string_literals(source):
             for message in messages:
                 assert message not in literal, f"{source.relative_to(SRC)} spells the catalogue message {message!r}"
+
+
+def test_top_level_exports_the_clients_lazily() -> None:
+    import subprocess
+    import sys
+
+    import mkto
+    from mkto.client import AsyncClient, Client
+
+    assert mkto.Client is Client
+    assert mkto.AsyncClient is AsyncClient
+    probe = "import sys, mkto.emulator; print('mkto.client' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "False"

@@ -7,7 +7,7 @@ import mkto.errors
 EXPECTED = {
     "ADVICE_EN", "ADVICE_ZH", "CATALOGUE", "CODE_CLASSES", "MARKETO_TZ", "AmbiguousOutcome", "AuthError",
     "BadCredentials", "CallerError", "ConcurrencyLimited", "Disposition", "ErrorSpec", "Level", "LimitError",
-    "MarketoError", "MarketoResponse", "PayloadTooLarge", "QueueFull", "QuotaExhausted", "RateLimited",
+    "MarketoError", "MarketoResponse", "NetworkError", "PayloadTooLarge", "QueueFull", "QuotaExhausted", "RateLimited",
     "RecordError", "RecordOutcome", "SizeError", "TransientError", "UriTooLong", "Variant", "all_specs",
     "base_for", "error_class", "error_from_code", "get", "lookup", "next_reset", "parse_response",
     "record_outcomes", "server_time",

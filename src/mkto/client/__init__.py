@@ -9,6 +9,8 @@ send → classify (`mkto.errors.parse_response`) → retry decision (`_policy.de
 the sans-IO `_core` and driven by the `Client` (threads) and `AsyncClient` (asyncio) shells.
 """
 
+from mkto.errors import NetworkError
+
 from ._client import AsyncClient, Client
 from ._config import (
     MAX_BATCH_RECORDS,
@@ -30,7 +32,7 @@ from ._limits import (
     SqliteLimiterBackend,
 )
 from ._logging import LOGGER_NAME, redact_text
-from ._policy import Action, Decision, NetworkError, decide, full_jitter, is_ambiguous
+from ._policy import Action, Decision, decide, full_jitter, is_ambiguous
 from ._resources import AsyncLeads, AsyncPageIterator, AsyncUsage, Leads, PageIterator, Usage
 
 __all__ = [

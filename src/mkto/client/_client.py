@@ -18,12 +18,11 @@ from typing import Any, Self, TypeVar
 
 import httpx
 
-from mkto.errors import MarketoResponse
+from mkto.errors import MarketoResponse, NetworkError
 
 from ._config import Limits, RetryPolicy, Timeouts
 from ._core import Core, Flow, GetToken, HttpRequest, RawResponse, RequestSpec, Send, Sleep
 from ._logging import LOGGER_NAME
-from ._policy import NetworkError
 
 T = TypeVar("T")
 

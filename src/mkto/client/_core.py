@@ -21,6 +21,7 @@ from typing import Any, TypeAlias
 from mkto.errors import (
     MarketoError,
     MarketoResponse,
+    NetworkError,
     PayloadTooLarge,
     QuotaExhausted,
     RecordOutcome,
@@ -32,7 +33,7 @@ from ._auth import TokenAnswer, TokenState
 from ._config import MAX_BODY_BYTES, MAX_URI_BYTES, Limits, RetryPolicy
 from ._limits import Grant, Limiter
 from ._logging import log_attempt, redact_body, redact_headers
-from ._policy import Action, NetworkError, decide, full_jitter
+from ._policy import Action, decide, full_jitter
 from ._sizing import dumps, split_batch
 
 Pairs: TypeAlias = tuple[tuple[str, str], ...]

@@ -11,21 +11,9 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mkto.errors import AmbiguousOutcome, Disposition, MarketoError, TransientError
+from mkto.errors import AmbiguousOutcome, Disposition, MarketoError, NetworkError
 
 from ._config import RetryPolicy
-
-
-class NetworkError(TransientError):
-    """The request got no answer: connection refused or reset, a timeout, a broken response.
-
-    `maybe_sent` is False only when the request certainly never left (connect failures): such a call is
-    safe to send again whatever it does.
-    """
-
-    def __init__(self, message: str, *, maybe_sent: bool) -> None:
-        super().__init__(message)
-        self.maybe_sent = maybe_sent
 
 
 class Action(enum.StrEnum):

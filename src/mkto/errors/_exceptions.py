@@ -9,6 +9,7 @@
     │   └── QuotaExhausted              607, 1020, 1029 "Export daily quota": .resets_at
     ├── QueueFull                       1016, 1019, 1029 "Too many jobs in queue"
     ├── TransientError                  500, 502, 604, 608, 611, 614, 713, 719, unreadable answers
+    │   └── NetworkError                no answer at all: refused, reset, timed out (.maybe_sent)
     ├── SizeError
     │   ├── PayloadTooLarge             413: split the batch
     │   └── UriTooLong                  414: resend as POST with _method=GET
@@ -113,6 +114,18 @@ class QueueFull(MarketoError):
 
 class TransientError(MarketoError):
     disposition = Disposition.BACKOFF
+
+
+class NetworkError(TransientError):
+    """The request got no answer: connection refused or reset, a timeout, a broken response.
+
+    `maybe_sent` is False only when the request certainly never left (connect failures): such a call is
+    safe to send again whatever it does.
+    """
+
+    def __init__(self, message: str, *, maybe_sent: bool) -> None:
+        super().__init__(message, level=Level.HTTP)
+        self.maybe_sent = maybe_sent
 
 
 class SizeError(MarketoError):
