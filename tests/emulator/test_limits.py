@@ -186,3 +186,15 @@ def test_admin_calls_are_never_counted(api: Api) -> None:
         api.usage()
         api.admin("GET", "/limits")
     assert api.usage()["rate_window"]["calls"] == 0
+
+
+def test_rate_window_follows_the_clock_backwards_too(api: Api) -> None:
+    api.limits(rate_calls=2, rate_seconds=20)
+    api.admin("POST", "/clock", json={"set": "2030-01-01T00:01:00Z"})
+    assert_success(api.call("GET", ECHO))
+    api.admin("POST", "/clock", json={"set": "2030-01-01T00:00:00Z"})  # a minute earlier: that call is "later"
+    assert_success(api.call("GET", ECHO))
+    assert_success(api.call("GET", ECHO))
+    assert_marketo_error(api.call("GET", ECHO), "606", None, 2, 20)
+    api.admin("POST", "/clock", json={"set": "2030-01-01T00:00:30Z"})  # both t=0 calls left; t=60 is ahead
+    assert_success(api.call("GET", ECHO))

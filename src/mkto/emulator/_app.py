@@ -473,6 +473,7 @@ class Pipeline:
         if isinstance(result, Reply):
             return Answer(json_response(success_body(result, request_id), now))
         result.headers.setdefault("date", http_date(now))
+        result.headers.setdefault("server", "nginx")
         return Answer(result)
 
     # -- identity ------------------------------------------------------------------------------------

@@ -144,7 +144,7 @@ class Counters:
             if first > horizon:
                 break
             del self._window[stamp]
-        return sum(1 for t in self._window.values() if t <= epoch)
+        return sum(1 for t in self._window.values() if horizon < t <= epoch)
 
     # -- statistics --------------------------------------------------------------------------------
     def record_error(self, now: dt.datetime, code: str) -> None:
