@@ -107,6 +107,17 @@ def routes(emu: Emulation) -> list[BaseRoute]:
             emu.limits.update(body)
         return JSONResponse(emu.limits.as_dict())
 
+    async def settings(request: Request) -> Response:
+        if request.method == "PUT":
+            body = await _json(request)
+            if not isinstance(body, dict):
+                raise ValueError("send a JSON object of settings")
+            for name, value in body.items():
+                if name not in emu.settings or type(value) is not type(emu.settings[name]):
+                    raise ValueError(f"unknown setting or wrong type: {name}")
+            emu.settings.update(body)
+        return JSONResponse(emu.settings)
+
     async def faults(request: Request) -> Response:
         if request.method == "POST":
             body = await _json(request)
@@ -167,6 +178,7 @@ def routes(emu: Emulation) -> list[BaseRoute]:
         ("/_mkto/clock", clock, ["GET", "POST"]),
         ("/_mkto/usage", usage, ["GET"]),
         ("/_mkto/limits", limits, ["GET", "PUT"]),
+        ("/_mkto/settings", settings, ["GET", "PUT"]),
         ("/_mkto/faults", faults, ["GET", "POST", "DELETE"]),
         ("/_mkto/faults/{fault_id:int}", fault, ["DELETE"]),
         ("/_mkto/users", users, ["GET", "POST"]),

@@ -48,6 +48,13 @@ IDENTITY_PATH = "/identity/oauth/token"
 REQUEST_LOG_SIZE = 1000
 DRAIN_LIMIT_BYTES = 64 * 1_048_576  # read (and drop) an oversized body up to this before answering 413
 DEFAULT_MUNCHKIN_ID = "123-ABC-456"
+# Instance settings handlers read as `call.settings`; `PUT /_mkto/settings` changes them, a reset restores these.
+DEFAULT_SETTINGS: Mapping[str, Any] = {
+    "native_crm_sync": False,  # a native SFDC/Dynamics sync: CRM objects read-only (1018), merge in CRM
+    "crm_default_record_type": True,  # False: Merge Leads with mergeInCRM answers 714
+    "custom_objects_enabled": True,  # False: custom object calls answer 1026
+    "custom_object_metadata_api": True,  # False: the subscription type lacks the metadata API (616)
+}
 
 JSON_TYPES = frozenset({"application/json"})
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded"})
@@ -104,6 +111,7 @@ class Emulation:
         self.allow_query_token = allow_query_token
         self.admin_token = admin_token
         self.request_log: collections.deque[dict[str, Any]] = collections.deque(maxlen=REQUEST_LOG_SIZE)
+        self.settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
         self._setups = [m.setup for m in (importlib.import_module(a) for a in areas) if hasattr(m, "setup")]
         self.run_setups()
 
@@ -139,6 +147,7 @@ class Emulation:
         self.counters.reset()
         self.faults.clear()
         self.request_log.clear()
+        self.settings = dict(DEFAULT_SETTINGS)
         self.run_setups()
 
     def log_request(self, method: str, path: str, answer: Answer, request_id: str | None, started: float) -> None:
@@ -394,7 +403,7 @@ class Pipeline:
             user=user,
             now=emu.clock.now(),
             request_id=request_id,
-            settings={"munchkin_id": emu.munchkin_id},
+            settings={**emu.settings, "munchkin_id": emu.munchkin_id},
             instance=emu,
         )
         try:
