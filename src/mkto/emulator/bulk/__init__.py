@@ -1,0 +1,143 @@
+"""The bulk area: lead import (`/bulk/v1/leads.json`) and lead extract (`/bulk/v1/leads/export/...`), on job
+queues that advance with the virtual clock.
+
+    from mkto.emulator.bulk import ENDPOINTS   # registered by the emulator's router
+
+Extract is written against a row source (`_model.Source`), so another object (activities, program members,
+custom objects) needs a source, a validator and its six endpoints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from mkto.emulator._api import Endpoint
+from mkto.emulator._store import metadata
+from mkto.emulator.bulk import _routes as r
+from mkto.emulator.bulk._model import set_unsupported_filters
+from mkto.emulator.bulk._tables import TABLES
+
+__all__ = ["ENDPOINTS", "set_unsupported_filters", "setup"]
+
+READ = "Read-Only Lead"
+WRITE = "Read-Write Lead"
+
+
+def setup(db: Connection) -> None:
+    """Create this area's tables if the store was opened before the area was imported."""
+    metadata.create_all(db, tables=list(TABLES))
+
+
+_STR = {"type": "string"}
+_EXPORT_ID = {"name": "exportId", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+_BATCH_ID = {"name": "batchId", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+_FILE = {
+    "200": {"description": "The file", "content": {"text/csv": {"schema": _STR}}},
+    "206": {"description": "A byte range of the file", "content": {"text/csv": {"schema": _STR}}},
+    "404": {"description": "No such file (yet)", "content": {"text/plain": {"schema": _STR}}},
+    "416": {"description": "An unsatisfiable range"},
+}
+_IMPORT_FILE = {
+    "200": {"description": "The rows with their reason", "content": {"text/csv": {"schema": _STR}}},
+    "404": {"description": "No such file", "content": {"text/plain": {"schema": _STR}}},
+}
+
+
+def _query(name: str, schema: dict[str, Any], *, required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "schema": schema}
+
+
+_DATE_RANGE = {
+    "type": "object",
+    "required": ["startAt", "endAt"],
+    "properties": {
+        "startAt": {"type": "string", "format": "date-time"},
+        "endAt": {"type": "string", "format": "date-time"},
+    },
+}
+_LEAD_EXPORT = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object",
+        "required": ["fields", "filter"],
+        "properties": {
+            "fields": {"type": "array", "items": _STR, "minItems": 1},
+            "format": {"type": "string", "enum": ["CSV", "TSV", "SSV"]},
+            "columnHeaderNames": {"type": "object", "additionalProperties": _STR},
+            "filter": {
+                "type": "object", "minProperties": 1, "maxProperties": 1,
+                "properties": {
+                    "createdAt": _DATE_RANGE, "updatedAt": _DATE_RANGE, "staticListName": _STR,
+                    "staticListId": {"type": "integer"}, "smartListName": _STR, "smartListId": {"type": "integer"},
+                },
+            },
+        },
+    }}}},
+}  # fmt: skip
+_IMPORT = {
+    "parameters": [
+        _query("format", {"type": "string", "enum": ["csv", "tsv", "ssv"]}, required=True),
+        _query("lookupField", _STR), _query("partitionName", _STR), _query("listId", {"type": "integer"}),
+    ],
+    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}},
+    }}}},
+}  # fmt: skip
+_JOBS = {"parameters": [
+    _query("status", {"type": "string"}), _query("batchSize", {"type": "integer", "minimum": 1, "maximum": 300}),
+    _query("nextPageToken", _STR),
+]}  # fmt: skip
+
+ENDPOINTS: list[Endpoint] = [
+    Endpoint(
+        "POST", "/bulk/v1/leads.json", r.import_leads, body="multipart", permission=WRITE, large_body=True,
+        operation_id="importLeadUsingPOST", summary="Import Leads", openapi=_IMPORT,
+    ),
+    Endpoint(
+        "GET", "/bulk/v1/leads/batch/{batchId:int}.json", r.import_status, permission=WRITE,
+        operation_id="getImportLeadStatusUsingGET", summary="Get Import Lead Status",
+        openapi={"parameters": [_BATCH_ID]},
+    ),
+    Endpoint(
+        "GET", "/bulk/v1/leads/batch/{batchId:int}/failures.json", r.import_failures, permission=WRITE,
+        operation_id="getImportLeadFailuresUsingGET", summary="Get Import Lead Failures",
+        openapi={"parameters": [_BATCH_ID], "responses": _IMPORT_FILE},
+    ),
+    Endpoint(
+        "GET", "/bulk/v1/leads/batch/{batchId:int}/warnings.json", r.import_warnings, permission=WRITE,
+        operation_id="getImportLeadWarningsUsingGET", summary="Get Import Lead Warnings",
+        openapi={"parameters": [_BATCH_ID], "responses": _IMPORT_FILE},
+    ),
+    Endpoint(
+        "POST", "/bulk/v1/leads/export/create.json", r.create_export, body="json", permission=READ,
+        operation_id="createExportLeadsUsingPOST", summary="Create Export Lead Job", openapi=_LEAD_EXPORT,
+    ),
+    Endpoint(
+        "POST", "/bulk/v1/leads/export/{exportId}/enqueue.json", r.enqueue_export, permission=READ,
+        operation_id="enqueueExportLeadsUsingPOST", summary="Enqueue Export Lead Job",
+        openapi={"parameters": [_EXPORT_ID]},
+    ),
+    Endpoint(
+        "GET", "/bulk/v1/leads/export/{exportId}/status.json", r.export_status, permission=READ,
+        operation_id="getExportLeadsStatusUsingGET", summary="Get Export Lead Job Status",
+        openapi={"parameters": [_EXPORT_ID]},
+    ),
+    Endpoint(
+        "POST", "/bulk/v1/leads/export/{exportId}/cancel.json", r.cancel_export, permission=READ,
+        operation_id="cancelExportLeadsUsingPOST", summary="Cancel Export Lead Job",
+        openapi={"parameters": [_EXPORT_ID]},
+    ),
+    Endpoint(
+        "GET", "/bulk/v1/leads/export/{exportId}/file.json", r.export_file, permission=READ,
+        operation_id="getExportLeadsFileUsingGET", summary="Get Export Lead File",
+        openapi={
+            "parameters": [_EXPORT_ID, {"name": "Range", "in": "header", "required": False, "schema": _STR}],
+            "responses": _FILE,
+        },
+    ),
+    Endpoint(
+        "GET", "/bulk/v1/leads/export.json", r.list_exports, permission=READ,
+        operation_id="getExportLeadsUsingGET", summary="Get Export Lead Jobs", openapi=_JOBS,
+    ),
+]  # fmt: skip

@@ -1,0 +1,581 @@
+"""Bulk import and bulk extract: state and business rules. No HTTP here: routes parse, this decides (raising
+`ApiError` with the catalogue's code) and returns plain records; files are bytes or chunk streams.
+
+Queues replay lazily on the virtual clock (`_queue.py`): an import waits IMPORT_START_DELAY_S after it was
+queued, then takes IMPORT_BASE_S plus one second per IMPORT_ROWS_PER_S rows; an extract waits
+EXPORT_START_DELAY_S, then takes EXPORT_BASE_S plus one second per EXPORT_RECORDS_PER_S records (counted when
+it starts). Rows are imported, and extract files written, when the job's finish time is first observed; the
+leads' createdAt/updatedAt are that finish time.
+
+Behaviour Marketo leaves undocumented, chosen here (each has a test):
+- an unknown or another user's batch or export id is response-level 1013 "Object not found"; the file,
+  failures and warnings endpoints answer 404 with the catalogue's 610 text as plain text instead;
+- import: a file with no data row (nothing, or a header alone) is 1003 "Empty File"; a listId naming no static
+  list is 1013; an empty cell leaves the field as it is; a row whose lookup field is empty fails with 1002's
+  message naming the field; an invalid value fails the row with the leads model's own reason (1003 "Invalid
+  value for field ..."), except an invalid address in an email field that is not the lookup field, which is
+  dropped with a warning carrying that same text (bulk-program-member-import.md: an invalid email is a warning);
+  lookupField=id updates only;
+- extract: a missing `fields` (leads) or `filter` is 1002; a filter with other than one member, an unknown filter
+  type, a bad date, endAt before startAt or a range over 31 days, an unknown format or a bad columnHeaderNames
+  is 1003; an unknown field is 1006 naming it; smart-list filters (when the subscription allows them) match
+  nothing, since the emulator has no smart lists;
+- enqueue of a Queued or Processing job is 1029 "Job already queued"; of a finished or cancelled one, 1003;
+  cancel of a finished job answers its status unchanged;
+- the export quota blocks create and enqueue once today's bytes reach the limit (>=); the message gives the
+  limit in whole MB ("500MB") or, for a limit that is not whole, in `%g` MB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from mkto.emulator._api import ApiError, ApiUser, Instance
+from mkto.emulator._tables import leads, list_members, static_lists
+from mkto.emulator.bulk import _files
+from mkto.emulator.bulk._queue import Queue
+from mkto.emulator.bulk._tables import bulk_exports, bulk_imports, bulk_settings, export_chunks
+from mkto.emulator.leads._model import LeadDatabase, parse_id
+from mkto.emulator.leads._schema import Schema
+from mkto.emulator.leads._values import InvalidValue, coerce, format_datetime, parse_datetime, show
+
+# --- limits (bulk-import.md, bulk-extract.md) -------------------------------------------------------------
+IMPORT_SLOTS = 2
+IMPORT_QUEUE_LIMIT = 10  # including the running ones
+EXPORT_SLOTS = 2
+EXPORT_QUEUE_LIMIT = 10  # including the processing ones
+MAX_FILTER_DAYS = 31
+BYTES_PER_MB = 1_048_576
+LEADS_PER_SYNC = 300
+
+# --- virtual durations (ours) -------------------------------------------------------------------------------
+IMPORT_START_DELAY_S = 10.0
+IMPORT_BASE_S = 30.0
+IMPORT_ROWS_PER_S = 1_000
+EXPORT_START_DELAY_S = 10.0
+EXPORT_BASE_S = 60.0
+EXPORT_RECORDS_PER_S = 10_000
+
+IMPORT_FORMATS = ("csv", "tsv", "ssv")
+EXPORT_FORMATS = ("CSV", "TSV", "SSV")
+LEAD_FILTERS = ("createdAt", "updatedAt", "staticListName", "staticListId", "smartListName", "smartListId")
+DATE_FILTERS = ("createdAt", "updatedAt")
+UNSUPPORTED_FILTERS_SETTING = "unsupported_extract_filters"
+DEFAULT_UNSUPPORTED_FILTERS = ("updatedAt", "smartListId", "smartListName")
+
+QUEUED, IMPORTING, COMPLETE = "Queued", "Importing", "Complete"
+CREATED, PROCESSING, COMPLETED, CANCELLED = "Created", "Processing", "Completed", "Cancelled"
+FAILURE_COLUMN = "Import Failure Reason"
+WARNING_COLUMN = "Import Warning Reason"
+
+Record = dict[str, Any]
+
+
+def _epoch(now: dt.datetime) -> float:
+    return now.timestamp()
+
+
+def _stamp(epoch: float) -> str:
+    return format_datetime(dt.datetime.fromtimestamp(epoch, dt.UTC))
+
+
+# --- settings ---------------------------------------------------------------------------------------------------
+
+
+def unsupported_filters(db: Connection, settings: Mapping[str, Any]) -> frozenset[str]:
+    """Lead extract filters this subscription lacks (1035): the instance setting, else this area's stored
+    setting, else updatedAt and the smart-list filters."""
+    if UNSUPPORTED_FILTERS_SETTING in settings:
+        return frozenset(settings[UNSUPPORTED_FILTERS_SETTING])
+    stored = db.execute(
+        sa.select(bulk_settings.c.value).where(bulk_settings.c.name == UNSUPPORTED_FILTERS_SETTING)
+    ).scalar()
+    return frozenset(stored) if isinstance(stored, list) else frozenset(DEFAULT_UNSUPPORTED_FILTERS)
+
+
+def set_unsupported_filters(db: Connection, names: Sequence[str]) -> None:
+    """Make a subscription with (`[]`: every filter) or without some lead extract filters."""
+    db.execute(bulk_settings.delete().where(bulk_settings.c.name == UNSUPPORTED_FILTERS_SETTING))
+    db.execute(bulk_settings.insert().values(name=UNSUPPORTED_FILTERS_SETTING, value=list(names)))
+
+
+# --- bulk import -------------------------------------------------------------------------------------------------
+
+
+def _import_user(row: Any) -> ApiUser:
+    partitions = frozenset(row.partitions) if isinstance(row.partitions, list) else None
+    return ApiUser(client_id=row.client_id, client_secret="", partitions=partitions)
+
+
+def _import_duration(_db: Connection, row: Any) -> float:
+    return IMPORT_BASE_S + int(row.row_count) / IMPORT_ROWS_PER_S
+
+
+def _finish_import(db: Connection, row: Any, at: float) -> None:
+    outcome = _LeadImport(db, row, dt.datetime.fromtimestamp(at, dt.UTC)).run()
+    db.execute(
+        bulk_imports.update()
+        .where(bulk_imports.c.id == row.id)
+        .values(
+            status=COMPLETE, finish_at=at, imported=outcome.imported, failed=len(outcome.failures),
+            warned=len(outcome.warnings), failures=outcome.failure_file(), warnings=outcome.warning_file(),
+        )
+    )  # fmt: skip
+
+
+IMPORT_QUEUE = Queue(
+    table=bulk_imports, order="id", waiting=QUEUED, running=IMPORTING, slots=IMPORT_SLOTS,
+    start_delay_s=IMPORT_START_DELAY_S, duration=_import_duration, finish=_finish_import,
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Outcome:
+    fmt: str
+    header: list[str]
+    imported: int = 0
+    failures: list[tuple[int, list[str]]] = field(default_factory=list)  # (row number, row + reason)
+    warnings: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    def failure_file(self) -> bytes | None:
+        return self._file(FAILURE_COLUMN, self.failures)
+
+    def warning_file(self) -> bytes | None:
+        return self._file(WARNING_COLUMN, self.warnings)
+
+    def _file(self, column: str, rows: list[tuple[int, list[str]]]) -> bytes | None:
+        if not rows:
+            return None
+        return _files.write_rows(self.fmt, [*self.header, column], [row for _, row in sorted(rows)])
+
+
+class _LeadImport:
+    """One import job's rows through the leads model, LEADS_PER_SYNC at a time."""
+
+    def __init__(self, db: Connection, row: Any, at: dt.datetime) -> None:
+        self.db = db
+        self.job = row
+        self.at = at
+        self.model = LeadDatabase(db, _import_user(row), at)
+        self.lookup = str(row.lookup_field)
+        self.action = "updateOnly" if self.lookup == "id" else "createOrUpdate"
+        self.fmt = str(row.format).upper()
+
+    def run(self) -> _Outcome:
+        header, lines = _files.read_rows(bytes(self.job.file), self.fmt)
+        outcome = _Outcome(self.fmt, header)
+        batch: list[tuple[int, list[str], Record, str | None]] = []
+        for number, line in enumerate(lines):
+            prepared = self._prepare(number, header, line, outcome)
+            if prepared is not None:
+                batch.append((number, line, *prepared))
+            if len(batch) == LEADS_PER_SYNC:
+                self._sync(batch, outcome)
+                batch = []
+        if batch:
+            self._sync(batch, outcome)
+        return outcome
+
+    def _prepare(
+        self, number: int, header: list[str], line: list[str], outcome: _Outcome
+    ) -> tuple[Record, str | None] | None:
+        if len(line) != len(header):
+            outcome.failures.append((number, [*line, ApiError("1003").message]))
+            return None
+        record: Record = {name: value for name, value in zip(header, line, strict=True) if value != ""}
+        warning = None
+        schema: Schema = self.model.schema
+        for name in list(record):
+            lead_field = schema.get(name)
+            if lead_field is None or lead_field.data_type != "email" or name == self.lookup:
+                continue
+            try:
+                coerce(lead_field, record[name])
+            except InvalidValue:
+                warning = ApiError("1003", name, show(record.pop(name)), variant="invalid_field_value").message
+        if record.get(self.lookup) in (None, ""):
+            outcome.failures.append((number, [*line, ApiError("1002", self.lookup).message]))
+            return None
+        return record, warning
+
+    def _sync(self, batch: list[tuple[int, list[str], Record, str | None]], outcome: _Outcome) -> None:
+        results = self.model.sync(
+            [record for _, _, record, _ in batch], action=self.action, lookup_field=self.lookup,
+            partition_name=self.job.partition_name,
+        )  # fmt: skip
+        for (number, line, _, warning), result in zip(batch, results, strict=True):
+            if result.get("status") == "skipped":
+                outcome.failures.append((number, [*line, str(result["reasons"][0]["message"])]))
+                continue
+            outcome.imported += 1
+            if warning is not None:
+                outcome.warnings.append((number, [*line, warning]))
+            if self.job.list_id is not None:
+                self._join_list(int(self.job.list_id), int(result["id"]))
+
+    def _join_list(self, list_id: int, lead_id: int) -> None:
+        member = sa.select(list_members.c.id).where(
+            list_members.c.list_id == list_id, list_members.c.lead_id == lead_id
+        )
+        if self.db.execute(member).first() is None:
+            stamp = format_datetime(self.at)
+            self.db.execute(
+                list_members.insert().values(list_id=list_id, lead_id=lead_id, created_at=stamp, updated_at=stamp)
+            )
+
+
+def create_import(
+    db: Connection,
+    user: ApiUser,
+    now: dt.datetime,
+    *,
+    fmt: str | None,
+    data: bytes | None,
+    lookup_field: str | None,
+    partition_name: str | None,
+    list_id: str | None,
+) -> Record:
+    if fmt is None:
+        raise ApiError("1002", "format")
+    if fmt.lower() not in IMPORT_FORMATS:
+        raise ApiError("1003")
+    if data is None:
+        raise ApiError("1002", "file")
+    _, lines = _files.read_rows(data, fmt.upper())
+    if not lines:
+        raise ApiError("1003", variant="empty_file")
+    target_list = None
+    if list_id is not None:
+        target_list = parse_id(list_id)
+        if target_list is None:
+            raise ApiError("1001", show(list_id), "Integer")
+        if db.execute(sa.select(static_lists.c.id).where(static_lists.c.id == target_list)).first() is None:
+            raise ApiError("1013")
+    IMPORT_QUEUE.advance(db, _epoch(now))
+    if IMPORT_QUEUE.occupied(db) >= IMPORT_QUEUE_LIMIT:
+        raise ApiError("1016", IMPORT_QUEUE_LIMIT)
+    if target_list is not None:
+        busy = sa.select(bulk_imports.c.id).where(
+            bulk_imports.c.list_id == target_list, bulk_imports.c.status.in_((QUEUED, IMPORTING))
+        )
+        if db.execute(busy).first() is not None:
+            raise ApiError("1019")
+    inserted = db.execute(
+        bulk_imports.insert().values(
+            object="leads", client_id=user.client_id,
+            partitions=sorted(user.partitions) if user.partitions is not None else None,
+            format=fmt.lower(), lookup_field=lookup_field or "email", partition_name=partition_name,
+            list_id=target_list, file=data, row_count=len(lines), status=QUEUED, queued_at=_epoch(now),
+            imported=0, failed=0, warned=0,
+        )
+    ).inserted_primary_key  # fmt: skip
+    assert inserted is not None
+    batch_id = int(inserted[0])
+    return {"batchId": batch_id, "importId": str(batch_id), "status": QUEUED}
+
+
+def _import_row(db: Connection, now: dt.datetime, batch_id: int) -> Any:
+    IMPORT_QUEUE.advance(db, _epoch(now))
+    return db.execute(sa.select(bulk_imports).where(bulk_imports.c.id == batch_id)).first()
+
+
+def import_status(db: Connection, now: dt.datetime, batch_id: int) -> Record:
+    row = _import_row(db, now, batch_id)
+    if row is None:
+        raise ApiError("1013")
+    out: Record = {"batchId": row.id, "importId": str(row.id), "status": row.status}
+    if row.status == COMPLETE:
+        imported, failed = int(row.imported), int(row.failed)
+        out.update(numOfLeadsProcessed=imported, numOfRowsFailed=failed, numOfRowsWithWarning=int(row.warned))
+        if failed:
+            out["message"] = (
+                f"Import completed with errors, {imported} records imported ({imported} members), {failed} failed"
+            )
+        else:
+            out["message"] = f"Import succeeded, {imported} records imported ({imported} members)"
+    return out
+
+
+def import_file(db: Connection, now: dt.datetime, batch_id: int, which: str) -> tuple[bytes, str] | None:
+    """The failures or warnings file and the job's format; None when there is none (yet)."""
+    row = _import_row(db, now, batch_id)
+    if row is None or row.status != COMPLETE:
+        return None
+    data = row.failures if which == "failures" else row.warnings
+    return (bytes(data), str(row.format).upper()) if data is not None else None
+
+
+# --- bulk extract: row sources ---------------------------------------------------------------------------------
+
+
+class Source(Protocol):
+    """What an extract reads: a header and rows of cells, and how many rows there are."""
+
+    def header(self) -> list[str]: ...
+
+    def count(self) -> int: ...
+
+    def rows(self) -> Iterator[list[Any]]: ...
+
+
+_EPOCH = dt.datetime.fromtimestamp(0, dt.UTC)  # rendering reads no clock
+
+
+class LeadSource:
+    PAGE = 5_000
+
+    def __init__(self, db: Connection, client_id: str, spec: Mapping[str, Any]) -> None:
+        self.db = db
+        self.fields: list[str] = list(spec["fields"])
+        self.headers: Mapping[str, str] = spec.get("columnHeaderNames") or {}
+        self.condition = _lead_condition(db, spec["filter"])
+        self.model = LeadDatabase(db, ApiUser(client_id=client_id, client_secret=""), _EPOCH)
+
+    def header(self) -> list[str]:
+        return [self.headers.get(name, name) for name in self.fields]
+
+    def count(self) -> int:
+        return int(self.db.execute(sa.select(sa.func.count()).select_from(leads).where(self.condition)).scalar_one())
+
+    def rows(self) -> Iterator[list[Any]]:
+        after = 0
+        while True:
+            page = self.db.execute(
+                sa.select(leads).where(self.condition, leads.c.id > after).order_by(leads.c.id).limit(self.PAGE)
+            ).all()
+            for row in page:
+                rendered = self.model.render(row, self.fields)
+                yield [rendered[name] for name in self.fields]
+            if len(page) < self.PAGE:
+                return
+            after = int(page[-1].id)
+
+
+def _lead_condition(db: Connection, flt: Mapping[str, Any]) -> Any:
+    [(kind, value)] = flt.items()
+    if kind in DATE_FILTERS:
+        column = leads.c.created_at if kind == "createdAt" else leads.c.updated_at
+        return sa.and_(column >= value["startAt"], column <= value["endAt"])
+    if kind == "staticListId":
+        return leads.c.id.in_(sa.select(list_members.c.lead_id).where(list_members.c.list_id == value))
+    if kind == "staticListName":
+        ids = sa.select(static_lists.c.id).where(static_lists.c.name == value)
+        return leads.c.id.in_(sa.select(list_members.c.lead_id).where(list_members.c.list_id.in_(ids)))
+    return sa.false()  # smart lists: the emulator has none
+
+
+def _source(db: Connection, row: Any) -> Source:
+    return LeadSource(db, str(row.client_id), row.spec)
+
+
+# --- bulk extract: the queue -------------------------------------------------------------------------------------
+
+
+def _export_queue(instance: Instance | None) -> Queue:
+    def duration(db: Connection, row: Any) -> float:
+        return EXPORT_BASE_S + _source(db, row).count() / EXPORT_RECORDS_PER_S
+
+    def finish(db: Connection, row: Any, at: float) -> None:
+        source = _source(db, row)
+        db.execute(export_chunks.delete().where(export_chunks.c.export_id == row.id))
+        written = _files.write_export(db, str(row.id), str(row.format), source.header(), source.rows())
+        db.execute(
+            bulk_exports.update()
+            .where(bulk_exports.c.id == row.id)
+            .values(
+                status=COMPLETED, finish_at=at, number_of_records=written.records, file_size=written.size,
+                file_checksum=written.checksum,
+            )
+        )  # fmt: skip
+        if instance is not None:
+            instance.add_export_bytes(dt.datetime.fromtimestamp(at, dt.UTC), written.size)
+
+    return Queue(
+        table=bulk_exports, order="seq", waiting=QUEUED, running=PROCESSING, slots=EXPORT_SLOTS,
+        start_delay_s=EXPORT_START_DELAY_S, duration=duration, finish=finish,
+    )  # fmt: skip
+
+
+def quota_text(limit_bytes: float) -> str:
+    mb = limit_bytes / BYTES_PER_MB
+    return str(int(mb)) if float(mb).is_integer() else f"{mb:g}"
+
+
+def _check_quota(instance: Instance | None, now: dt.datetime) -> None:
+    if instance is None:
+        return
+    limit = instance.limit("export_daily_bytes")
+    if instance.export_bytes_today(now) >= limit:
+        raise ApiError("1029", quota_text(limit), variant="export_quota")
+
+
+def export_status_record(row: Any) -> Record:
+    """A job as the status, enqueue, cancel and list calls show it (recorded key order)."""
+    out: Record = {"exportId": row.id, "format": row.format, "status": row.status, "createdAt": _stamp(row.created_at)}
+    if row.queued_at is not None:
+        out["queuedAt"] = _stamp(row.queued_at)
+    if row.started_at is not None:
+        out["startedAt"] = _stamp(row.started_at)
+    if row.status == COMPLETED:
+        out["finishedAt"] = _stamp(row.finish_at)
+        out["numberOfRecords"] = row.number_of_records
+        out["fileSize"] = row.file_size
+        out["fileChecksum"] = row.file_checksum
+    return out
+
+
+class Extracts:
+    """The bulk extract jobs of one kind ("leads") as one API user sees them at one instant."""
+
+    def __init__(self, db: Connection, user: ApiUser, now: dt.datetime, instance: Instance | None, kind: str) -> None:
+        self.db = db
+        self.user = user
+        self.now = now
+        self.instance = instance
+        self.kind = kind
+        self.queue = _export_queue(instance)
+        self.queue.advance(db, _epoch(now))
+
+    def _job(self, export_id: str) -> Any:
+        t = bulk_exports.c
+        return self.db.execute(
+            sa.select(bulk_exports).where(t.id == export_id, t.object == self.kind, t.client_id == self.user.client_id)
+        ).first()
+
+    def _existing(self, export_id: str) -> Any:
+        row = self._job(export_id)
+        if row is None:
+            raise ApiError("1013")
+        return row
+
+    def create(self, body: Any, settings: Mapping[str, Any]) -> Record:
+        _check_quota(self.instance, self.now)
+        spec, fmt = validate_lead_export(self.db, body, unsupported_filters(self.db, settings))
+        t = bulk_exports.c
+        seq = int(self.db.execute(sa.select(sa.func.coalesce(sa.func.max(t.seq), 0))).scalar_one()) + 1
+        rng = self.instance.rng if self.instance is not None else None
+        export_id = str(uuid.UUID(int=rng.getrandbits(128), version=4) if rng is not None else uuid.uuid4())
+        self.db.execute(
+            bulk_exports.insert().values(
+                id=export_id, seq=seq, object=self.kind, client_id=self.user.client_id, format=fmt, spec=spec,
+                status=CREATED, created_at=_epoch(self.now),
+            )
+        )  # fmt: skip
+        return export_status_record(self._existing(export_id))
+
+    def enqueue(self, export_id: str) -> Record:
+        row = self._existing(export_id)
+        if row.status in (QUEUED, PROCESSING):
+            raise ApiError("1029", variant="job_already_queued")
+        if row.status != CREATED:
+            raise ApiError("1003")
+        _check_quota(self.instance, self.now)
+        if self.queue.occupied(self.db) >= EXPORT_QUEUE_LIMIT:
+            raise ApiError("1029")
+        self.db.execute(
+            bulk_exports.update().where(bulk_exports.c.id == row.id).values(status=QUEUED, queued_at=_epoch(self.now))
+        )
+        self.queue.advance(self.db, _epoch(self.now))
+        return export_status_record(self._existing(export_id))
+
+    def status(self, export_id: str) -> Record:
+        return export_status_record(self._existing(export_id))
+
+    def cancel(self, export_id: str) -> Record:
+        row = self._existing(export_id)
+        if row.status in (CREATED, QUEUED, PROCESSING):
+            self.db.execute(
+                bulk_exports.update().where(bulk_exports.c.id == row.id).values(status=CANCELLED, finish_at=None)
+            )
+            if row.status == PROCESSING:
+                self.queue.advance(self.db, _epoch(self.now), freed_at=_epoch(self.now))
+        return export_status_record(self._existing(export_id))
+
+    def completed(self, export_id: str) -> Any:
+        """The job when its file can be downloaded, else None."""
+        row = self._job(export_id)
+        return row if row is not None and row.status == COMPLETED else None
+
+    def list(self, statuses: Sequence[str], batch_size: int, after: int) -> tuple[list[Record], int | None]:
+        t = bulk_exports.c
+        since = _epoch(self.now) - 7 * 86_400  # "all jobs from the past seven days"
+        query = sa.select(bulk_exports).where(
+            t.object == self.kind, t.client_id == self.user.client_id, t.created_at >= since, t.seq > after
+        )
+        if statuses:
+            wanted = {("Cancelled" if s == "Canceled" else s) for s in statuses}
+            query = query.where(t.status.in_(sorted(wanted)))
+        rows = self.db.execute(query.order_by(t.seq).limit(batch_size + 1)).all()
+        more = len(rows) > batch_size
+        rows = rows[:batch_size]
+        return [export_status_record(r) for r in rows], (int(rows[-1].seq) if more else None)
+
+
+# --- bulk extract: validation ------------------------------------------------------------------------------------
+
+
+def _date(value: Any) -> dt.datetime:
+    try:
+        return parse_datetime(value)
+    except InvalidValue:
+        raise ApiError("1003") from None
+
+
+def _validate_filter(db: Connection, flt: Any, unsupported: frozenset[str]) -> dict[str, Any]:
+    if flt is None:
+        raise ApiError("1002", "filter")
+    if not isinstance(flt, dict) or len(flt) != 1:
+        raise ApiError("1003")
+    [(kind, value)] = flt.items()
+    if kind not in LEAD_FILTERS:
+        raise ApiError("1003")
+    if kind in unsupported:
+        raise ApiError("1035")
+    if kind in DATE_FILTERS:
+        if not isinstance(value, dict):
+            raise ApiError("1003")
+        start, end = _date(value.get("startAt")), _date(value.get("endAt"))
+        if end < start or end - start > dt.timedelta(days=MAX_FILTER_DAYS):
+            raise ApiError("1003")
+        return {kind: {"startAt": format_datetime(start), "endAt": format_datetime(end)}}
+    if kind in ("staticListId", "smartListId"):
+        list_id = parse_id(value)
+        if list_id is None:
+            raise ApiError("1003")
+        return {kind: list_id}
+    if not isinstance(value, str) or not value:
+        raise ApiError("1003")
+    return {kind: value}
+
+
+def validate_lead_export(db: Connection, body: Any, unsupported: frozenset[str]) -> tuple[dict[str, Any], str]:
+    """The stored spec (fields, columnHeaderNames, filter) and format of a lead extract, or ApiError."""
+    if not isinstance(body, dict):
+        body = {}
+    fmt = body.get("format", "CSV")
+    if not isinstance(fmt, str) or fmt.upper() not in EXPORT_FORMATS:
+        raise ApiError("1003")
+    fields = body.get("fields")
+    if fields is None or fields == []:
+        raise ApiError("1002", "fields")
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        raise ApiError("1003")
+    flt = _validate_filter(db, body.get("filter"), unsupported)
+    schema = Schema.load(db)
+    for name in fields:
+        if schema.get(name) is None:
+            raise ApiError("1006", show(name))
+    headers = body.get("columnHeaderNames") or {}
+    if not isinstance(headers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k in fields for k, v in headers.items()
+    ):
+        raise ApiError("1003")
+    spec = {"fields": list(dict.fromkeys(fields)), "columnHeaderNames": headers, "filter": flt}
+    return spec, fmt.upper()

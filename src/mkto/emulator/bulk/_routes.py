@@ -1,0 +1,147 @@
+"""Bulk routes: parse the call, ask the model, render. No business rules here.
+
+Files (extract files, import failures and warnings) are plain bytes on the wire, not envelopes; a file that is
+not there (yet) is "404 Not Found" with a plain-text message, as bulk-extract.md describes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy.engine import Engine
+from starlette.datastructures import Headers
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from mkto import errors
+from mkto.emulator._api import ApiError, Call, Reply
+from mkto.emulator.bulk import _files, _model
+from mkto.emulator.bulk._paging import decode, encode
+from mkto.emulator.leads._values import show
+
+MAX_JOBS_PAGE = 300
+MEDIA_TYPES = {"CSV": "text/csv", "TSV": "text/tab-separated-values", "SSV": "text/plain"}
+
+
+def _media(fmt: str) -> str:
+    return f"{MEDIA_TYPES.get(fmt, 'text/plain')};charset=UTF-8"
+
+
+def _not_found() -> Response:
+    return PlainTextResponse(errors.get("610").format(), 404, headers={"Server": "nginx"})
+
+
+def _batch_id(call: Call) -> int:
+    value = call.path_params.get("batchId")
+    return value if isinstance(value, int) and 0 < value < 2**31 else 0
+
+
+def _export_id(call: Call) -> str:
+    return str(call.path_params.get("exportId", ""))
+
+
+def _extracts(call: Call, kind: str = "leads") -> _model.Extracts:
+    return _model.Extracts(call.db, call.user, call.now, call.instance, kind)
+
+
+# --- import ---------------------------------------------------------------------------------------------------
+
+
+def import_leads(call: Call) -> Reply:
+    upload = call.files.get("file")
+    data = upload.file.read() if upload is not None else None
+    result = _model.create_import(
+        call.db, call.user, call.now,
+        fmt=call.param("format"), data=data, lookup_field=call.param("lookupField") or None,
+        partition_name=call.param("partitionName") or None, list_id=call.param("listId") or None,
+    )  # fmt: skip
+    return Reply(result=[result])
+
+
+def import_status(call: Call) -> Reply:
+    return Reply(result=[_model.import_status(call.db, call.now, _batch_id(call))])
+
+
+def _import_file(call: Call, which: str) -> Response:
+    found = _model.import_file(call.db, call.now, _batch_id(call), which)
+    if found is None:
+        return _not_found()
+    data, fmt = found
+    return Response(data, 200, headers={"Server": "nginx"}, media_type=_media(fmt))
+
+
+def import_failures(call: Call) -> Response:
+    return _import_file(call, "failures")
+
+
+def import_warnings(call: Call) -> Response:
+    return _import_file(call, "warnings")
+
+
+# --- extract --------------------------------------------------------------------------------------------------
+
+
+def create_export(call: Call) -> Reply:
+    return Reply(result=[_extracts(call).create(call.json, call.settings)])
+
+
+def enqueue_export(call: Call) -> Reply:
+    return Reply(result=[_extracts(call).enqueue(_export_id(call))])
+
+
+def export_status(call: Call) -> Reply:
+    return Reply(result=[_extracts(call).status(_export_id(call))])
+
+
+def cancel_export(call: Call) -> Reply:
+    return Reply(result=[_extracts(call).cancel(_export_id(call))])
+
+
+def list_exports(call: Call) -> Reply:
+    raw = call.param("batchSize")
+    batch_size = MAX_JOBS_PAGE
+    if raw:
+        if not raw.strip().isdigit() or not 1 <= int(raw.strip()[:6]) <= MAX_JOBS_PAGE:
+            raise ApiError("1001", show(raw), "Integer")
+        batch_size = int(raw.strip())
+    token = call.param("nextPageToken")
+    after = decode(token) if token else 0
+    result, last = _extracts(call).list(call.param_list("status"), batch_size, after)
+    if last is None:
+        return Reply(result=result)
+    return Reply(result=result, next_page_token=encode(last), more_result=True)
+
+
+def export_file(call: Call) -> Response:
+    job = _extracts(call).completed(_export_id(call))
+    if job is None:
+        return _not_found()
+    return ExportFileResponse(call.db.engine, str(job.id), int(job.file_size), _media(str(job.format)))
+
+
+class ExportFileResponse(Response):
+    """An extract file, whole (200) or the byte range the request's `Range` header asks for (206), streamed
+    chunk by chunk. The range is read when the response is sent: a handler sees no request headers."""
+
+    def __init__(self, engine: Engine, export_id: str, size: int, media_type: str) -> None:
+        super().__init__(b"", 200, headers={"Server": "nginx", "Accept-Ranges": "bytes"}, media_type=media_type)
+        self.engine = engine
+        self.export_id = export_id
+        self.size = size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        wanted = _files.parse_range(Headers(scope=scope).get("range"), self.size)
+        headers = {k: v for k, v in self.headers.items() if k not in ("content-length", "content-type")}
+        if wanted is False:
+            headers["Content-Range"] = f"bytes */{self.size}"
+            await Response(b"", 416, headers=headers)(scope, receive, send)
+            return
+        first, last = wanted if isinstance(wanted, tuple) else (0, self.size - 1)
+        if isinstance(wanted, tuple):
+            headers["Content-Range"] = f"bytes {first}-{last}/{self.size}"
+        headers["Content-Length"] = str(max(0, last - first + 1))
+        body: Iterator[bytes] = (
+            _files.stream_export(self.engine, self.export_id, first, last) if self.size else iter(())
+        )
+        status = 206 if isinstance(wanted, tuple) else 200
+        await StreamingResponse(body, status, headers=headers, media_type=self.media_type)(scope, receive, send)
