@@ -54,6 +54,7 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "crm_default_record_type": True,  # False: Merge Leads with mergeInCRM answers 714
     "custom_objects_enabled": True,  # False: custom object calls answer 1026
     "custom_object_metadata_api": True,  # False: the subscription type lacks the metadata API (616)
+    "bulk_extract_unsupported_filters": ["updatedAt", "smartListId", "smartListName"],  # lead extract: 1035
 }
 
 JSON_TYPES = frozenset({"application/json"})

@@ -14,7 +14,7 @@ from starlette.routing import compile_path
 
 from ._api import Endpoint
 
-AREAS: tuple[str, ...] = ("mkto.emulator.leads", "mkto.emulator.stats")
+AREAS: tuple[str, ...] = ("mkto.emulator.leads", "mkto.emulator.stats", "mkto.emulator.bulk")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -16,10 +16,9 @@ from sqlalchemy.engine import Connection
 from mkto.emulator._api import Endpoint
 from mkto.emulator._store import metadata
 from mkto.emulator.bulk import _routes as r
-from mkto.emulator.bulk._model import set_unsupported_filters
 from mkto.emulator.bulk._tables import TABLES
 
-__all__ = ["ENDPOINTS", "set_unsupported_filters", "setup"]
+__all__ = ["ENDPOINTS", "setup"]
 
 READ = "Read-Only Lead"
 WRITE = "Read-Write Lead"

@@ -41,7 +41,7 @@ from mkto.emulator._api import ApiError, ApiUser, Instance
 from mkto.emulator._tables import leads, list_members, static_lists
 from mkto.emulator.bulk import _files
 from mkto.emulator.bulk._queue import Queue
-from mkto.emulator.bulk._tables import bulk_exports, bulk_imports, bulk_settings, export_chunks
+from mkto.emulator.bulk._tables import bulk_exports, bulk_imports, export_chunks
 from mkto.emulator.leads._model import LeadDatabase, parse_id
 from mkto.emulator.leads._schema import Schema
 from mkto.emulator.leads._values import InvalidValue, coerce, format_datetime, parse_datetime, show
@@ -67,7 +67,7 @@ IMPORT_FORMATS = ("csv", "tsv", "ssv")
 EXPORT_FORMATS = ("CSV", "TSV", "SSV")
 LEAD_FILTERS = ("createdAt", "updatedAt", "staticListName", "staticListId", "smartListName", "smartListId")
 DATE_FILTERS = ("createdAt", "updatedAt")
-UNSUPPORTED_FILTERS_SETTING = "unsupported_extract_filters"
+UNSUPPORTED_FILTERS_SETTING = "bulk_extract_unsupported_filters"
 DEFAULT_UNSUPPORTED_FILTERS = ("updatedAt", "smartListId", "smartListName")
 
 QUEUED, IMPORTING, COMPLETE = "Queued", "Importing", "Complete"
@@ -89,21 +89,11 @@ def _stamp(epoch: float) -> str:
 # --- settings ---------------------------------------------------------------------------------------------------
 
 
-def unsupported_filters(db: Connection, settings: Mapping[str, Any]) -> frozenset[str]:
-    """Lead extract filters this subscription lacks (1035): the instance setting, else this area's stored
-    setting, else updatedAt and the smart-list filters."""
-    if UNSUPPORTED_FILTERS_SETTING in settings:
-        return frozenset(settings[UNSUPPORTED_FILTERS_SETTING])
-    stored = db.execute(
-        sa.select(bulk_settings.c.value).where(bulk_settings.c.name == UNSUPPORTED_FILTERS_SETTING)
-    ).scalar()
-    return frozenset(stored) if isinstance(stored, list) else frozenset(DEFAULT_UNSUPPORTED_FILTERS)
-
-
-def set_unsupported_filters(db: Connection, names: Sequence[str]) -> None:
-    """Make a subscription with (`[]`: every filter) or without some lead extract filters."""
-    db.execute(bulk_settings.delete().where(bulk_settings.c.name == UNSUPPORTED_FILTERS_SETTING))
-    db.execute(bulk_settings.insert().values(name=UNSUPPORTED_FILTERS_SETTING, value=list(names)))
+def unsupported_filters(settings: Mapping[str, Any]) -> frozenset[str]:
+    """Lead extract filters this subscription lacks (1035): the instance setting (`PUT /_mkto/settings`
+    {"bulk_extract_unsupported_filters": [...]}), by default updatedAt and the smart-list filters."""
+    names = settings.get(UNSUPPORTED_FILTERS_SETTING, DEFAULT_UNSUPPORTED_FILTERS)
+    return frozenset(str(n) for n in names) if isinstance(names, list | tuple) else frozenset()
 
 
 # --- bulk import -------------------------------------------------------------------------------------------------
@@ -457,7 +447,7 @@ class Extracts:
 
     def create(self, body: Any, settings: Mapping[str, Any]) -> Record:
         _check_quota(self.instance, self.now)
-        spec, fmt = validate_lead_export(self.db, body, unsupported_filters(self.db, settings))
+        spec, fmt = validate_lead_export(self.db, body, unsupported_filters(settings))
         t = bulk_exports.c
         seq = int(self.db.execute(sa.select(sa.func.coalesce(sa.func.max(t.seq), 0))).scalar_one()) + 1
         rng = self.instance.rng if self.instance is not None else None

@@ -1,6 +1,6 @@
-"""Bulk jobs: imports (with their uploaded file), extracts, the extract files in chunks, and this
-subscription's bulk settings. Times are epoch seconds on the virtual clock, so the queue can be replayed
-exactly; they are rendered as Marketo timestamps only on the way out.
+"""Bulk jobs: imports (with their uploaded file), extracts, and the extract files in chunks. Times are epoch
+seconds on the virtual clock, so the queue can be replayed exactly; they are rendered as Marketo timestamps
+only on the way out.
 """
 
 from __future__ import annotations
@@ -62,11 +62,4 @@ export_chunks = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
-bulk_settings = Table(
-    "bulk_settings",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("value", JSON),
-)
-
-TABLES = (bulk_imports, bulk_exports, export_chunks, bulk_settings)
+TABLES = (bulk_imports, bulk_exports, export_chunks)
