@@ -15,6 +15,9 @@ from starlette.routing import compile_path
 from ._api import Endpoint
 
 AREAS: tuple[str, ...] = ("mkto.emulator.leads", "mkto.emulator.stats", "mkto.emulator.bulk")
+AREAS += ("mkto.emulator.lists",)
+AREAS += ("mkto.emulator.campaigns",)
+AREAS += ("mkto.emulator.activities",)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -164,3 +164,78 @@ AREA_TABLES: tuple[Table, ...] = (
     lead_partitions, lead_fields, leads, static_lists, list_members, programs, program_members, campaigns,
     campaign_members,
 )  # fmt: skip
+
+# --- lists, campaigns and activities areas (additive) ------------------------------------------------
+
+# Asset folders a static list or smart campaign can live in; a program is a folder of type "Program".
+folders = Table(
+    "folders",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(255), nullable=False),
+    Column("parent_id", Integer),
+    Column("workspace", String(255), nullable=False, default="Default"),
+    Column("created_at", String(_TS), nullable=False),
+    Column("updated_at", String(_TS), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# The folder each static list was created in (Asset API); a list without a row sits in no folder.
+static_list_folders = Table(
+    "static_list_folders",
+    metadata,
+    Column("list_id", Integer, primary_key=True, autoincrement=False),
+    Column("folder_id", Integer, nullable=False),
+    Column("folder_type", String(16), nullable=False),  # Folder | Program
+)
+
+# A static list an import or export is using cannot be deleted (1022). The bulk area holds a lock while its
+# job runs: `lock_list(db, list_id, "import:17")`, then `unlock_list(db, list_id, "import:17")`.
+list_locks = Table(
+    "list_locks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", Integer, nullable=False, index=True),
+    Column("holder", String(255), nullable=False),
+    UniqueConstraint("list_id", "holder"),
+    sqlite_autoincrement=True,
+)
+
+
+def lock_list(db: Connection, list_id: int, holder: str) -> None:
+    """Mark a static list as used by `holder` (an import or export job) so it cannot be deleted."""
+    exists = db.execute(
+        list_locks.select().where(list_locks.c.list_id == list_id, list_locks.c.holder == holder)
+    ).first()
+    if exists is None:
+        db.execute(list_locks.insert().values(list_id=list_id, holder=holder))
+
+
+def unlock_list(db: Connection, list_id: int, holder: str) -> None:
+    db.execute(list_locks.delete().where(list_locks.c.list_id == list_id, list_locks.c.holder == holder))
+
+
+def list_in_use(db: Connection, list_id: int) -> bool:
+    """True while an import or export holds the list (delete answers 1022)."""
+    return db.execute(list_locks.select().where(list_locks.c.list_id == list_id).limit(1)).first() is not None
+
+
+# Every activity the emulator records on a lead: standard ones (list add/remove, campaign requests, lead
+# writes) and custom ones. `activity_date` sorts as time (`2021-11-23T22:57:18Z`); an activity dated in the
+# future (a scheduled campaign run) is not read back until the virtual clock reaches it.
+activities = Table(
+    "activities",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("lead_id", Integer, nullable=False, index=True),
+    Column("type_id", Integer, nullable=False, index=True),
+    Column("activity_date", String(_TS), nullable=False, index=True),
+    Column("primary_attribute_value_id", Integer),
+    Column("primary_attribute_value", String(2000)),
+    Column("campaign_id", Integer),
+    Column("attributes", JSON, nullable=False),  # [{"name": ..., "value": ...}]
+    Column("fields", JSON),  # lead changes: [{"id", "name", "newValue", "oldValue"}]
+    sqlite_autoincrement=True,
+)
+
+LISTS_AREA_TABLES: tuple[Table, ...] = (folders, static_list_folders, list_locks, activities)

@@ -1,0 +1,135 @@
+"""The static lists area: Lead Database lists and membership (`/rest/v1/lists...`, legacy `/rest/v1/list/...`)
+and Asset API static lists (`/rest/asset/v1/staticList...`).
+
+    from mkto.emulator.lists import list_in_use   # True while an import or export holds the list (1022)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from mkto.emulator._api import Endpoint
+from mkto.emulator._tables import list_in_use, lock_list, unlock_list
+from mkto.emulator.activities import setup as _activities_setup
+from mkto.emulator.lists import _routes as r
+from mkto.emulator.lists._model import seed_folders
+
+__all__ = ["ENDPOINTS", "list_in_use", "lock_list", "setup", "unlock_list"]
+
+LEAD_READ = "Read-Only Lead"
+LEAD_WRITE = "Read-Write Lead"
+ASSET_READ = "Read-Only Asset"
+ASSET_WRITE = "Read-Write Asset"
+
+
+def setup(db: Connection) -> None:
+    """Create the tables and seed the asset folders every instance has (12 "Group Lists", 13 "Seed Lists")."""
+    _activities_setup(db)
+    seed_folders(db, dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+
+
+def _query(name: str, schema: dict[str, Any], *, required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "schema": schema}
+
+
+def _path(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+
+
+_STR = {"type": "string"}
+_LIST_ID = _path("listId")
+_ID = _path("id")
+_BATCH = _query("batchSize", {"type": "integer", "minimum": 1, "maximum": 300})
+_TOKEN = _query("nextPageToken", _STR)
+_IDS = _query("id", _STR)
+_FIELDS = _query("fields", _STR)
+_FOLDER = _query("folder", _STR)
+_MEMBERSHIP_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {"application/json": {"schema": {
+            "type": "object",
+            "properties": {"input": {"type": "array", "maxItems": 300,
+                                     "items": {"type": "object", "properties": {"id": {"type": "integer"}}}}},
+        }}},
+    },
+}  # fmt: skip
+_CREATE_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/x-www-form-urlencoded": {"schema": {
+            "type": "object", "required": ["name", "folder"],
+            "properties": {"name": _STR, "folder": _STR, "description": _STR},
+        }}},
+    },
+}  # fmt: skip
+
+ENDPOINTS: list[Endpoint] = [
+    Endpoint(
+        "GET", "/rest/v1/lists.json", r.get_lists, permission=LEAD_READ,
+        operation_id="getListsUsingGET", summary="Get Lists",
+        openapi={"parameters": [
+            _IDS, _query("name", _STR), _query("programName", _STR), _query("workspaceName", _STR), _BATCH, _TOKEN,
+        ]},
+    ),
+    Endpoint(
+        "GET", "/rest/v1/lists/{listId:int}.json", r.get_list, permission=LEAD_READ,
+        operation_id="getListByIdUsingGET", summary="Get List by Id", openapi={"parameters": [_LIST_ID]},
+    ),
+    Endpoint(
+        "POST", "/rest/v1/lists/{listId:int}/leads.json", r.add_to_list, body="json", permission=LEAD_WRITE,
+        operation_id="addLeadsToListUsingPOST", summary="Add to List",
+        openapi={"parameters": [_LIST_ID, _IDS], **_MEMBERSHIP_BODY},
+    ),
+    Endpoint(
+        "DELETE", "/rest/v1/lists/{listId:int}/leads.json", r.remove_from_list, body="json", permission=LEAD_WRITE,
+        operation_id="removeLeadsFromListUsingDELETE", summary="Remove from List",
+        openapi={"parameters": [_LIST_ID, _IDS]},
+    ),
+    Endpoint(
+        "GET", "/rest/v1/lists/{listId:int}/leads.json", r.leads_in_list, permission=LEAD_READ,
+        operation_id="getLeadsByListIdUsingGET", summary="Get Leads By List Id",
+        openapi={"parameters": [_LIST_ID, _FIELDS, _BATCH, _TOKEN]},
+    ),
+    Endpoint(
+        "GET", "/rest/v1/list/{listId:int}/leads.json", r.leads_in_list, permission=LEAD_READ,
+        operation_id="getLeadsByListIdUsingGET_1", summary="Get Leads By List Id (legacy path)",
+        openapi={"parameters": [_LIST_ID, _FIELDS, _BATCH, _TOKEN]},
+    ),
+    Endpoint(
+        "GET", "/rest/v1/lists/{listId:int}/leads/ismember.json", r.member_of_list, body="json", permission=LEAD_READ,
+        operation_id="areLeadsMemberOfListUsingGET", summary="Member of List",
+        openapi={"parameters": [_LIST_ID, _IDS]},
+    ),
+    Endpoint(
+        "GET", "/rest/asset/v1/staticList/{id:int}.json", r.asset_by_id, permission=ASSET_READ, envelope="asset",
+        operation_id="getStaticListByIdUsingGET", summary="Get Static List by Id", openapi={"parameters": [_ID]},
+    ),
+    Endpoint(
+        "GET", "/rest/asset/v1/staticList/byName.json", r.asset_by_name, permission=ASSET_READ, envelope="asset",
+        operation_id="getStaticListByNameUsingGET", summary="Get Static List by Name",
+        openapi={"parameters": [_query("name", _STR, required=True)]},
+    ),
+    Endpoint(
+        "GET", "/rest/asset/v1/staticLists.json", r.asset_browse, permission=ASSET_READ, envelope="asset",
+        operation_id="getStaticListsUsingGET", summary="Get Static Lists",
+        openapi={"parameters": [
+            _FOLDER, _query("offset", {"type": "integer", "minimum": 0}),
+            _query("maxReturn", {"type": "integer", "minimum": 1, "maximum": 200}),
+            _query("earliestUpdatedAt", _STR), _query("latestUpdatedAt", _STR),
+        ]},
+    ),
+    Endpoint(
+        "POST", "/rest/asset/v1/staticLists.json", r.create_static_list, body="form", permission=ASSET_WRITE,
+        envelope="asset", operation_id="createStaticListUsingPOST", summary="Create Static List",
+        openapi=_CREATE_FORM,
+    ),
+    Endpoint(
+        "POST", "/rest/asset/v1/staticList/{id:int}/delete.json", r.delete_static_list, permission=ASSET_WRITE,
+        envelope="asset", operation_id="deleteStaticListByIdUsingPOST", summary="Delete Static List",
+        openapi={"parameters": [_ID]},
+    ),
+]  # fmt: skip
