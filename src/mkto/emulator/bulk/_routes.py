@@ -20,6 +20,7 @@ from mkto.emulator.bulk._paging import decode, encode
 from mkto.emulator.leads._values import show
 
 MAX_JOBS_PAGE = 300
+PLAIN = "text/plain;charset=UTF-8"
 MEDIA_TYPES = {"CSV": "text/csv", "TSV": "text/tab-separated-values", "SSV": "text/plain"}
 
 
@@ -28,7 +29,7 @@ def _media(fmt: str) -> str:
 
 
 def _not_found() -> Response:
-    return PlainTextResponse(errors.get("610").format(), 404, headers={"Server": "nginx"})
+    return PlainTextResponse(errors.get("610").format(), 404, headers={"Server": "nginx"}, media_type=PLAIN)
 
 
 def _batch_id(call: Call) -> int:
