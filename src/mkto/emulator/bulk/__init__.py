@@ -88,6 +88,52 @@ _JOBS = {"parameters": [
     _query("nextPageToken", _STR),
 ]}  # fmt: skip
 
+_MEMBER_EXPORT = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object",
+        "required": ["fields", "filter"],
+        "properties": {
+            "fields": {"type": "array", "items": _STR, "minItems": 1},
+            "format": {"type": "string", "enum": ["CSV", "TSV", "SSV"]},
+            "columnHeaderNames": {"type": "object", "additionalProperties": _STR},
+            "filter": {
+                "type": "object",
+                "properties": {
+                    "programId": {"type": "integer"}, "programIds": {"type": "array", "items": {"type": "integer"}},
+                    "isExhausted": {"type": "boolean"}, "nurtureCadence": {"type": "string", "enum": ["pause", "norm"]},
+                    "statusNames": {"type": "array", "items": _STR}, "updatedAt": _DATE_RANGE,
+                },
+            },
+        },
+    }}}},
+}  # fmt: skip
+
+
+def _extract_endpoints(kind: str, name: str, op: str, create_body: dict[str, Any]) -> list[Endpoint]:
+    """The six extract operations of one kind (`/bulk/v1/<kind>/export/...`), as the spec names them."""
+    routes = r.ExtractRoutes(kind)
+    base = f"/bulk/v1/{kind}/export"
+    job = {"parameters": [_EXPORT_ID]}
+    file_doc = {
+        "parameters": [_EXPORT_ID, {"name": "Range", "in": "header", "required": False, "schema": _STR}],
+        "responses": _FILE,
+    }
+    return [
+        Endpoint("POST", f"{base}/create.json", routes.create, body="json", permission=READ,
+                 operation_id=f"createExport{op}UsingPOST", summary=f"Create Export {name} Job", openapi=create_body),
+        Endpoint("POST", f"{base}/{{exportId}}/enqueue.json", routes.enqueue, permission=READ,
+                 operation_id=f"enqueueExport{op}UsingPOST", summary=f"Enqueue Export {name} Job", openapi=job),
+        Endpoint("GET", f"{base}/{{exportId}}/status.json", routes.status, permission=READ,
+                 operation_id=f"getExport{op}StatusUsingGET", summary=f"Get Export {name} Job Status", openapi=job),
+        Endpoint("POST", f"{base}/{{exportId}}/cancel.json", routes.cancel, permission=READ,
+                 operation_id=f"cancelExport{op}UsingPOST", summary=f"Cancel Export {name} Job", openapi=job),
+        Endpoint("GET", f"{base}/{{exportId}}/file.json", routes.file, permission=READ,
+                 operation_id=f"getExport{op}FileUsingGET", summary=f"Get Export {name} File", openapi=file_doc),
+        Endpoint("GET", f"{base}.json", routes.list, permission=READ,
+                 operation_id=f"getExport{op}UsingGET", summary=f"Get Export {name} Jobs", openapi=_JOBS),
+    ]  # fmt: skip
+
+
 ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "POST", "/bulk/v1/leads.json", r.import_leads, body="multipart", permission=WRITE, large_body=True,
@@ -108,35 +154,6 @@ ENDPOINTS: list[Endpoint] = [
         operation_id="getImportLeadWarningsUsingGET", summary="Get Import Lead Warnings",
         openapi={"parameters": [_BATCH_ID], "responses": _IMPORT_FILE},
     ),
-    Endpoint(
-        "POST", "/bulk/v1/leads/export/create.json", r.create_export, body="json", permission=READ,
-        operation_id="createExportLeadsUsingPOST", summary="Create Export Lead Job", openapi=_LEAD_EXPORT,
-    ),
-    Endpoint(
-        "POST", "/bulk/v1/leads/export/{exportId}/enqueue.json", r.enqueue_export, permission=READ,
-        operation_id="enqueueExportLeadsUsingPOST", summary="Enqueue Export Lead Job",
-        openapi={"parameters": [_EXPORT_ID]},
-    ),
-    Endpoint(
-        "GET", "/bulk/v1/leads/export/{exportId}/status.json", r.export_status, permission=READ,
-        operation_id="getExportLeadsStatusUsingGET", summary="Get Export Lead Job Status",
-        openapi={"parameters": [_EXPORT_ID]},
-    ),
-    Endpoint(
-        "POST", "/bulk/v1/leads/export/{exportId}/cancel.json", r.cancel_export, permission=READ,
-        operation_id="cancelExportLeadsUsingPOST", summary="Cancel Export Lead Job",
-        openapi={"parameters": [_EXPORT_ID]},
-    ),
-    Endpoint(
-        "GET", "/bulk/v1/leads/export/{exportId}/file.json", r.export_file, permission=READ,
-        operation_id="getExportLeadsFileUsingGET", summary="Get Export Lead File",
-        openapi={
-            "parameters": [_EXPORT_ID, {"name": "Range", "in": "header", "required": False, "schema": _STR}],
-            "responses": _FILE,
-        },
-    ),
-    Endpoint(
-        "GET", "/bulk/v1/leads/export.json", r.list_exports, permission=READ,
-        operation_id="getExportLeadsUsingGET", summary="Get Export Lead Jobs", openapi=_JOBS,
-    ),
 ]  # fmt: skip
+ENDPOINTS += _extract_endpoints("leads", "Lead", "Leads", _LEAD_EXPORT)
+ENDPOINTS += _extract_endpoints("program/members", "Program Member", "ProgramMembers", _MEMBER_EXPORT)

@@ -38,7 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, ApiUser, Instance
-from mkto.emulator._tables import leads, list_members, static_lists
+from mkto.emulator._tables import leads, list_members, program_members, static_lists
 from mkto.emulator.bulk import _files
 from mkto.emulator.bulk._queue import Queue
 from mkto.emulator.bulk._tables import bulk_exports, bulk_imports, export_chunks
@@ -70,6 +70,7 @@ DATE_FILTERS = ("createdAt", "updatedAt")
 UNSUPPORTED_FILTERS_SETTING = "bulk_extract_unsupported_filters"
 DEFAULT_UNSUPPORTED_FILTERS = ("updatedAt", "smartListId", "smartListName")
 
+LEADS, PROGRAM_MEMBERS = "leads", "program/members"  # extract kinds: the path segment after /bulk/v1/
 QUEUED, IMPORTING, COMPLETE = "Queued", "Importing", "Complete"
 CREATED, PROCESSING, COMPLETED, CANCELLED = "Created", "Processing", "Completed", "Cancelled"
 FAILURE_COLUMN = "Import Failure Reason"
@@ -361,7 +362,84 @@ def _lead_condition(db: Connection, flt: Mapping[str, Any]) -> Any:
     return sa.false()  # smart lists: the emulator has none
 
 
+# Program member fields (Describe Program Member) the emulator stores, by API name -> program_members column.
+MEMBER_COLUMNS: Mapping[str, str] = {
+    "leadId": "lead_id", "programId": "program_id", "statusName": "progression_status",
+    "acquiredBy": "acquired_by", "isExhausted": "is_exhausted", "reachedSuccess": "reached_success",
+    "membershipDate": "membership_date", "updatedAt": "updated_at", "createdAt": "membership_date",
+    "nurtureCadence": "nurture_cadence", "trackName": "stream",
+}  # fmt: skip
+MAX_PROGRAM_IDS = 10
+
+
+class ProgramMemberSource:
+    """Program memberships joined to their leads; a program member field wins over a lead field of one name."""
+
+    PAGE = 5_000
+
+    def __init__(self, db: Connection, client_id: str, spec: Mapping[str, Any]) -> None:
+        self.db = db
+        self.fields: list[str] = list(spec["fields"])
+        if "programIds" in spec["filter"] and "programId" not in self.fields:
+            self.fields.insert(0, "programId")  # "An additional field programId is added ... as the first field"
+        self.headers: Mapping[str, str] = spec.get("columnHeaderNames") or {}
+        self.condition = _member_condition(spec["filter"])
+        self.model = LeadDatabase(db, ApiUser(client_id=client_id, client_secret=""), _EPOCH)
+
+    def header(self) -> list[str]:
+        return [self.headers.get(name, name) for name in self.fields]
+
+    def _query(self) -> Any:
+        pm = program_members
+        return sa.select(
+            leads, *(pm.c[c].label(f"pm_{c}") for c in set(MEMBER_COLUMNS.values())), pm.c.id.label("pm_id")
+        )
+
+    def count(self) -> int:
+        query = sa.select(sa.func.count()).select_from(program_members).where(self.condition)
+        return int(self.db.execute(query).scalar_one())
+
+    def rows(self) -> Iterator[list[Any]]:
+        pm = program_members
+        after = 0
+        lead_fields = [f for f in self.fields if f not in MEMBER_COLUMNS]
+        while True:
+            page = self.db.execute(
+                self._query().join(pm, pm.c.lead_id == leads.c.id).where(self.condition, pm.c.id > after)
+                .order_by(pm.c.id).limit(self.PAGE)
+            ).all()  # fmt: skip
+            for row in page:
+                rendered = self.model.render(row, lead_fields)
+                mapping = row._mapping
+                yield [
+                    mapping[f"pm_{MEMBER_COLUMNS[name]}"] if name in MEMBER_COLUMNS else rendered[name]
+                    for name in self.fields
+                ]
+            if len(page) < self.PAGE:
+                return
+            after = int(page[-1].pm_id)
+
+
+def _member_condition(flt: Mapping[str, Any]) -> Any:
+    pm = program_members.c
+    programs_wanted = flt.get("programIds") or [flt.get("programId")]
+    conditions: list[Any] = [pm.program_id.in_(programs_wanted)]
+    if "isExhausted" in flt:
+        conditions.append(pm.is_exhausted == flt["isExhausted"])
+    if "nurtureCadence" in flt:
+        conditions.append(pm.nurture_cadence == flt["nurtureCadence"])
+    if "statusNames" in flt:
+        conditions.append(pm.progression_status.in_(flt["statusNames"]))
+    if "updatedAt" in flt:
+        conditions.append(
+            sa.and_(pm.updated_at >= flt["updatedAt"]["startAt"], pm.updated_at <= flt["updatedAt"]["endAt"])
+        )
+    return sa.and_(*conditions)
+
+
 def _source(db: Connection, row: Any) -> Source:
+    if row.object == PROGRAM_MEMBERS:
+        return ProgramMemberSource(db, str(row.client_id), row.spec)
     return LeadSource(db, str(row.client_id), row.spec)
 
 
@@ -447,7 +525,8 @@ class Extracts:
 
     def create(self, body: Any, settings: Mapping[str, Any]) -> Record:
         _check_quota(self.instance, self.now)
-        spec, fmt = validate_lead_export(self.db, body, unsupported_filters(settings))
+        validate = validate_member_export if self.kind == PROGRAM_MEMBERS else validate_lead_export
+        spec, fmt = validate(self.db, body, unsupported_filters(settings))
         t = bulk_exports.c
         seq = int(self.db.execute(sa.select(sa.func.coalesce(sa.func.max(t.seq), 0))).scalar_one()) + 1
         rng = self.instance.rng if self.instance is not None else None
@@ -569,3 +648,76 @@ def validate_lead_export(db: Connection, body: Any, unsupported: frozenset[str])
         raise ApiError("1003")
     spec = {"fields": list(dict.fromkeys(fields)), "columnHeaderNames": headers, "filter": flt}
     return spec, fmt.upper()
+
+
+def _format_and_fields(body: dict[str, Any], known: Any) -> tuple[str, list[str], dict[str, str]]:
+    fmt = body.get("format", "CSV")
+    if not isinstance(fmt, str) or fmt.upper() not in EXPORT_FORMATS:
+        raise ApiError("1003")
+    fields = body.get("fields")
+    if fields is None or fields == []:
+        raise ApiError("1002", "fields")
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        raise ApiError("1003")
+    for name in fields:
+        if not known(name):
+            raise ApiError("1006", show(name))
+    headers = body.get("columnHeaderNames") or {}
+    if not isinstance(headers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k in fields for k, v in headers.items()
+    ):
+        raise ApiError("1003")
+    return fmt.upper(), list(dict.fromkeys(fields)), headers
+
+
+def validate_member_export(db: Connection, body: Any, unsupported: frozenset[str]) -> tuple[dict[str, Any], str]:
+    """The stored spec and format of a program member extract, or ApiError."""
+    if not isinstance(body, dict):
+        body = {}
+    flt = body.get("filter")
+    if flt is None:
+        raise ApiError("1002", "filter")
+    if not isinstance(flt, dict):
+        raise ApiError("1003")
+    unknown = set(flt) - {"programId", "programIds", "isExhausted", "nurtureCadence", "statusNames", "updatedAt"}
+    if unknown or ("programId" in flt) == ("programIds" in flt):
+        raise ApiError("1003")
+    clean: dict[str, Any] = {}
+    if "programId" in flt:
+        program_id = parse_id(flt["programId"])
+        if program_id is None:
+            raise ApiError("1003")
+        clean["programId"] = program_id
+    else:
+        ids = flt["programIds"]
+        if not isinstance(ids, list) or not 1 <= len(ids) <= MAX_PROGRAM_IDS or any(parse_id(i) is None for i in ids):
+            raise ApiError("1003")
+        clean["programIds"] = [parse_id(i) for i in ids]
+    if "isExhausted" in flt:
+        if not isinstance(flt["isExhausted"], bool):
+            raise ApiError("1003")
+        clean["isExhausted"] = flt["isExhausted"]
+    if "nurtureCadence" in flt:
+        if flt["nurtureCadence"] not in ("pause", "norm"):
+            raise ApiError("1003")
+        clean["nurtureCadence"] = flt["nurtureCadence"]
+    if "updatedAt" in flt:
+        if "updatedAt" in unsupported:
+            raise ApiError("1035")
+        clean.update(_validate_filter(db, {"updatedAt": flt["updatedAt"]}, frozenset()))
+    if "statusNames" in flt:
+        names = flt["statusNames"]
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            raise ApiError("1003")
+        wanted = clean.get("programIds") or [clean.get("programId")]
+        found = db.execute(
+            sa.select(program_members.c.id)
+            .where(program_members.c.program_id.in_(wanted), program_members.c.progression_status.in_(names))
+            .limit(1)
+        ).first()
+        if found is None:
+            raise ApiError("1003", variant="invalid_data")  # "If a status name is not found ... 1003, Invalid Data"
+        clean["statusNames"] = names
+    schema = Schema.load(db)
+    fmt, fields, headers = _format_and_fields(body, lambda n: n in MEMBER_COLUMNS or schema.get(n) is not None)
+    return {"fields": fields, "columnHeaderNames": headers, "filter": clean}, fmt

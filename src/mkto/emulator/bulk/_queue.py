@@ -34,9 +34,14 @@ class Queue:
         cursor = -math.inf if freed_at is None else freed_at
         while True:
             running = db.execute(
-                sa.select(t).where(t.c.status == self.running).order_by(t.c.finish_at, t.c[self.order])
+                sa.select(t)
+                .where(t.c.status == self.running)
+                .order_by(t.c.finish_at, t.c[self.order])
+                .with_for_update()  # PostgreSQL: one transaction replays a finish; SQLite serializes anyway
             ).all()
-            head = db.execute(sa.select(t).where(t.c.status == self.waiting).order_by(t.c[self.order]).limit(1)).first()
+            head = db.execute(
+                sa.select(t).where(t.c.status == self.waiting).order_by(t.c[self.order]).limit(1).with_for_update()
+            ).first()
             next_finish = float(running[0].finish_at) if running else math.inf
             next_start = math.inf
             if head is not None and len(running) < self.slots:

@@ -7,6 +7,7 @@ not there (yet) is "404 Not Found" with a plain-text message, as bulk-extract.md
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 from starlette.datastructures import Headers
@@ -41,7 +42,7 @@ def _export_id(call: Call) -> str:
     return str(call.path_params.get("exportId", ""))
 
 
-def _extracts(call: Call, kind: str = "leads") -> _model.Extracts:
+def _extracts(call: Call, kind: str) -> _model.Extracts:
     return _model.Extracts(call.db, call.user, call.now, call.instance, kind)
 
 
@@ -82,42 +83,43 @@ def import_warnings(call: Call) -> Response:
 # --- extract --------------------------------------------------------------------------------------------------
 
 
-def create_export(call: Call) -> Reply:
-    return Reply(result=[_extracts(call).create(call.json, call.settings)])
+@dataclass(frozen=True, slots=True)
+class ExtractRoutes:
+    """The six extract handlers of one kind: `ExtractRoutes("leads").create`."""
 
+    kind: str
 
-def enqueue_export(call: Call) -> Reply:
-    return Reply(result=[_extracts(call).enqueue(_export_id(call))])
+    def create(self, call: Call) -> Reply:
+        return Reply(result=[_extracts(call, self.kind).create(call.json, call.settings)])
 
+    def enqueue(self, call: Call) -> Reply:
+        return Reply(result=[_extracts(call, self.kind).enqueue(_export_id(call))])
 
-def export_status(call: Call) -> Reply:
-    return Reply(result=[_extracts(call).status(_export_id(call))])
+    def status(self, call: Call) -> Reply:
+        return Reply(result=[_extracts(call, self.kind).status(_export_id(call))])
 
+    def cancel(self, call: Call) -> Reply:
+        return Reply(result=[_extracts(call, self.kind).cancel(_export_id(call))])
 
-def cancel_export(call: Call) -> Reply:
-    return Reply(result=[_extracts(call).cancel(_export_id(call))])
+    def list(self, call: Call) -> Reply:
+        raw = call.param("batchSize")
+        batch_size = MAX_JOBS_PAGE
+        if raw:
+            if not raw.strip().isdigit() or not 1 <= int(raw.strip()[:6]) <= MAX_JOBS_PAGE:
+                raise ApiError("1001", show(raw), "Integer")
+            batch_size = int(raw.strip())
+        token = call.param("nextPageToken")
+        after = decode(token) if token else 0
+        result, last = _extracts(call, self.kind).list(call.param_list("status"), batch_size, after)
+        if last is None:
+            return Reply(result=result)
+        return Reply(result=result, next_page_token=encode(last), more_result=True)
 
-
-def list_exports(call: Call) -> Reply:
-    raw = call.param("batchSize")
-    batch_size = MAX_JOBS_PAGE
-    if raw:
-        if not raw.strip().isdigit() or not 1 <= int(raw.strip()[:6]) <= MAX_JOBS_PAGE:
-            raise ApiError("1001", show(raw), "Integer")
-        batch_size = int(raw.strip())
-    token = call.param("nextPageToken")
-    after = decode(token) if token else 0
-    result, last = _extracts(call).list(call.param_list("status"), batch_size, after)
-    if last is None:
-        return Reply(result=result)
-    return Reply(result=result, next_page_token=encode(last), more_result=True)
-
-
-def export_file(call: Call) -> Response:
-    job = _extracts(call).completed(_export_id(call))
-    if job is None:
-        return _not_found()
-    return ExportFileResponse(call.db.engine, str(job.id), int(job.file_size), _media(str(job.format)))
+    def file(self, call: Call) -> Response:
+        job = _extracts(call, self.kind).completed(_export_id(call))
+        if job is None:
+            return _not_found()
+        return ExportFileResponse(call.db.engine, str(job.id), int(job.file_size), _media(str(job.format)))
 
 
 class ExportFileResponse(Response):
