@@ -18,6 +18,8 @@ AREAS: tuple[str, ...] = ("mkto.emulator.leads", "mkto.emulator.stats", "mkto.em
 AREAS += ("mkto.emulator.lists",)
 AREAS += ("mkto.emulator.campaigns",)
 AREAS += ("mkto.emulator.activities",)
+AREAS += ("mkto.emulator.crm", "mkto.emulator.customobjects", "mkto.emulator.programmembers")
+AREAS += ("mkto.emulator.assets",)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -239,3 +239,70 @@ activities = Table(
 )
 
 LISTS_AREA_TABLES: tuple[Table, ...] = (folders, static_list_folders, list_locks, activities)
+
+# --- CRM objects, custom objects, program members and assets areas (additive) ------------------------
+
+# Records of the dedupe objects: companies, opportunities, opportunity roles, sales persons, named accounts and
+# custom objects. `object` names the type ("company", ..., or a custom object's API name); `dedupe_key` is the
+# JSON of the record's dedupe field values, so a lookup by dedupe fields is one indexed equality.
+object_records = Table(
+    "object_records",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("object", String(64), nullable=False, index=True),
+    Column("guid", String(64), nullable=False, unique=True),
+    Column("dedupe_key", String(2000), nullable=False, index=True),
+    Column("created_at", String(_TS), nullable=False),
+    Column("updated_at", String(_TS), nullable=False),
+    Column("data", JSON, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# Custom object types (the seeded `car_c` and any created through the metadata API): the definition is the
+# describe body (fields, dedupe fields, relationships) as JSON.
+custom_object_types = Table(
+    "custom_object_types",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("definition", JSON, nullable=False),
+    Column("created_at", String(_TS), nullable=False),
+    Column("updated_at", String(_TS), nullable=False),
+)
+
+# Program member field values (registrationCode, webinarUrl, ...) set by Sync Program Member Data.
+program_member_data = Table(
+    "program_member_data",
+    metadata,
+    Column("program_id", Integer, primary_key=True, autoincrement=False),
+    Column("lead_id", Integer, primary_key=True, autoincrement=False),
+    Column("data", JSON, nullable=False),
+)
+
+# Asset API details of a `folders` row (the lists area's table): its type and flags. A folder without a row here
+# is a plain, non-system "Marketing Folder" whose parent (if any) is a folder. A program is also a folder, of
+# type "Program": its place in the tree and approval state live in `program_details`, keyed by the program id.
+folder_details = Table(
+    "folder_details",
+    metadata,
+    Column("folder_id", Integer, primary_key=True, autoincrement=False),
+    Column("folder_type", String(64), nullable=False),  # Marketing Folder, Email, List, ...
+    Column("description", String(2000)),
+    Column("parent_kind", String(16)),  # Folder | Program
+    Column("is_system", Boolean, nullable=False, default=False),
+    Column("is_archive", Boolean, nullable=False, default=False),
+)
+
+program_details = Table(
+    "program_details",
+    metadata,
+    Column("program_id", Integer, primary_key=True, autoincrement=False),
+    Column("folder_id", Integer, nullable=False),
+    Column("status", String(16), nullable=False, default=""),  # locked | unlocked | "" (no approval state)
+    Column("clonable", Boolean, nullable=False, default=True),  # False: holds assets Clone Program refuses (709)
+    Column("tags", JSON, nullable=False),
+    Column("costs", JSON, nullable=False),
+)
+
+OBJECT_AREA_TABLES: tuple[Table, ...] = (
+    object_records, custom_object_types, program_member_data, folder_details, program_details,
+)  # fmt: skip

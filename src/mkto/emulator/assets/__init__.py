@@ -1,0 +1,283 @@
+"""The Asset API basics: folders and programs, in the Asset envelope (`success, errors, requestId, warnings,
+result`; a read that finds nothing is a success with a warning).
+
+    from mkto.emulator.assets import ENDPOINTS   # registered by the emulator's router
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from mkto.emulator._api import ApiError, BodyKind, Call, Endpoint, Reply
+from mkto.emulator._store import metadata
+from mkto.emulator._tables import AREA_TABLES, OBJECT_AREA_TABLES
+from mkto.emulator.assets import _model as m
+from mkto.emulator.crm import _http as h
+from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime, storable_text
+
+__all__ = ["ENDPOINTS", "setup"]
+
+READ = "Read-Only Asset"
+WRITE = "Read-Write Asset"
+MAX_RETURN_FOLDERS = 200
+MAX_RETURN_PROGRAMS = 200
+DEFAULT_RETURN = 20
+MAX_NAME = 255
+
+
+def setup(db: Connection) -> None:
+    metadata.create_all(db, tables=[*AREA_TABLES, *OBJECT_AREA_TABLES])
+    m.seed(db)
+
+
+def _assets(call: Call) -> m.Assets:
+    return m.Assets(call.db, call.now, call.user)
+
+
+def _found(result: list[Any]) -> Reply:
+    if not result:
+        return Reply(result=None, warnings=[m.NOT_FOUND], envelope="asset")
+    return Reply(result=result, envelope="asset")
+
+
+def _ok(result: list[Any]) -> Reply:
+    return Reply(result=result, envelope="asset")
+
+
+def _text(call: Call, name: str, *, required: bool = False) -> str | None:
+    value = call.param(name)
+    if value is None or not value.strip():
+        if required:
+            raise ApiError("701", name)
+        return None
+    if not storable_text(value) or (len(value) > MAX_NAME and name == "name"):
+        raise ApiError("1001", value.encode("utf-8", "replace").decode("utf-8"), "String")
+    return value
+
+
+def _kind(call: Call, *, required: bool) -> str:
+    raw = call.param("type")
+    if raw is None or not raw.strip():
+        if required:
+            raise ApiError("701", "type")
+        return m.FOLDER
+    lowered = raw.strip().lower()
+    if lowered not in ("folder", "program"):
+        raise ApiError("1001", raw, "FolderType")
+    return m.FOLDER if lowered == "folder" else m.PROGRAM
+
+
+def _json_list(call: Call, name: str) -> list[Any]:
+    raw = call.param(name)
+    if raw is None or not raw.strip():
+        return []
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ApiError("1001", raw, "List") from None
+    if not isinstance(value, list):
+        raise ApiError("1001", raw, "List")
+    return value
+
+
+def _date(call: Call, name: str) -> str | None:
+    raw = call.param(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return format_datetime(parse_datetime(raw))
+    except InvalidValue:
+        raise ApiError("704") from None
+
+
+def _bool(call: Call, name: str) -> bool | None:
+    raw = call.param(name)
+    if raw is None or raw == "":
+        return None
+    if raw.lower() not in ("true", "false"):
+        raise ApiError("1001", raw, "Boolean")
+    return raw.lower() == "true"
+
+
+# --- folders -----------------------------------------------------------------------------------------
+def get_folder(call: Call) -> Reply:
+    return _found(_assets(call).get_folder(m.Ref(h.path_id(call, "id"), _kind(call, required=True))))
+
+
+def folder_by_name(call: Call) -> Reply:
+    name = _text(call, "name", required=True)
+    assert name is not None
+    raw_type = call.param("type")
+    kind = _kind(call, required=False) if raw_type else None
+    root = m.parse_ref(call.param("root"), "root") if call.param("root") else None
+    return _found(_assets(call).folders_by_name(name, kind, root, call.param("workSpace") or None))
+
+
+def browse_folders(call: Call) -> Reply:
+    root = m.parse_ref(call.param("root"), "root") if call.param("root") else None
+    max_depth = h.int_param(call, "maxDepth", 2, minimum=1, maximum=100)
+    offset = h.int_param(call, "offset", 0)
+    max_return = h.int_param(call, "maxReturn", DEFAULT_RETURN, minimum=1, maximum=MAX_RETURN_FOLDERS)
+    found = _assets(call).browse(root, max_depth=max_depth, workspace=call.param("workSpace") or None)
+    return _found(found[offset : offset + max_return])
+
+
+def create_folder(call: Call) -> Reply:
+    name = _text(call, "name", required=True)
+    assert name is not None
+    parent = m.parse_ref(call.param("parent"), "parent")
+    return _ok(_assets(call).create_folder(name, parent, _text(call, "description")))
+
+
+def update_folder(call: Call) -> Reply:
+    ref = m.Ref(h.path_id(call, "id"), _kind(call, required=True))
+    changes: dict[str, Any] = {}
+    for name in ("name", "description"):
+        value = _text(call, name)
+        if value is not None:
+            changes[name] = value
+    archive = _bool(call, "isArchive")
+    if archive is not None:
+        changes["is_archive"] = archive
+    return _ok(_assets(call).update_folder(ref, changes))
+
+
+def delete_folder(call: Call) -> Reply:
+    return _ok(_assets(call).delete_folder(m.Ref(h.path_id(call, "id"), _kind(call, required=False))))
+
+
+# --- programs ----------------------------------------------------------------------------------------
+def get_program(call: Call) -> Reply:
+    return _found(_assets(call).get_program(h.path_id(call, "id")))
+
+
+def program_by_name(call: Call) -> Reply:
+    name = _text(call, "name", required=True)
+    assert name is not None
+    return _found(_assets(call).program_by_name(name))
+
+
+def browse_programs(call: Call) -> Reply:
+    filter_type = call.param("filterType") or None
+    if filter_type is not None and filter_type not in ("id", "programId", "folderId", "workspace"):
+        raise ApiError("1001", filter_type, "FilterType")
+    found = _assets(call).browse_programs(
+        offset=h.int_param(call, "offset", 0),
+        max_return=h.int_param(call, "maxReturn", DEFAULT_RETURN, minimum=1, maximum=MAX_RETURN_PROGRAMS),
+        since=_date(call, "earliestUpdatedAt"),
+        until=_date(call, "latestUpdatedAt"),
+        filter_type=filter_type,
+        values=call.param_list("filterValues"),
+    )
+    return _found(found)
+
+
+def create_program(call: Call) -> Reply:
+    name = _text(call, "name", required=True)
+    folder = m.parse_ref(call.param("folder"), "folder")
+    program_type = _text(call, "type", required=True)
+    channel = _text(call, "channel", required=True)
+    assert name is not None and program_type is not None and channel is not None
+    return _ok(_assets(call).create_program(
+        name=name, folder=folder, program_type=program_type, channel=channel,
+        description=_text(call, "description"), costs=_json_list(call, "costs"), tags=_json_list(call, "tags"),
+    ))  # fmt: skip
+
+
+def update_program(call: Call) -> Reply:
+    changes: dict[str, Any] = {}
+    for name in ("name", "description"):
+        value = _text(call, name)
+        if value is not None:
+            changes[name] = value
+    if call.param("costs") is not None:
+        changes["costs"] = _json_list(call, "costs")
+        changes["costsDestructiveUpdate"] = bool(_bool(call, "costsDestructiveUpdate"))
+    if call.param("tags") is not None:
+        changes["tags"] = _json_list(call, "tags")
+    return _ok(_assets(call).update_program(h.path_id(call, "id"), changes))
+
+
+def clone_program(call: Call) -> Reply:
+    name = _text(call, "name", required=True)
+    folder = m.parse_ref(call.param("folder"), "folder")
+    assert name is not None
+    return _ok(_assets(call).clone_program(
+        h.path_id(call, "id"), name=name, folder=folder, description=_text(call, "description")))  # fmt: skip
+
+
+def delete_program(call: Call) -> Reply:
+    return _ok(_assets(call).delete_program(h.path_id(call, "id")))
+
+
+def approve_program(call: Call) -> Reply:
+    return _ok(_assets(call).approve(h.path_id(call, "id"), approve=True))
+
+
+def unapprove_program(call: Call) -> Reply:
+    return _ok(_assets(call).approve(h.path_id(call, "id"), approve=False))
+
+
+# --- registration ------------------------------------------------------------------------------------
+_ID = h.path("id")
+_TYPE = h.query("type", {"type": "string", "enum": ["Folder", "Program"]})
+_REF = {"type": "string", "description": 'JSON: {"id": 14, "type": "Folder"}'}
+_PAGE = [h.query("offset", {"type": "integer", "minimum": 0}),
+         h.query("maxReturn", {"type": "integer", "minimum": 1, "maximum": 200})]  # fmt: skip
+
+
+def _form(required: list[str], **props: Any) -> dict[str, Any]:
+    return h.form_body({"type": "object", "required": required, "properties": props})
+
+
+def _ep(method: str, path: str, handler: Any, op: str, summary: str, **kwargs: Any) -> Endpoint:
+    permission = READ if method == "GET" else WRITE
+    body: BodyKind = "form" if method == "POST" else "none"
+    return Endpoint(method, path, handler, body=body, permission=permission, operation_id=op, summary=summary,
+                    envelope="asset", **kwargs)  # fmt: skip
+
+
+ENDPOINTS: list[Endpoint] = [
+    _ep("GET", "/rest/asset/v1/folder/byName.json", folder_by_name, "getFolderByNameUsingGET", "Get Folder by Name",
+        openapi={"parameters": [h.query("name", h.STR, required=True), _TYPE, h.query("root", _REF),
+                                h.query("workSpace", h.STR)]}),
+    _ep("GET", "/rest/asset/v1/folder/{id:int}.json", get_folder, "getFolderByIdUsingGET", "Get Folder by Id",
+        openapi={"parameters": [_ID, {**_TYPE, "required": True}]}),
+    _ep("GET", "/rest/asset/v1/folders.json", browse_folders, "getFolderUsingGET", "Get Folders",
+        openapi={"parameters": [h.query("root", _REF), h.query("maxDepth", {"type": "integer", "minimum": 1}),
+                                h.query("workSpace", h.STR), *_PAGE]}),
+    _ep("POST", "/rest/asset/v1/folders.json", create_folder, "createFolderUsingPOST", "Create Folder",
+        openapi=_form(["name", "parent"], name=h.STR, parent=_REF, description=h.STR)),
+    _ep("POST", "/rest/asset/v1/folder/{id:int}.json", update_folder, "updateFolderUsingPOST",
+        "Update Folder Metadata",
+        openapi={"parameters": [_ID], **_form(["type"], type={"type": "string", "enum": ["Folder", "Program"]},
+                                              name=h.STR, description=h.STR, isArchive=h.BOOL)}),
+    _ep("POST", "/rest/asset/v1/folder/{id:int}/delete.json", delete_folder, "deleteFolderUsingPOST",
+        "Delete Folder", openapi={"parameters": [_ID]}),
+    _ep("GET", "/rest/asset/v1/program/byName.json", program_by_name, "getProgramByNameUsingGET",
+        "Get Program by Name", openapi={"parameters": [h.query("name", h.STR, required=True)]}),
+    _ep("GET", "/rest/asset/v1/program/{id:int}.json", get_program, "getProgramByIdUsingGET", "Get Program by Id",
+        openapi={"parameters": [_ID]}),
+    _ep("GET", "/rest/asset/v1/programs.json", browse_programs, "browseProgramsUsingGET", "Get Programs",
+        openapi={"parameters": [*_PAGE, h.query("filterType", h.STR), h.query("filterValues", h.STR),
+                                h.query("earliestUpdatedAt", h.STR), h.query("latestUpdatedAt", h.STR)]}),
+    _ep("POST", "/rest/asset/v1/programs.json", create_program, "createProgramUsingPOST", "Create Program",
+        openapi=_form(["name", "folder", "type", "channel"], name=h.STR, folder=_REF, type=h.STR, channel=h.STR,
+                      description=h.STR, costs=h.STR, tags=h.STR)),
+    _ep("POST", "/rest/asset/v1/program/{id:int}.json", update_program, "updateProgramUsingPOST",
+        "Update Program Metadata",
+        openapi={"parameters": [_ID], **_form([], name=h.STR, description=h.STR, costs=h.STR,
+                                              costsDestructiveUpdate=h.BOOL, tags=h.STR)}),
+    _ep("POST", "/rest/asset/v1/program/{id:int}/clone.json", clone_program, "cloneProgramUsingPOST",
+        "Clone Program", openapi={"parameters": [_ID], **_form(["name", "folder"], name=h.STR, folder=_REF,
+                                                               description=h.STR)}),
+    _ep("POST", "/rest/asset/v1/program/{id:int}/delete.json", delete_program, "deleteProgramUsingPOST",
+        "Delete Program", openapi={"parameters": [_ID]}),
+    _ep("POST", "/rest/asset/v1/program/{id:int}/approve.json", approve_program, "approveProgramUsingPOST",
+        "Approve Program", openapi={"parameters": [_ID]}),
+    _ep("POST", "/rest/asset/v1/program/{id:int}/unapprove.json", unapprove_program, "unapproveProgramUsingPOST",
+        "Unapprove Program", openapi={"parameters": [_ID]}),
+]  # fmt: skip

@@ -1,0 +1,100 @@
+"""The program members area: status progression by channel, member data, query, delete, describe, and the
+legacy Change Lead Program Status.
+
+    from mkto.emulator.programmembers import ENDPOINTS   # registered by the emulator's router
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Connection
+
+from mkto.emulator._api import ApiError, Call, Endpoint, Reply
+from mkto.emulator._store import metadata
+from mkto.emulator._tables import AREA_TABLES, OBJECT_AREA_TABLES
+from mkto.emulator.crm import _http as h
+from mkto.emulator.programmembers import _model as m
+
+__all__ = ["ENDPOINTS", "setup"]
+
+READ = "Read-Only Lead"
+WRITE = "Read-Write Lead"
+
+
+def setup(db: Connection) -> None:
+    metadata.create_all(db, tables=[*AREA_TABLES, *OBJECT_AREA_TABLES])
+
+
+def _members(call: Call) -> m.ProgramMembers:
+    return m.ProgramMembers(call.db, call.now, h.path_id(call, "programId"))
+
+
+def sync_status(call: Call) -> Reply:
+    data = h.body(call)
+    if "statusName" not in data:
+        raise ApiError("1002", "statusName")
+    return Reply(result=_members(call).sync_status(data["statusName"], h.records(data)))
+
+
+def change_status(call: Call) -> Reply:
+    data = h.body(call)
+    if "status" not in data:
+        raise ApiError("1002", "status")
+    return Reply(result=_members(call).sync_status(data["status"], h.records(data), id_key="id"))
+
+
+def sync_data(call: Call) -> Reply:
+    return Reply(result=_members(call).sync_data(h.records(h.body(call))))
+
+
+def delete(call: Call) -> Reply:
+    return Reply(result=_members(call).delete(h.records(h.body(call))))
+
+
+def query(call: Call) -> Reply:
+    members = _members(call)
+    filter_type = h.required(call, "filterType").strip()
+    h.required(call, "filterValues")
+    values = call.param_list("filterValues")
+    if not values:
+        raise ApiError("701", "filterValues")
+    page = members.query(filter_type, values, call.param_list("fields") or None, h.batch_size(call),
+                         call.param("nextPageToken") or None)  # fmt: skip
+    return Reply(result=page.result, next_page_token=page.next_page_token, more_result=page.more_result)
+
+
+def describe(_: Call) -> Reply:
+    return Reply(result=m.describe())
+
+
+_PROGRAM = h.path("programId")
+_LEADS = {"type": "array", "maxItems": 300, "items": {"type": "object", "properties": {"leadId": h.INT}}}
+
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("GET", "/rest/v1/programs/members/describe.json", describe, permission=READ,
+             operation_id="describeProgramMemberUsingGET2", summary="Describe Program Member"),
+    Endpoint("POST", "/rest/v1/programs/{programId:int}/members/status.json", sync_status, body="json",
+             permission=WRITE, operation_id="syncProgramMemberStatusUsingPOST", summary="Sync Program Member Status",
+             openapi={"parameters": [_PROGRAM], **h.json_body({
+                 "type": "object", "required": ["statusName", "input"],
+                 "properties": {"statusName": h.STR, "input": _LEADS}})}),
+    Endpoint("GET", "/rest/v1/programs/{programId:int}/members.json", query, permission=READ,
+             operation_id="getProgramMembersUsingGET", summary="Get Program Members",
+             openapi={"parameters": [
+                 _PROGRAM, h.query("filterType", h.STR, required=True),
+                 h.query("filterValues", h.STR, required=True), h.FIELDS, h.BATCH, h.TOKEN]}),
+    Endpoint("POST", "/rest/v1/programs/{programId:int}/members.json", sync_data, body="json", permission=WRITE,
+             operation_id="syncProgramMemberDataUsingPOST", summary="Sync Program Member Data",
+             openapi={"parameters": [_PROGRAM], **h.json_body({
+                 "type": "object", "required": ["input"],
+                 "properties": {"input": {"type": "array", "maxItems": 300, "items": h.OBJ}}})}),
+    Endpoint("POST", "/rest/v1/programs/{programId:int}/members/delete.json", delete, body="json",
+             permission=WRITE, operation_id="deleteProgramMemberUsingPOST", summary="Delete Program Members",
+             openapi={"parameters": [_PROGRAM], **h.json_body({
+                 "type": "object", "required": ["input"], "properties": {"input": _LEADS}})}),
+    Endpoint("POST", "/rest/v1/leads/programs/{programId:int}/status.json", change_status, body="json",
+             permission=WRITE, operation_id="changeLeadProgramStatusUsingPOST", summary="Change Lead Program Status",
+             openapi={"parameters": [_PROGRAM], **h.json_body({
+                 "type": "object", "required": ["status", "input"],
+                 "properties": {"status": h.STR, "input": {
+                     "type": "array", "maxItems": 300, "items": {"type": "object", "properties": {"id": h.INT}}}}})}),
+]  # fmt: skip
