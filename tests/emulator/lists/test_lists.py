@@ -208,3 +208,11 @@ def test_add_and_remove_show_up_as_activities(api: Api) -> None:
     assert all(x["primaryAttributeValueId"] == list_id and x["primaryAttributeValue"] == "Tracked" for x in found)
     scoped = activities(api, [ADD_TO_LIST, REMOVE_FROM_LIST], listId=list_id)
     assert [x["leadId"] for x in scoped] == [a]  # only current members
+
+
+def test_a_non_ascii_digit_id_is_1001_not_a_crash(api: Api) -> None:
+    # fuzz finding: "¹".isdigit() is true but int("¹") fails
+    assert_marketo_error(api.call("GET", "/rest/v1/lists.json", params={"id": "¹"}), "1001", None, "¹", "Integer")
+    assert_marketo_error(
+        api.call("GET", "/rest/v1/lists.json", params={"batchSize": "²"}), "1001", None, "²", "Integer"
+    )

@@ -28,8 +28,7 @@ from mkto.emulator._api import ApiError, reason
 from mkto.emulator._store import metadata
 from mkto.emulator._tables import activities, leads, list_members, static_lists
 from mkto.emulator.activities import _types as t
-from mkto.emulator.activities._params import Page
-from mkto.emulator.leads._model import parse_id
+from mkto.emulator.activities._params import Page, parse_id
 from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime, show
 
 Record = dict[str, Any]
@@ -126,7 +125,14 @@ def _position(token: str) -> tuple[str, int]:
         text = token.strip()
         raw = base64.b32decode((text + "=" * (-len(text) % 8)).upper()).decode("ascii")
         tag, compact, after = raw.split(":")
-        if tag != "A" or len(compact) != 14 or not compact.isdigit() or not after.isdigit() or len(after) > 12:
+        if (
+            tag != "A"
+            or len(compact) != 14
+            or not compact.isdigit()
+            or not after.isascii()
+            or not after.isdigit()
+            or len(after) > 12
+        ):
             raise ValueError(token)
         moment = dt.datetime.strptime(compact, "%Y%m%d%H%M%S").replace(tzinfo=dt.UTC)
         return format_datetime(moment), int(after)

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from mkto import errors
 from mkto.emulator._api import ApiError, Call, Reply
 from mkto.emulator._render import json_response
-from mkto.emulator.leads._model import parse_id
+from mkto.emulator.leads._model import parse_id as _leads_parse_id
 from mkto.emulator.leads._values import INT32_MAX, InvalidValue, parse_datetime, show
 
 INTEGER = "Integer"
@@ -26,6 +26,18 @@ MAX_BATCH_RECORDS = 300  # Lead Database page size and batch size
 ASSET_DEFAULT_RETURN = 20  # Asset API maxReturn default
 ASSET_MAX_RETURN = 200  # Asset API maxReturn maximum
 FOLDER_TYPES = ("Folder", "Program")
+
+
+def digits(text: str) -> bool:
+    """ASCII digits only: `str.isdigit` also accepts "¹" and "٣", which `int` refuses."""
+    return text.isascii() and text.isdigit()
+
+
+def parse_id(value: Any) -> int | None:
+    """A positive 32-bit id from JSON or a query string, or None."""
+    if isinstance(value, str) and not value.isascii():
+        return None
+    return _leads_parse_id(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +76,7 @@ def batch_size(call: Call, maximum: int = MAX_BATCH_RECORDS) -> int:
     if raw is None or raw == "":
         return maximum
     text = raw.strip()
-    if not text.isdigit() or len(text) > 6 or not 1 <= int(text) <= maximum:
+    if not digits(text) or len(text) > 6 or not 1 <= int(text) <= maximum:
         raise ApiError("1001", show(raw), INTEGER)
     return int(text)
 
@@ -134,7 +146,7 @@ def _count(call: Call, name: str, default: int, low: int, high: int) -> int:
     if raw is None or raw == "":
         return default
     text = raw.strip()
-    if not text.isdigit() or len(text) > 10 or not low <= int(text) <= high:
+    if not digits(text) or len(text) > 10 or not low <= int(text) <= high:
         raise ApiError("1001", show(raw), INTEGER)
     return int(text)
 

@@ -38,9 +38,8 @@ from mkto.emulator._tables import (
 )
 from mkto.emulator.activities import _types as types
 from mkto.emulator.activities._model import record_activity
-from mkto.emulator.activities._params import FolderRef, Page, asset_stamp
+from mkto.emulator.activities._params import FolderRef, Page, asset_stamp, parse_id
 from mkto.emulator.leads import _paging
-from mkto.emulator.leads._model import parse_id
 from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime, show
 
 Record = dict[str, Any]
