@@ -292,3 +292,18 @@ def test_created_at_filter_selects_by_creation_time(api: Api) -> None:
     job = completed_export(api, lead_export(["email"], createdAt=january))
     assert _file(api, job["exportId"]) == b"email\nable@example.com\n"
     assert dt.datetime.fromisoformat(job["finishedAt"].replace("Z", "+00:00")).year == 2026
+
+
+def test_a_list_an_extract_filters_on_cannot_be_deleted_while_the_job_runs_1022(api: Api, emulator: Emulator) -> None:
+    stamp = "2026-01-01T00:00:00Z"
+    with db(emulator) as connection:
+        list_id = insert(
+            connection, static_lists, name="prova", workspace_name="Default", created_at=stamp, updated_at=stamp
+        )
+    export_id = export_ok(api, {"fields": ["email"], "filter": {"staticListName": "prova"}})
+    delete = f"/rest/asset/v1/staticList/{list_id}/delete.json"
+    export_job(api, export_id, "enqueue")
+    assert_marketo_error(api.call("POST", delete), "1022", asset=True)
+    api.advance(PAST_EVERYTHING_S)
+    assert export_job(api, export_id)["status"] == "Completed"
+    assert api.call("POST", delete).json()["success"] is True

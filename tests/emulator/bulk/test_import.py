@@ -196,3 +196,13 @@ def test_leads_take_the_finish_time_as_created_at(api: Api) -> None:
     [lead] = _emails(api, "ablebaker@marketo.com", "createdAt")
     created = dt.datetime.fromisoformat(str(lead["createdAt"]).replace("Z", "+00:00"))
     assert created > dt.datetime.now(dt.UTC)  # in the virtual future: the job finished 40 s after it was queued
+
+
+def test_a_list_being_imported_to_cannot_be_deleted_1022(api: Api, emulator: Emulator) -> None:
+    list_id = _make_list(emulator)
+    batch_id = import_ok(api, csv_file(ROWS), listId=str(list_id))
+    delete = f"/rest/asset/v1/staticList/{list_id}/delete.json"
+    assert_marketo_error(api.call("POST", delete), "1022", asset=True)
+    api.advance(PAST_EVERYTHING_S)
+    assert import_status(api, batch_id)["status"] == "Complete"
+    assert api.call("POST", delete).json()["success"] is True

@@ -38,7 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, ApiUser, Instance
-from mkto.emulator._tables import leads, list_members, program_members, static_lists
+from mkto.emulator._tables import leads, list_members, lock_list, program_members, static_lists, unlock_list
 from mkto.emulator.bulk import _files
 from mkto.emulator.bulk._queue import Queue
 from mkto.emulator.bulk._tables import bulk_exports, bulk_imports, export_chunks
@@ -111,6 +111,8 @@ def _import_duration(_db: Connection, row: Any) -> float:
 
 def _finish_import(db: Connection, row: Any, at: float) -> None:
     outcome = _LeadImport(db, row, dt.datetime.fromtimestamp(at, dt.UTC)).run()
+    if row.list_id is not None:
+        unlock_list(db, int(row.list_id), f"import:{row.id}")
     db.execute(
         bulk_imports.update()
         .where(bulk_imports.c.id == row.id)
@@ -269,6 +271,8 @@ def create_import(
     ).inserted_primary_key  # fmt: skip
     assert inserted is not None
     batch_id = int(inserted[0])
+    if target_list is not None:
+        lock_list(db, target_list, f"import:{batch_id}")  # the list cannot be deleted while imported to (1022)
     return {"batchId": batch_id, "importId": str(batch_id), "status": QUEUED}
 
 
@@ -451,6 +455,7 @@ def _export_queue(instance: Instance | None) -> Queue:
         return EXPORT_BASE_S + _source(db, row).count() / EXPORT_RECORDS_PER_S
 
     def finish(db: Connection, row: Any, at: float) -> None:
+        _hold_lists(db, row, hold=False)
         source = _source(db, row)
         db.execute(export_chunks.delete().where(export_chunks.c.export_id == row.id))
         written = _files.write_export(db, str(row.id), str(row.format), source.header(), source.rows())
@@ -469,6 +474,24 @@ def _export_queue(instance: Instance | None) -> Queue:
         table=bulk_exports, order="seq", waiting=QUEUED, running=PROCESSING, slots=EXPORT_SLOTS,
         start_delay_s=EXPORT_START_DELAY_S, duration=duration, finish=finish,
     )  # fmt: skip
+
+
+def _hold_lists(db: Connection, row: Any, *, hold: bool) -> None:
+    """A static list an extract filters on cannot be deleted (1022) while the job is queued or processing."""
+    flt = row.spec.get("filter", {})
+    if "staticListId" in flt:
+        ids = [int(flt["staticListId"])]
+    elif "staticListName" in flt:
+        ids = [
+            int(i)
+            for i in db.execute(
+                sa.select(static_lists.c.id).where(static_lists.c.name == flt["staticListName"])
+            ).scalars()
+        ]
+    else:
+        return
+    for list_id in ids:
+        (lock_list if hold else unlock_list)(db, list_id, f"export:{row.id}")
 
 
 def quota_text(limit_bytes: float) -> str:
@@ -551,6 +574,7 @@ class Extracts:
         self.db.execute(
             bulk_exports.update().where(bulk_exports.c.id == row.id).values(status=QUEUED, queued_at=_epoch(self.now))
         )
+        _hold_lists(self.db, row, hold=True)
         self.queue.advance(self.db, _epoch(self.now))
         return export_status_record(self._existing(export_id))
 
@@ -563,6 +587,7 @@ class Extracts:
             self.db.execute(
                 bulk_exports.update().where(bulk_exports.c.id == row.id).values(status=CANCELLED, finish_at=None)
             )
+            _hold_lists(self.db, row, hold=False)
             if row.status == PROCESSING:
                 self.queue.advance(self.db, _epoch(self.now), freed_at=_epoch(self.now))
         return export_status_record(self._existing(export_id))
