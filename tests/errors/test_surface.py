@@ -9,7 +9,7 @@ EXPECTED = {
     "BadCredentials", "CallerError", "ConcurrencyLimited", "Disposition", "ErrorSpec", "Level", "LimitError",
     "MarketoError", "MarketoResponse", "NetworkError", "PayloadTooLarge", "QueueFull", "QuotaExhausted", "RateLimited",
     "RecordError", "RecordOutcome", "SizeError", "TransientError", "UriTooLong", "Variant", "all_specs",
-    "base_for", "error_class", "error_from_code", "get", "lookup", "next_reset", "parse_response",
+    "base_for", "error_class", "error_from_code", "get", "limits", "lookup", "next_reset", "parse_response",
     "record_outcomes", "server_time",
 }
 

@@ -10,18 +10,16 @@ the sans-IO `_core` and driven by the `Client` (threads) and `AsyncClient` (asyn
 """
 
 from mkto.errors import NetworkError
-
-from ._client import AsyncClient, Client
-from ._config import (
+from mkto.errors.limits import (
     MAX_BATCH_RECORDS,
     MAX_BODY_BYTES,
     MAX_FILTER_VALUES,
     MAX_IMPORT_BYTES,
     MAX_URI_BYTES,
-    Limits,
-    RetryPolicy,
-    Timeouts,
 )
+
+from ._client import AsyncClient, Client
+from ._config import Limits, RetryPolicy, Timeouts
 from ._limits import (
     Denied,
     Grant,

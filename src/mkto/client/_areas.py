@@ -12,15 +12,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mkto.errors import MarketoResponse, RecordOutcome
+from mkto.errors.limits import MAX_BATCH_RECORDS, MAX_TRIGGER_LEADS
 
-from ._config import MAX_BATCH_RECORDS
 from ._core import Core, Flow, RequestSpec
 from ._resources import REST, AsyncPageIterator, PageIterator, Pager
 
 if TYPE_CHECKING:
     from ._client import AsyncClient, Client
 
-MAX_TRIGGER_LEADS = 100
 
 
 def _when(value: dt.datetime | str) -> str:

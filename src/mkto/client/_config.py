@@ -5,14 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mkto.errors.limits import CONCURRENCY, RATE_CALLS, RATE_SECONDS
+
 if TYPE_CHECKING:
     from ._limits import LimiterBackend
-
-MAX_URI_BYTES = 8_192
-MAX_BODY_BYTES = 1_048_576
-MAX_IMPORT_BYTES = 10_485_760
-MAX_BATCH_RECORDS = 300
-MAX_FILTER_VALUES = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +54,10 @@ class Limits:
     start here and its arrival there can never put N+1 calls into one of Marketo's windows.
     """
 
-    rate_calls: int = 100
-    rate_seconds: float = 20.0
+    rate_calls: int = RATE_CALLS
+    rate_seconds: float = RATE_SECONDS
     window_margin_s: float = 1.0
-    concurrency: int = 10
+    concurrency: int = CONCURRENCY
     daily_budget: int | None = None
     lease_ttl_s: float = 300.0  # a cross-process concurrency slot frees itself after this, even if its holder died
     backend: LimiterBackend | None = None  # None: in-process, this process only

@@ -28,9 +28,10 @@ from mkto.errors import (
     next_reset,
     parse_response,
 )
+from mkto.errors.limits import MAX_BODY_BYTES, MAX_URI_BYTES
 
 from ._auth import TokenAnswer, TokenState
-from ._config import MAX_BODY_BYTES, MAX_URI_BYTES, Limits, RetryPolicy
+from ._config import Limits, RetryPolicy
 from ._limits import Grant, Limiter
 from ._logging import log_attempt, redact_body, redact_headers
 from ._policy import Action, decide, full_jitter

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mkto.errors import MarketoResponse, RecordOutcome
+from mkto.errors.limits import MAX_BATCH_RECORDS, MAX_FILTER_VALUES
 
-from ._config import MAX_BATCH_RECORDS, MAX_FILTER_VALUES
 from ._core import Core, Flow, RequestSpec
 from ._sizing import chunk_values
 

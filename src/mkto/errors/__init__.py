@@ -5,6 +5,7 @@ that turns an HTTP answer into one or the other. Depends on nothing else in mkto
     get("606").format(100, 20)   # "Max rate limit '100' exceeded with in '20' secs"
 """
 
+from . import limits
 from ._catalogue import (
     ADVICE_EN,
     ADVICE_ZH,
@@ -75,6 +76,7 @@ __all__ = [
     "error_class",
     "error_from_code",
     "get",
+    "limits",
     "lookup",
     "next_reset",
     "parse_response",
