@@ -77,6 +77,9 @@ MAX_BATCH_RECORDS = 300  # sync, delete, filterValues, page size
 MAX_FILTER_MATCHES = 1_000  # "If more than 1,000 leads match the filter ... 1003"
 MAX_MERGE_LOSERS = 25  # leadIds of Merge Leads; more is 1080
 MAX_FIELDS_PER_CREATE = 100  # Create Lead Fields
+# Salesforce's lengths for the lead/contact fields a CRM merge writes back (longer is 1077)
+SFDC_FIELD_LENGTHS = {"firstName": 40, "lastName": 80, "email": 80, "title": 128, "phone": 40, "mobilePhone": 40,
+                      "fax": 40, "city": 40, "state": 80, "postalCode": 20, "country": 80}  # fmt: skip
 ACTIONS = ("createOnly", "updateOnly", "createOrUpdate", "createDuplicate")
 PARTITION_ACTIONS = ("createOnly", "createOrUpdate")
 INTEGER = "Integer"
@@ -383,8 +386,9 @@ class LeadDatabase:
             values["email_key"] = _email_key(data.get("email"))
         self.db.execute(leads.update().where(leads.c.id == lead_id).values(**values))
 
-    def merge(self, winner_id: int, loser_ids: Sequence[int], *, merge_in_crm: bool) -> None:
-        del merge_in_crm  # CRM-side merging (712, 714, 1076-1079) belongs to the CRM-sync issue
+    def merge(
+        self, winner_id: int, loser_ids: Sequence[int], *, merge_in_crm: bool, settings: Mapping[str, Any] | None = None
+    ) -> None:
         if len(loser_ids) > MAX_MERGE_LOSERS:
             raise ApiError("1080", MAX_MERGE_LOSERS)
         if not loser_ids:
@@ -403,6 +407,8 @@ class LeadDatabase:
             for name, value in (loser.data or {}).items():
                 if data.get(name) in (None, "") and value not in (None, ""):
                     data[name] = value  # the winner's value stands unless it is empty
+        if merge_in_crm and settings is not None and settings.get("native_crm_sync"):
+            self._check_crm_merge([winner, *losers], data, settings)
         for loser in losers:
             self._move_memberships(loser.id, winner_id)
             self._delete_lead(loser.id)
@@ -411,6 +417,30 @@ class LeadDatabase:
             .where(leads.c.id == winner_id)
             .values(data=data, email_key=_email_key(data.get("email")), updated_at=self.stamp)
         )
+
+    def _check_crm_merge(self, rows: Sequence[Any], merged: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
+        """The CRM side of a merge (mergeInCRM=true with a native CRM sync). A lead's CRM record is described by
+        its `sfdcType` ("Lead", "Contact", "Person Account"), `sfdcIsDeleted` and personalized URL `pURL` fields
+        (custom lead fields an instance creates to emulate them)."""
+        if not settings.get("crm_default_record_type", True):
+            raise ApiError("714")
+        kinds = [_crm_kind(row.data or {}) for row in rows]
+        if "personaccount" in kinds:
+            raise ApiError("712")
+        deleted = any((row.data or {}).get("sfdcIsDeleted") is True for row in rows)
+        if deleted or any(kind not in (None, "lead", "contact") for kind in kinds):
+            raise ApiError("1078")
+        purls = [str(row.data["pURL"]).lower() for row in rows if (row.data or {}).get("pURL")]
+        if len(purls) != len(set(purls)):
+            raise ApiError("1079")
+        if any(len(str(merged.get(name) or "")) > limit for name, limit in SFDC_FIELD_LENGTHS.items()):
+            raise ApiError("1077")
+        key = _email_key(merged.get("email"))
+        if key is not None:
+            merging = [row.id for row in rows]
+            others = self.db.execute(leads.select().where(leads.c.email_key == key, leads.c.id.not_in(merging))).all()
+            if any(_crm_kind(other.data or {}) in ("lead", "contact") for other in others):
+                raise ApiError("1076")  # the CRM's duplicate rule: the merged record duplicates another CRM record
 
     def _move_memberships(self, from_lead: int, to_lead: int) -> None:
         for table, parent in LEAD_MEMBERSHIPS:
@@ -880,3 +910,9 @@ def _membership(row: Any, prefix: str = "") -> Record:
     if m[f"{prefix}nurture_cadence"] is not None:
         out["nurtureCadence"] = m[f"{prefix}nurture_cadence"]
     return out
+
+
+def _crm_kind(data: Mapping[str, Any]) -> str | None:
+    """A lead's CRM record type, lower-cased without spaces ("lead", "contact", "personaccount"); None: Marketo only."""
+    value = data.get("sfdcType")
+    return str(value).replace(" ", "").lower() if value not in (None, "") else None

@@ -160,7 +160,7 @@ def delete_leads(call: Call) -> Reply:
 def merge_leads(call: Call) -> Reply:
     losers = _ids(call.param_list("leadId")) + _ids(call.param_list("leadIds"))
     merge_in_crm = _bool_param(call, "mergeInCRM")
-    _model(call).merge(_path_id(call, "leadId"), losers, merge_in_crm=merge_in_crm)
+    _model(call).merge(_path_id(call, "leadId"), losers, merge_in_crm=merge_in_crm, settings=call.settings)
     return Reply()
 
 
