@@ -1,10 +1,10 @@
-"""The bulk area: lead import (`/bulk/v1/leads.json`) and lead extract (`/bulk/v1/leads/export/...`), on job
-queues that advance with the virtual clock.
+"""The bulk area: lead import (`/bulk/v1/leads.json`) and the extracts of leads, program members and
+activities (`/bulk/v1/<kind>/export/...`), on job queues that advance with the virtual clock.
 
     from mkto.emulator.bulk import ENDPOINTS   # registered by the emulator's router
 
-Extract is written against a row source (`_model.Source`), so another object (activities, program members,
-custom objects) needs a source, a validator and its six endpoints.
+Extract is written against a row source (`_model.Source`): another object (custom objects) needs a source,
+a validator and `_extract_endpoints(...)`.
 """
 
 from __future__ import annotations
@@ -109,7 +109,31 @@ _MEMBER_EXPORT = {
 }  # fmt: skip
 
 
-def _extract_endpoints(kind: str, name: str, op: str, create_body: dict[str, Any]) -> list[Endpoint]:
+_ACTIVITY_EXPORT = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object",
+        "required": ["filter"],
+        "properties": {
+            "fields": {"type": "array", "items": _STR},
+            "format": {"type": "string", "enum": ["CSV", "TSV", "SSV"]},
+            "columnHeaderNames": {"type": "object", "additionalProperties": _STR},
+            "filter": {
+                "type": "object",
+                "required": ["createdAt"],
+                "properties": {
+                    "createdAt": _DATE_RANGE, "activityTypeIds": {"type": "array", "items": {"type": "integer"}},
+                    "primaryAttributeValueIds": {"type": "array", "items": {"type": "integer"}, "maxItems": 50},
+                    "primaryAttributeValues": {"type": "array", "items": _STR, "maxItems": 50},
+                },
+            },
+        },
+    }}}},
+}  # fmt: skip
+
+
+def _extract_endpoints(
+    kind: str, name: str, op: str, create_body: dict[str, Any], permission: str = READ
+) -> list[Endpoint]:
     """The six extract operations of one kind (`/bulk/v1/<kind>/export/...`), as the spec names them."""
     routes = r.ExtractRoutes(kind)
     base = f"/bulk/v1/{kind}/export"
@@ -119,17 +143,17 @@ def _extract_endpoints(kind: str, name: str, op: str, create_body: dict[str, Any
         "responses": _FILE,
     }
     return [
-        Endpoint("POST", f"{base}/create.json", routes.create, body="json", permission=READ,
+        Endpoint("POST", f"{base}/create.json", routes.create, body="json", permission=permission,
                  operation_id=f"createExport{op}UsingPOST", summary=f"Create Export {name} Job", openapi=create_body),
-        Endpoint("POST", f"{base}/{{exportId}}/enqueue.json", routes.enqueue, permission=READ,
+        Endpoint("POST", f"{base}/{{exportId}}/enqueue.json", routes.enqueue, permission=permission,
                  operation_id=f"enqueueExport{op}UsingPOST", summary=f"Enqueue Export {name} Job", openapi=job),
-        Endpoint("GET", f"{base}/{{exportId}}/status.json", routes.status, permission=READ,
+        Endpoint("GET", f"{base}/{{exportId}}/status.json", routes.status, permission=permission,
                  operation_id=f"getExport{op}StatusUsingGET", summary=f"Get Export {name} Job Status", openapi=job),
-        Endpoint("POST", f"{base}/{{exportId}}/cancel.json", routes.cancel, permission=READ,
+        Endpoint("POST", f"{base}/{{exportId}}/cancel.json", routes.cancel, permission=permission,
                  operation_id=f"cancelExport{op}UsingPOST", summary=f"Cancel Export {name} Job", openapi=job),
-        Endpoint("GET", f"{base}/{{exportId}}/file.json", routes.file, permission=READ,
+        Endpoint("GET", f"{base}/{{exportId}}/file.json", routes.file, permission=permission,
                  operation_id=f"getExport{op}FileUsingGET", summary=f"Get Export {name} File", openapi=file_doc),
-        Endpoint("GET", f"{base}.json", routes.list, permission=READ,
+        Endpoint("GET", f"{base}.json", routes.list, permission=permission,
                  operation_id=f"getExport{op}UsingGET", summary=f"Get Export {name} Jobs", openapi=_JOBS),
     ]  # fmt: skip
 
@@ -157,3 +181,4 @@ ENDPOINTS: list[Endpoint] = [
 ]  # fmt: skip
 ENDPOINTS += _extract_endpoints("leads", "Lead", "Leads", _LEAD_EXPORT)
 ENDPOINTS += _extract_endpoints("program/members", "Program Member", "ProgramMembers", _MEMBER_EXPORT)
+ENDPOINTS += _extract_endpoints("activities", "Activity", "Activities", _ACTIVITY_EXPORT, "Read-Only Activity")

@@ -29,6 +29,7 @@ Behaviour Marketo leaves undocumented, chosen here (each has a test):
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, ApiUser, Instance
-from mkto.emulator._tables import leads, list_members, lock_list, program_members, static_lists, unlock_list
+from mkto.emulator._tables import activities, leads, list_members, lock_list, program_members, static_lists, unlock_list
 from mkto.emulator.bulk import _files
 from mkto.emulator.bulk._queue import Queue
 from mkto.emulator.bulk._tables import bulk_exports, bulk_imports, export_chunks
@@ -70,7 +71,11 @@ DATE_FILTERS = ("createdAt", "updatedAt")
 UNSUPPORTED_FILTERS_SETTING = "bulk_extract_unsupported_filters"
 DEFAULT_UNSUPPORTED_FILTERS = ("updatedAt", "smartListId", "smartListName")
 
-LEADS, PROGRAM_MEMBERS = "leads", "program/members"  # extract kinds: the path segment after /bulk/v1/
+LEADS, PROGRAM_MEMBERS, ACTIVITIES = (
+    "leads",
+    "program/members",
+    "activities",
+)  # extract kinds: the path segment after /bulk/v1/
 QUEUED, IMPORTING, COMPLETE = "Queued", "Importing", "Complete"
 CREATED, PROCESSING, COMPLETED, CANCELLED = "Created", "Processing", "Completed", "Cancelled"
 FAILURE_COLUMN = "Import Failure Reason"
@@ -441,7 +446,80 @@ def _member_condition(flt: Mapping[str, Any]) -> Any:
     return sa.and_(*conditions)
 
 
+ACTIVITY_FIELDS = (
+    "marketoGUID",
+    "leadId",
+    "activityDate",
+    "activityTypeId",
+    "campaignId",
+    "primaryAttributeValueId",
+    "primaryAttributeValue",
+    "attributes",
+)  # the default columns, in bulk-activity-extract.md's order
+ACTIVITY_OPTIONAL_FIELDS = ("actionResult",)
+MAX_PRIMARY_ATTRIBUTE_VALUES = 50
+
+
+class ActivitySource:
+    """Activities by creation date (and type, and primary attribute); `attributes` as one JSON object."""
+
+    PAGE = 5_000
+
+    def __init__(self, db: Connection, spec: Mapping[str, Any]) -> None:
+        self.db = db
+        self.fields: list[str] = list(spec["fields"])
+        self.headers: Mapping[str, str] = spec.get("columnHeaderNames") or {}
+        flt = spec["filter"]
+        a = activities.c
+        conditions: list[Any] = [
+            a.activity_date >= flt["createdAt"]["startAt"], a.activity_date <= flt["createdAt"]["endAt"],
+        ]  # fmt: skip
+        if "activityTypeIds" in flt:
+            conditions.append(a.type_id.in_(flt["activityTypeIds"]))
+        if "primaryAttributeValueIds" in flt:
+            conditions.append(a.primary_attribute_value_id.in_(flt["primaryAttributeValueIds"]))
+        if "primaryAttributeValues" in flt:
+            conditions.append(a.primary_attribute_value.in_(flt["primaryAttributeValues"]))
+        self.condition = sa.and_(*conditions)
+
+    def header(self) -> list[str]:
+        return [self.headers.get(name, name) for name in self.fields]
+
+    def count(self) -> int:
+        return int(
+            self.db.execute(sa.select(sa.func.count()).select_from(activities).where(self.condition)).scalar_one()
+        )
+
+    def rows(self) -> Iterator[list[Any]]:
+        after = 0
+        while True:
+            page = self.db.execute(
+                sa.select(activities)
+                .where(self.condition, activities.c.id > after)
+                .order_by(activities.c.id)
+                .limit(self.PAGE)
+            ).all()
+            for row in page:
+                values = {
+                    "marketoGUID": str(row.id), "leadId": row.lead_id, "activityDate": row.activity_date,
+                    "activityTypeId": row.type_id, "campaignId": row.campaign_id,
+                    "primaryAttributeValueId": row.primary_attribute_value_id,
+                    "primaryAttributeValue": row.primary_attribute_value,
+                    "attributes": json.dumps(
+                        {a.get("name"): a.get("value") for a in row.attributes or [] if isinstance(a, dict)},
+                        separators=(",", ":"), ensure_ascii=False,
+                    ),
+                    "actionResult": "succeeded",
+                }  # fmt: skip
+                yield [values[name] for name in self.fields]
+            if len(page) < self.PAGE:
+                return
+            after = int(page[-1].id)
+
+
 def _source(db: Connection, row: Any) -> Source:
+    if row.object == ACTIVITIES:
+        return ActivitySource(db, row.spec)
     if row.object == PROGRAM_MEMBERS:
         return ProgramMemberSource(db, str(row.client_id), row.spec)
     return LeadSource(db, str(row.client_id), row.spec)
@@ -548,7 +626,9 @@ class Extracts:
 
     def create(self, body: Any, settings: Mapping[str, Any]) -> Record:
         _check_quota(self.instance, self.now)
-        validate = validate_member_export if self.kind == PROGRAM_MEMBERS else validate_lead_export
+        validate = {PROGRAM_MEMBERS: validate_member_export, ACTIVITIES: validate_activity_export}.get(
+            self.kind, validate_lead_export
+        )
         spec, fmt = validate(self.db, body, unsupported_filters(settings))
         t = bulk_exports.c
         seq = int(self.db.execute(sa.select(sa.func.coalesce(sa.func.max(t.seq), 0))).scalar_one()) + 1
@@ -745,4 +825,48 @@ def validate_member_export(db: Connection, body: Any, unsupported: frozenset[str
         clean["statusNames"] = names
     schema = Schema.load(db)
     fmt, fields, headers = _format_and_fields(body, lambda n: n in MEMBER_COLUMNS or schema.get(n) is not None)
+    return {"fields": fields, "columnHeaderNames": headers, "filter": clean}, fmt
+
+
+def _id_list(value: Any, limit: int) -> list[int]:
+    if not isinstance(value, list) or not 1 <= len(value) <= limit or any(parse_id(v) is None for v in value):
+        raise ApiError("1003")
+    return [int(v) for v in value]
+
+
+def validate_activity_export(db: Connection, body: Any, unsupported: frozenset[str]) -> tuple[dict[str, Any], str]:
+    """The stored spec and format of an activity extract, or ApiError. `fields` is optional here."""
+    del unsupported  # every activity filter is available
+    if not isinstance(body, dict):
+        body = {}
+    flt = body.get("filter")
+    if flt is None:
+        raise ApiError("1002", "filter")
+    if not isinstance(flt, dict):
+        raise ApiError("1003")
+    allowed = {"createdAt", "activityTypeIds", "primaryAttributeValueIds", "primaryAttributeValues"}
+    if set(flt) - allowed:
+        raise ApiError("1003")
+    if "createdAt" not in flt:
+        raise ApiError("1002", "createdAt")
+    clean = _validate_filter(db, {"createdAt": flt["createdAt"]}, frozenset())
+    if "activityTypeIds" in flt:
+        clean["activityTypeIds"] = _id_list(flt["activityTypeIds"], 10_000)
+    by_ids, by_names = "primaryAttributeValueIds" in flt, "primaryAttributeValues" in flt
+    if (by_ids or by_names) and (by_ids == by_names or "activityTypeIds" not in flt):
+        raise ApiError("1003")  # one of the two, and only with activityTypeIds
+    if by_ids:
+        clean["primaryAttributeValueIds"] = _id_list(flt["primaryAttributeValueIds"], MAX_PRIMARY_ATTRIBUTE_VALUES)
+    if by_names:
+        names = flt["primaryAttributeValues"]
+        if (
+            not isinstance(names, list)
+            or not 1 <= len(names) <= MAX_PRIMARY_ATTRIBUTE_VALUES
+            or not all(isinstance(n, str) for n in names)
+        ):
+            raise ApiError("1003")
+        clean["primaryAttributeValues"] = names
+    known = (*ACTIVITY_FIELDS, *ACTIVITY_OPTIONAL_FIELDS)
+    with_fields = body if body.get("fields") not in (None, []) else {**body, "fields": list(ACTIVITY_FIELDS)}
+    fmt, fields, headers = _format_and_fields(with_fields, lambda n: n in known)
     return {"fields": fields, "columnHeaderNames": headers, "filter": clean}, fmt
