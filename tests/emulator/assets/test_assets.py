@@ -37,8 +37,8 @@ def create_program(api: Api, name: str, folder: dict[str, Any] = MARKETING_ACTIV
     return api.call("POST", "/rest/asset/v1/programs.json", data=form, token=token)
 
 
-def program_id(api: Api, name: str, **fields: str) -> int:
-    return int(asset_ok(create_program(api, name, **fields))[0]["id"])
+def program_id(api: Api, name: str) -> int:
+    return int(asset_ok(create_program(api, name))[0]["id"])
 
 
 def create_folder(api: Api, name: str, parent: dict[str, Any] = MARKETING_ACTIVITIES) -> httpx.Response:
