@@ -14,7 +14,8 @@ from mkto.emulator._api import Endpoint
 from mkto.emulator._store import metadata
 from mkto.emulator._tables import AREA_TABLES, LISTS_AREA_TABLES
 from mkto.emulator.activities import _routes as r
-from mkto.emulator.activities._model import TABLES, record_activity
+from mkto.emulator.activities._model import TABLES
+from mkto.emulator.activities._record import record_activity
 
 __all__ = ["ENDPOINTS", "record_activity", "setup"]
 

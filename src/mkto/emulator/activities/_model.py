@@ -29,6 +29,7 @@ from mkto.emulator._store import metadata
 from mkto.emulator._tables import activities, leads, list_members, static_lists
 from mkto.emulator.activities import _types as t
 from mkto.emulator.activities._params import Page, parse_id
+from mkto.emulator.activities._record import record_activity
 from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime, show
 
 Record = dict[str, Any]
@@ -59,51 +60,7 @@ custom_activity_types = Table(
 
 TABLES = (custom_activity_types,)
 
-
-def stamp(when: dt.datetime | str) -> str:
-    return when if isinstance(when, str) else format_datetime(when)
-
-
-def record_activity(
-    db: Connection,
-    *,
-    lead_id: int,
-    type_id: int,
-    when: dt.datetime | str,
-    primary_attribute_value: str | None = None,
-    primary_attribute_value_id: int | None = None,
-    attributes: Sequence[Mapping[str, Any]] | Mapping[str, Any] = (),
-    fields: Sequence[Mapping[str, Any]] | None = None,
-    campaign_id: int | None = None,
-) -> int:
-    """Record one activity on a lead and return its id.
-
-        record_activity(db, lead_id=7, type_id=_types.ADD_TO_LIST, when=call.now,
-                        primary_attribute_value="My List", primary_attribute_value_id=1001,
-                        attributes={"Source": "Web service API"})
-
-    `attributes` is `{name: value}` or `[{"name": ..., "value": ...}]`; `fields` (Change Data Value) is
-    `[{"id": 48, "name": "firstName", "newValue": "B", "oldValue": "A"}]`.
-    """
-    attrs = (
-        [{"name": k, "value": v} for k, v in attributes.items()]
-        if isinstance(attributes, Mapping)
-        else [dict(a) for a in attributes]
-    )
-    result = db.execute(
-        activities.insert().values(
-            lead_id=lead_id,
-            type_id=type_id,
-            activity_date=stamp(when),
-            primary_attribute_value=primary_attribute_value,
-            primary_attribute_value_id=primary_attribute_value_id,
-            campaign_id=campaign_id,
-            attributes=attrs,
-            fields=[dict(f) for f in fields] if fields is not None else None,
-        )
-    )
-    key = result.inserted_primary_key
-    return int(key[0]) if key is not None else 0
+__all__ = ["TABLES", "record_activity"]
 
 
 # --- paging tokens ------------------------------------------------------------------------------------

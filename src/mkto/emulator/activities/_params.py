@@ -17,7 +17,6 @@ from starlette.responses import Response
 from mkto import errors
 from mkto.emulator._api import ApiError, Call, Reply
 from mkto.emulator._render import json_response
-from mkto.emulator.leads._model import parse_id as _leads_parse_id
 from mkto.emulator.leads._values import INT32_MAX, InvalidValue, parse_datetime, show
 
 INTEGER = "Integer"
@@ -34,10 +33,16 @@ def digits(text: str) -> bool:
 
 
 def parse_id(value: Any) -> int | None:
-    """A positive 32-bit id from JSON or a query string, or None."""
-    if isinstance(value, str) and not value.isascii():
+    """A positive 32-bit id from JSON or a query string (the leads area's rule, ASCII digits only), or None."""
+    if isinstance(value, bool):
         return None
-    return _leads_parse_id(value)
+    if isinstance(value, str) and digits(value.strip()) and len(value.strip()) <= 12:
+        value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and 0 < value <= INT32_MAX:
+        return value
+    return None
 
 
 @dataclass(frozen=True, slots=True)

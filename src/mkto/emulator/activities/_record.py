@@ -1,0 +1,65 @@
+"""`record_activity`: how every area logs what it did to a lead. Imports nothing but the shared tables, so the
+leads area can import it at module level without an import cycle:
+
+    from mkto.emulator.activities._record import record_activity
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from mkto.emulator._tables import activities
+
+
+def stamp(when: dt.datetime | str) -> str:
+    """Marketo's Lead Database timestamp (`2021-11-23T22:57:18Z`) of an aware datetime; a string is kept."""
+    if isinstance(when, str):
+        return when
+    m = when.astimezone(dt.UTC)
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
+
+
+def record_activity(
+    db: Connection,
+    *,
+    lead_id: int,
+    type_id: int,
+    when: dt.datetime | str,
+    primary_attribute_value: str | None = None,
+    primary_attribute_value_id: int | None = None,
+    attributes: Sequence[Mapping[str, Any]] | Mapping[str, Any] = (),
+    fields: Sequence[Mapping[str, Any]] | None = None,
+    campaign_id: int | None = None,
+) -> int:
+    """Record one activity on a lead and return its id.
+
+        record_activity(db, lead_id=7, type_id=ADD_TO_LIST, when=call.now,
+                        primary_attribute_value="My List", primary_attribute_value_id=1001,
+                        attributes={"Source": "Web service API"})
+
+    `attributes` is `{name: value}` or `[{"name": ..., "value": ...}]`; `fields` (Change Data Value, New Lead)
+    is `[{"id": 48, "name": "firstName", "newValue": "B", "oldValue": "A"}]`.
+    """
+    attrs = (
+        [{"name": k, "value": v} for k, v in attributes.items()]
+        if isinstance(attributes, Mapping)
+        else [dict(a) for a in attributes]
+    )
+    result = db.execute(
+        activities.insert().values(
+            lead_id=lead_id,
+            type_id=type_id,
+            activity_date=stamp(when),
+            primary_attribute_value=primary_attribute_value,
+            primary_attribute_value_id=primary_attribute_value_id,
+            campaign_id=campaign_id,
+            attributes=attrs,
+            fields=[dict(f) for f in fields] if fields is not None else None,
+        )
+    )
+    key = result.inserted_primary_key
+    return int(key[0]) if key is not None else 0
