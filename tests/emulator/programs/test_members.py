@@ -131,3 +131,13 @@ def test_a_read_only_role_cannot_change_status_603(api: Api) -> None:
     response = api.call("POST", f"/rest/v1/programs/{pid}/members/status.json", token=token,
                         json={"statusName": "Invited", "input": [{"leadId": 1}]})  # fmt: skip
     assert_marketo_error(response, "603", "Access denied")
+
+
+def test_a_program_in_another_workspace_is_not_found_1013(api: Api) -> None:
+    pid = program(api)
+    [a] = leads(api, 1)
+    created = api.admin("POST", "/users", json={"workspaces": ["Japan"]}).json()
+    token = api.token(created["client_id"], created["client_secret"])
+    response = api.call("POST", f"/rest/v1/programs/{pid}/members/status.json", token=token,
+                        json={"statusName": "Invited", "input": [{"leadId": a}]})  # fmt: skip
+    assert_marketo_error(response, "1013", "Object not found")

@@ -25,7 +25,7 @@ def setup(db: Connection) -> None:
 
 
 def _members(call: Call) -> m.ProgramMembers:
-    return m.ProgramMembers(call.db, call.now, h.path_id(call, "programId"))
+    return m.ProgramMembers(call.db, call.now, h.path_id(call, "programId"), call.user)
 
 
 def sync_status(call: Call) -> Reply:

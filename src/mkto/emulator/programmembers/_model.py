@@ -5,7 +5,8 @@ Behaviour Marketo leaves undocumented, chosen here:
   Change Lead Program Status alike), checked before any record;
 - "already in or past this status" (1037) is a current step greater than or equal to the requested one; a
   member never moves back;
-- an unknown program is response-level 1013 "Object not found"; a leadId no lead has is skipped 1004;
+- an unknown program, or one in a workspace the API user cannot use, is response-level 1013 "Object not
+  found"; a leadId no lead has is skipped 1004;
 - Sync Program Member Data for a lead that is not a member is skipped 1013 "Membership not found"; a field that
   is not updateable or does not exist is skipped 1006;
 - Delete Program Members for a lead that is not a member (or does not exist) is skipped 1037 "Lead not in
@@ -25,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from mkto.emulator._api import ApiError, skipped
+from mkto.emulator._api import ApiError, ApiUser, skipped
 from mkto.emulator._tables import leads, program_member_data, program_members, programs
 from mkto.emulator.leads import _paging
 from mkto.emulator.leads._values import INT32_MAX, format_datetime, show, storable_text
@@ -98,11 +99,11 @@ def lead_id_of(value: Any) -> int | None:
 
 
 class ProgramMembers:
-    def __init__(self, db: Connection, now: dt.datetime, program_id: int) -> None:
+    def __init__(self, db: Connection, now: dt.datetime, program_id: int, user: ApiUser) -> None:
         self.db = db
         self.stamp = format_datetime(now)
         row = db.execute(programs.select().where(programs.c.id == program_id)).first() if program_id else None
-        if row is None:
+        if row is None or (user.workspaces is not None and row.workspace not in user.workspaces):
             raise ApiError("1013")
         self.program: Row[Any] = row
         self.channel: Channel = channel_of(row.channel)
