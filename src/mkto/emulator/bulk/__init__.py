@@ -22,6 +22,7 @@ __all__ = ["ENDPOINTS", "setup"]
 
 READ = "Read-Only Lead"
 WRITE = "Read-Write Lead"
+CO_WRITE = "Read-Write Custom Object"
 
 
 def setup(db: Connection) -> None:
@@ -31,6 +32,12 @@ def setup(db: Connection) -> None:
 
 _STR = {"type": "string"}
 _EXPORT_ID = {"name": "exportId", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+_API_NAME = {
+    "name": "apiName",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$"},
+}
 _BATCH_ID = {"name": "batchId", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 _FILE = {
     "200": {"description": "The file", "content": {"text/csv": {"schema": _STR}}},
@@ -74,14 +81,15 @@ _LEAD_EXPORT = {
         },
     }}}},
 }  # fmt: skip
+_FORMAT = _query("format", {"type": "string", "enum": ["csv", "tsv", "ssv"]}, required=True)
+_MULTIPART_FILE = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}},
+}}}}  # fmt: skip
 _IMPORT = {
     "parameters": [
-        _query("format", {"type": "string", "enum": ["csv", "tsv", "ssv"]}, required=True),
-        _query("lookupField", _STR), _query("partitionName", _STR), _query("listId", {"type": "integer"}),
+        _FORMAT, _query("lookupField", _STR), _query("partitionName", _STR), _query("listId", {"type": "integer"}),
     ],
-    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}},
-    }}}},
+    "requestBody": _MULTIPART_FILE,
 }  # fmt: skip
 _JOBS = {"parameters": [
     _query("status", {"type": "string"}), _query("batchSize", {"type": "integer", "minimum": 1, "maximum": 300}),
@@ -160,7 +168,7 @@ def _extract_endpoints(
 
 ENDPOINTS: list[Endpoint] = [
     Endpoint(
-        "POST", "/bulk/v1/leads.json", r.import_leads, body="multipart", permission=WRITE, large_body=True,
+        "POST", "/bulk/v1/leads.json", r.import_file, body="multipart", permission=WRITE, large_body=True,
         operation_id="importLeadUsingPOST", summary="Import Leads", openapi=_IMPORT,
     ),
     Endpoint(
@@ -182,3 +190,28 @@ ENDPOINTS: list[Endpoint] = [
 ENDPOINTS += _extract_endpoints("leads", "Lead", "Leads", _LEAD_EXPORT)
 ENDPOINTS += _extract_endpoints("program/members", "Program Member", "ProgramMembers", _MEMBER_EXPORT)
 ENDPOINTS += _extract_endpoints("activities", "Activity", "Activities", _ACTIVITY_EXPORT, "Read-Only Activity")
+ENDPOINTS += [
+    Endpoint(
+        "POST", "/bulk/v1/customobjects/{apiName}/import.json", r.import_file, body="multipart",
+        permission=CO_WRITE, large_body=True, operation_id="importCustomObjectUsingPOST",
+        summary="Import Custom Objects",
+        openapi={"parameters": [_API_NAME, _FORMAT], "requestBody": _MULTIPART_FILE},
+    ),
+    Endpoint(
+        "GET", "/bulk/v1/customobjects/{apiName}/import/{batchId:int}/status.json", r.import_status,
+        permission=CO_WRITE, operation_id="getImportCustomObjectStatusUsingGET",
+        summary="Get Import Custom Object Status", openapi={"parameters": [_API_NAME, _BATCH_ID]},
+    ),
+    Endpoint(
+        "GET", "/bulk/v1/customobjects/{apiName}/import/{batchId:int}/failures.json", r.import_failures,
+        permission=CO_WRITE, operation_id="getImportCustomObjectFailuresUsingGET",
+        summary="Get Import Custom Object Failures",
+        openapi={"parameters": [_API_NAME, _BATCH_ID], "responses": _IMPORT_FILE},
+    ),
+    Endpoint(
+        "GET", "/bulk/v1/customobjects/{apiName}/import/{batchId:int}/warnings.json", r.import_warnings,
+        permission=CO_WRITE, operation_id="getImportCustomObjectWarningsUsingGET",
+        summary="Get Import Custom Object Warnings",
+        openapi={"parameters": [_API_NAME, _BATCH_ID], "responses": _IMPORT_FILE},
+    ),
+]  # fmt: skip

@@ -138,7 +138,7 @@ def read_rows(data: bytes, fmt: str) -> tuple[list[str], list[list[str]]]:
     lines = [row for row in reader if any(cellv.strip() for cellv in row)]
     if not lines:
         return [], []
-    return [h.strip() for h in lines[0]], lines[1:]
+    return list(lines[0]), lines[1:]  # headers as written: " vin" is no field (bulk-custom-object-import.md)
 
 
 def write_rows(fmt: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:

@@ -18,6 +18,7 @@ from mkto import errors
 from mkto.emulator._api import ApiError, Call, Reply
 from mkto.emulator.bulk import _files, _model
 from mkto.emulator.bulk._paging import decode, encode
+from mkto.emulator.customobjects import _model as co
 from mkto.emulator.leads._values import show
 
 MAX_JOBS_PAGE = 300
@@ -49,11 +50,20 @@ def _extracts(call: Call, kind: str) -> _model.Extracts:
 # --- import ---------------------------------------------------------------------------------------------------
 
 
-def import_leads(call: Call) -> Reply:
+def _imports(call: Call) -> _model.Imports:
+    name = call.path_params.get("apiName")
+    if name is None:
+        return _model.Imports(call.db, call.user, call.now, call.instance)
+    co.check_enabled(call.settings)
+    co.find(call.db, str(name))  # 1013 for a type no type has
+    return _model.Imports(call.db, call.user, call.now, call.instance, str(name))
+
+
+def import_file(call: Call) -> Reply:
+    """Import Leads and Import Custom Objects: a multipart `file` and the `format` (query or form field)."""
     upload = call.files.get("file")
     data = upload.file.read() if upload is not None else None
-    result = _model.create_import(
-        call.db, call.user, call.now,
+    result = _imports(call).create(
         fmt=call.param("format"), data=data, lookup_field=call.param("lookupField") or None,
         partition_name=call.param("partitionName") or None, list_id=call.param("listId") or None,
     )  # fmt: skip
@@ -61,11 +71,14 @@ def import_leads(call: Call) -> Reply:
 
 
 def import_status(call: Call) -> Reply:
-    return Reply(result=[_model.import_status(call.db, call.now, _batch_id(call))])
+    return Reply(result=[_imports(call).status(_batch_id(call))])
 
 
-def _import_file(call: Call, which: str) -> Response:
-    found = _model.import_file(call.db, call.now, _batch_id(call), which)
+def _import_rows_file(call: Call, which: str) -> Response:
+    try:
+        found = _imports(call).file(_batch_id(call), which)
+    except ApiError:
+        found = None  # custom objects disabled or the type unknown: no such file either
     if found is None:
         return _not_found()
     data, fmt = found
@@ -73,11 +86,11 @@ def _import_file(call: Call, which: str) -> Response:
 
 
 def import_failures(call: Call) -> Response:
-    return _import_file(call, "failures")
+    return _import_rows_file(call, "failures")
 
 
 def import_warnings(call: Call) -> Response:
-    return _import_file(call, "warnings")
+    return _import_rows_file(call, "warnings")
 
 
 # --- extract --------------------------------------------------------------------------------------------------
