@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 
 from mkto import errors
+from mkto.emulator import Emulator
+from mkto.emulator.activities import record_activity
 from tests.emulator.activities.helpers import EPOCH, activities, add, leads, new_list, now, paging_token
 from tests.emulator.conftest import Api, assert_marketo_error, assert_success
 
@@ -213,3 +215,25 @@ def test_add_custom_activities_record_level_codes(api: Api) -> None:
 def test_more_than_300_custom_activities_is_1003(api: Api) -> None:
     type_id = approved_type(api)
     assert_marketo_error(custom(api, [activity(1, type_id)] * 301), "1003")
+
+
+def test_lead_changes_and_deleted_leads_read_what_other_areas_record(api: Api, emulator: Emulator) -> None:
+    a, b = leads(api, 2)
+    with emulator.emulation.store.transaction() as db:
+        record_activity(db, lead_id=a, type_id=13, when=now(api), primary_attribute_value="firstName",
+                        fields=[{"id": 48, "name": "firstName", "newValue": "B", "oldValue": "A"}],
+                        attributes={"Source": "Web service API"})  # fmt: skip
+        record_activity(db, lead_id=b, type_id=13, when=now(api), fields=[{"id": 49, "name": "lastName",
+                        "newValue": "Y", "oldValue": "X"}])  # fmt: skip
+        record_activity(db, lead_id=b, type_id=37, when=now(api), primary_attribute_value="F1",
+                        primary_attribute_value_id=b)  # fmt: skip
+    token = paging_token(api)
+    changes = assert_success(api.call("GET", "/rest/v1/activities/leadchanges.json",
+                                      params={"nextPageToken": token, "fields": "firstName"}))  # fmt: skip
+    [change] = changes["result"]
+    assert change["leadId"] == a and change["activityTypeId"] == 13
+    assert change["fields"] == [{"id": 48, "name": "firstName", "newValue": "B", "oldValue": "A"}]
+    assert change["attributes"] == [{"name": "Source", "value": "Web service API"}]
+    deleted = assert_success(api.call("GET", "/rest/v1/activities/deletedleads.json", params={"nextPageToken": token}))
+    [gone] = deleted["result"]
+    assert gone["leadId"] == b and gone["activityTypeId"] == 37 and gone["primaryAttributeValueId"] == b

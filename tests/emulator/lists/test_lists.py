@@ -216,3 +216,15 @@ def test_a_non_ascii_digit_id_is_1001_not_a_crash(api: Api) -> None:
     assert_marketo_error(
         api.call("GET", "/rest/v1/lists.json", params={"batchSize": "²"}), "1001", None, "²", "Integer"
     )
+
+
+def test_a_list_being_imported_to_over_http_cannot_be_deleted_until_the_import_ends(api: Api) -> None:
+    list_id = new_list(api, "Import Target")
+    upload = {"file": ("leads.csv", b"email\nimported@example.com\n", "text/csv")}
+    response = api.call("POST", "/bulk/v1/leads.json", params={"format": "csv", "listId": list_id}, files=upload)
+    batch_id = assert_success(response)["result"][0]["batchId"]
+    assert_marketo_error(api.call("POST", f"/rest/asset/v1/staticList/{list_id}/delete.json"), "1022", asset=True)
+    api.advance(24 * 3600)  # the import finishes on the virtual clock and lets go of the list
+    status = assert_success(api.call("GET", f"/bulk/v1/leads/batch/{batch_id}.json"))["result"][0]["status"]
+    assert status == "Complete"
+    assert_asset_success(api.call("POST", f"/rest/asset/v1/staticList/{list_id}/delete.json"))
