@@ -228,3 +228,24 @@ def test_a_list_being_imported_to_over_http_cannot_be_deleted_until_the_import_e
     status = assert_success(api.call("GET", f"/bulk/v1/leads/batch/{batch_id}.json"))["result"][0]["status"]
     assert status == "Complete"
     assert_asset_success(api.call("POST", f"/rest/asset/v1/staticList/{list_id}/delete.json"))
+
+
+def test_update_static_list_metadata(api: Api) -> None:
+    list_id = new_list(api, "Before")
+    new_list(api, "Taken")
+    body = assert_asset_success(
+        api.call("POST", f"/rest/asset/v1/staticList/{list_id}.json", data={"name": "After", "description": "D"})
+    )
+    assert body["result"][0]["name"] == "After" and body["result"][0]["description"] == "D"
+    taken = api.call("POST", f"/rest/asset/v1/staticList/{list_id}.json", data={"name": "Taken"})
+    assert_marketo_error(taken, "709", asset=True)
+    missing = api.call("POST", "/rest/asset/v1/staticList/4242.json", data={"name": "X"})
+    assert_marketo_error(missing, "702", asset=True)
+
+
+def test_remove_from_list_takes_a_json_body(api: Api) -> None:
+    [a] = leads(api, 1)
+    list_id = new_list(api)
+    add(api, list_id, [a])
+    response = api.call("DELETE", f"/rest/v1/lists/{list_id}/leads.json", json={"input": [{"id": a}]})
+    assert assert_success(response)["result"] == [{"id": a, "status": "removed"}]

@@ -128,6 +128,15 @@ ENDPOINTS: list[Endpoint] = [
         openapi=_CREATE_FORM,
     ),
     Endpoint(
+        "POST", "/rest/asset/v1/staticList/{id:int}.json", r.update_static_list, body="form", permission=ASSET_WRITE,
+        envelope="asset", operation_id="updateStaticListUsingPOST", summary="Update Static List Metadata",
+        openapi={"parameters": [_ID], "requestBody": {"required": False, "content": {
+            "application/x-www-form-urlencoded": {"schema": {
+                "type": "object", "properties": {"name": _STR, "description": _STR},
+            }},
+        }}},
+    ),
+    Endpoint(
         "POST", "/rest/asset/v1/staticList/{id:int}/delete.json", r.delete_static_list, permission=ASSET_WRITE,
         envelope="asset", operation_id="deleteStaticListByIdUsingPOST", summary="Delete Static List",
         openapi={"parameters": [_ID]},

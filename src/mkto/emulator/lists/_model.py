@@ -5,7 +5,8 @@ Undocumented choices: ids beyond 300 in one membership call are 1003 "Invalid da
 "Leads not specified" (the leads area's batch rule); a lead the API user's partitions cannot reach is 1004;
 adding a lead already in the list answers "added" again without a second activity; a duplicate static list
 name is 709 (the Asset API's business-rule code, whose catalogue note names duplicate names); a name Marketo
-could not store (over 255 characters) is 1014; an unknown folder is 710.
+could not store (over 255 characters) is 1014; an unknown folder is 710; updating a list nothing has is 702
+(the Asset API's rule for writes), reading one is a success with a warning.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from mkto.emulator.activities._model import record_activity
 from mkto.emulator.activities._params import MAX_BATCH_RECORDS, FolderRef, Page, asset_stamp
 from mkto.emulator.leads import _paging
 from mkto.emulator.leads._model import LeadDatabase
-from mkto.emulator.leads._values import format_datetime
+from mkto.emulator.leads._values import format_datetime, show
 
 __all__ = ["ListStore", "list_in_use"]
 
@@ -284,6 +285,23 @@ class ListStore:
         self.db.execute(
             static_list_folders.insert().values(list_id=list_id, folder_id=folder.id, folder_type=folder.type)
         )
+        return self.asset_by_id(list_id)
+
+    def update(self, list_id: int, name: str | None, description: str | None) -> list[Record] | None:
+        """The updated list, or None when there is no such list (the route answers 702 for an update)."""
+        if self.db.execute(sa.select(static_lists.c.id).where(static_lists.c.id == list_id)).first() is None:
+            return None
+        values: dict[str, Any] = {"updated_at": self.stamp}
+        if name is not None:
+            if len(name) > MAX_NAME_CHARS:
+                raise ApiError("1001", show(name), "String")
+            clash = sa.select(static_lists.c.id).where(static_lists.c.name == name, static_lists.c.id != list_id)
+            if self.db.execute(clash).first() is not None:
+                raise ApiError("709")
+            values["name"] = name
+        if description is not None:
+            values["description"] = description
+        self.db.execute(static_lists.update().where(static_lists.c.id == list_id).values(**values))
         return self.asset_by_id(list_id)
 
     def delete(self, list_id: int) -> list[Record] | None:

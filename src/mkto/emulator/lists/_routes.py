@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from mkto.emulator._api import Call, Reply
+from mkto.emulator._api import ApiError, Call, Reply
 from mkto.emulator.activities import _params as p
 from mkto.emulator.lists._model import ListStore
 
@@ -84,6 +84,14 @@ def create_static_list(call: Call) -> Reply:
     folder = p.folder_param(call, needed=True)
     assert folder is not None
     return Reply(result=_store(call).create(name, folder, p.optional_text(call, "description")), envelope="asset")
+
+
+def update_static_list(call: Call) -> Reply:
+    name = p.optional_text(call, "name")
+    updated = _store(call).update(p.path_id(call, "id"), name, call.param("description"))
+    if updated is None:
+        raise ApiError("702")
+    return Reply(result=updated, envelope="asset")
 
 
 def delete_static_list(call: Call) -> Reply | Response:
