@@ -1,10 +1,10 @@
-"""The bulk area: lead import (`/bulk/v1/leads.json`) and the extracts of leads, program members and
-activities (`/bulk/v1/<kind>/export/...`), on job queues that advance with the virtual clock.
+"""The bulk area: lead and custom object import, and the extracts of leads, program members, activities and
+custom objects (`/bulk/v1/<kind>/export/...`), on job queues that advance with the virtual clock.
 
     from mkto.emulator.bulk import ENDPOINTS   # registered by the emulator's router
 
-Extract is written against a row source (`_model.Source`): another object (custom objects) needs a source,
-a validator and `_extract_endpoints(...)`.
+Extract is written against a row source (`_model.Source`): another object needs a source, a validator and
+`_extract_endpoints(...)`.
 """
 
 from __future__ import annotations
@@ -117,6 +117,24 @@ _MEMBER_EXPORT = {
 }  # fmt: skip
 
 
+_OBJECT_EXPORT = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object",
+        "required": ["fields", "filter"],
+        "properties": {
+            "fields": {"type": "array", "items": _STR, "minItems": 1},
+            "format": {"type": "string", "enum": ["CSV", "TSV", "SSV"]},
+            "columnHeaderNames": {"type": "object", "additionalProperties": _STR},
+            "filter": {
+                "type": "object", "minProperties": 1, "maxProperties": 1,
+                "properties": {
+                    "updatedAt": _DATE_RANGE, "staticListName": _STR, "staticListId": {"type": "integer"},
+                    "smartListName": _STR, "smartListId": {"type": "integer"},
+                },
+            },
+        },
+    }}}},
+}  # fmt: skip
 _ACTIVITY_EXPORT = {
     "requestBody": {"required": True, "content": {"application/json": {"schema": {
         "type": "object",
@@ -144,15 +162,19 @@ def _extract_endpoints(
 ) -> list[Endpoint]:
     """The six extract operations of one kind (`/bulk/v1/<kind>/export/...`), as the spec names them."""
     routes = r.ExtractRoutes(kind)
-    base = f"/bulk/v1/{kind}/export"
-    job = {"parameters": [_EXPORT_ID]}
+    named = kind == "customobjects/"
+    base = f"/bulk/v1/{kind}{{apiName}}/export" if named else f"/bulk/v1/{kind}/export"
+    path: list[dict[str, Any]] = [_API_NAME] if named else []
+    job = {"parameters": [*path, _EXPORT_ID]}
     file_doc = {
-        "parameters": [_EXPORT_ID, {"name": "Range", "in": "header", "required": False, "schema": _STR}],
+        "parameters": [*path, _EXPORT_ID, {"name": "Range", "in": "header", "required": False, "schema": _STR}],
         "responses": _FILE,
     }
+    create_doc = {**create_body, "parameters": path} if named else create_body
+    jobs_doc = {"parameters": [*path, *_JOBS["parameters"]]}
     return [
         Endpoint("POST", f"{base}/create.json", routes.create, body="json", permission=permission,
-                 operation_id=f"createExport{op}UsingPOST", summary=f"Create Export {name} Job", openapi=create_body),
+                 operation_id=f"createExport{op}UsingPOST", summary=f"Create Export {name} Job", openapi=create_doc),
         Endpoint("POST", f"{base}/{{exportId}}/enqueue.json", routes.enqueue, permission=permission,
                  operation_id=f"enqueueExport{op}UsingPOST", summary=f"Enqueue Export {name} Job", openapi=job),
         Endpoint("GET", f"{base}/{{exportId}}/status.json", routes.status, permission=permission,
@@ -162,7 +184,7 @@ def _extract_endpoints(
         Endpoint("GET", f"{base}/{{exportId}}/file.json", routes.file, permission=permission,
                  operation_id=f"getExport{op}FileUsingGET", summary=f"Get Export {name} File", openapi=file_doc),
         Endpoint("GET", f"{base}.json", routes.list, permission=permission,
-                 operation_id=f"getExport{op}UsingGET", summary=f"Get Export {name} Jobs", openapi=_JOBS),
+                 operation_id=f"getExport{op}UsingGET", summary=f"Get Export {name} Jobs", openapi=jobs_doc),
     ]  # fmt: skip
 
 
@@ -190,6 +212,9 @@ ENDPOINTS: list[Endpoint] = [
 ENDPOINTS += _extract_endpoints("leads", "Lead", "Leads", _LEAD_EXPORT)
 ENDPOINTS += _extract_endpoints("program/members", "Program Member", "ProgramMembers", _MEMBER_EXPORT)
 ENDPOINTS += _extract_endpoints("activities", "Activity", "Activities", _ACTIVITY_EXPORT, "Read-Only Activity")
+ENDPOINTS += _extract_endpoints(
+    "customobjects/", "Custom Object", "CustomObjects", _OBJECT_EXPORT, "Read-Only Custom Object"
+)
 ENDPOINTS += [
     Endpoint(
         "POST", "/bulk/v1/customobjects/{apiName}/import.json", r.import_file, body="multipart",

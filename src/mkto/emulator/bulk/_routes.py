@@ -98,21 +98,30 @@ def import_warnings(call: Call) -> Response:
 
 @dataclass(frozen=True, slots=True)
 class ExtractRoutes:
-    """The six extract handlers of one kind: `ExtractRoutes("leads").create`."""
+    """The six extract handlers of one kind: `ExtractRoutes("leads").create`; "customobjects/" takes the
+    type from the path."""
 
-    kind: str
+    base_kind: str
+
+    def kind_of(self, call: Call) -> str:
+        if self.base_kind != _model.CUSTOM_OBJECTS:
+            return self.base_kind
+        co.check_enabled(call.settings)
+        name = str(call.path_params.get("apiName", ""))
+        co.find(call.db, name)  # 1013 for a type no type has
+        return self.base_kind + name
 
     def create(self, call: Call) -> Reply:
-        return Reply(result=[_extracts(call, self.kind).create(call.json, call.settings)])
+        return Reply(result=[_extracts(call, self.kind_of(call)).create(call.json, call.settings)])
 
     def enqueue(self, call: Call) -> Reply:
-        return Reply(result=[_extracts(call, self.kind).enqueue(_export_id(call))])
+        return Reply(result=[_extracts(call, self.kind_of(call)).enqueue(_export_id(call))])
 
     def status(self, call: Call) -> Reply:
-        return Reply(result=[_extracts(call, self.kind).status(_export_id(call))])
+        return Reply(result=[_extracts(call, self.kind_of(call)).status(_export_id(call))])
 
     def cancel(self, call: Call) -> Reply:
-        return Reply(result=[_extracts(call, self.kind).cancel(_export_id(call))])
+        return Reply(result=[_extracts(call, self.kind_of(call)).cancel(_export_id(call))])
 
     def list(self, call: Call) -> Reply:
         raw = call.param("batchSize")
@@ -123,13 +132,17 @@ class ExtractRoutes:
             batch_size = int(raw.strip())
         token = call.param("nextPageToken")
         after = decode(token) if token else 0
-        result, last = _extracts(call, self.kind).list(call.param_list("status"), batch_size, after)
+        result, last = _extracts(call, self.kind_of(call)).list(call.param_list("status"), batch_size, after)
         if last is None:
             return Reply(result=result)
         return Reply(result=result, next_page_token=encode(last), more_result=True)
 
     def file(self, call: Call) -> Response:
-        job = _extracts(call, self.kind).completed(_export_id(call))
+        try:
+            kind = self.kind_of(call)
+        except ApiError:
+            return _not_found()
+        job = _extracts(call, kind).completed(_export_id(call))
         if job is None:
             return _not_found()
         return ExportFileResponse(call.db.engine, str(job.id), int(job.file_size), _media(str(job.format)))
