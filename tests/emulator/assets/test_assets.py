@@ -213,3 +213,13 @@ def test_other_workspaces_are_invisible(api: Api) -> None:
     asset_ok(api.call("GET", f"/rest/asset/v1/program/{made}.json", token=token), [NOT_FOUND])
     asset_ok(api.call("GET", "/rest/asset/v1/folder/1.json", params={"type": "Folder"}, token=token), [NOT_FOUND])
     asset_error(create_program(api, "Elsewhere", token=token), "710", "Parent Folder Not Found")
+
+
+def test_channels_and_their_progression(api: Api) -> None:
+    channels = asset_ok(api.call("GET", "/rest/asset/v1/channels.json", params={"maxReturn": 200}))
+    names = [c["name"] for c in channels]
+    assert "Webinar" in names and "Email Blast" in names
+    [webinar] = asset_ok(api.call("GET", "/rest/asset/v1/channel/byName.json", params={"name": "Webinar"}))
+    steps = [s["step"] for s in webinar["progressionStatuses"]]
+    assert steps == sorted(steps) and webinar["applicableProgramType"] == "event"
+    asset_ok(api.call("GET", "/rest/asset/v1/channel/byName.json", params={"name": "Carrier Pigeon"}), [NOT_FOUND])

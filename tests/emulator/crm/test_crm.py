@@ -192,3 +192,20 @@ def test_a_role_without_the_permission_is_603(api: Api) -> None:
     assert_success(api.call("GET", "/rest/v1/companies/describe.json", token=token))
     assert_marketo_error(sync(api, "companies", [{"externalCompanyId": "P"}], token=token), "603", "Access denied")
     assert_marketo_error(api.call("GET", "/rest/v1/opportunities/describe.json", token=token), "603")
+
+
+@pytest.mark.parametrize("stem", ["companies", "opportunities", "namedaccounts"])
+def test_schema_fields_by_name_and_paged(api: Api, stem: str) -> None:
+    names: list[str] = []
+    params: dict[str, Any] = {"batchSize": 5}
+    while True:
+        body = assert_success(api.call("GET", f"/rest/v1/{stem}/schema/fields.json", params=params))
+        names += [f["name"] for f in body["result"]]
+        if not body.get("moreResult"):
+            break
+        params["nextPageToken"] = body["nextPageToken"]
+    assert len(names) == len(set(names)) > 5
+    first = names[1]
+    [field] = assert_success(api.call("GET", f"/rest/v1/{stem}/schema/fields/{first}.json"))["result"]
+    assert field["name"] == first and field["isCustom"] is False
+    assert_marketo_error(api.call("GET", f"/rest/v1/{stem}/schema/fields/nope.json"), "1006", "Field 'nope' not found")

@@ -141,3 +141,14 @@ def test_a_program_in_another_workspace_is_not_found_1013(api: Api) -> None:
     response = api.call("POST", f"/rest/v1/programs/{pid}/members/status.json", token=token,
                         json={"statusName": "Invited", "input": [{"leadId": a}]})  # fmt: skip
     assert_marketo_error(response, "1013", "Object not found")
+
+
+def test_member_fields_and_the_singular_describe_path(api: Api) -> None:
+    singular = assert_success(api.call("GET", "/rest/v1/program/members/describe.json"))["result"]
+    assert singular == assert_success(api.call("GET", "/rest/v1/programs/members/describe.json"))["result"]
+    body = assert_success(api.call("GET", "/rest/v1/programs/members/schema/fields.json", params={"batchSize": 5}))
+    assert len(body["result"]) == 5 and body["moreResult"] is True
+    [field] = assert_success(api.call("GET", "/rest/v1/programs/members/schema/fields/webinarUrl.json"))["result"]
+    assert field["name"] == "webinarUrl" and field["dataType"] == "string"
+    assert_marketo_error(api.call("GET", "/rest/v1/programs/members/schema/fields/x.json"), "1006",
+                         "Field 'x' not found")  # fmt: skip

@@ -221,6 +221,19 @@ def unapprove_program(call: Call) -> Reply:
     return _ok(_assets(call).approve(h.path_id(call, "id"), approve=False))
 
 
+# --- channels ----------------------------------------------------------------------------------------
+def get_channels(call: Call) -> Reply:
+    offset = h.int_param(call, "offset", 0)
+    max_return = h.int_param(call, "maxReturn", DEFAULT_RETURN, minimum=1, maximum=MAX_RETURN_PROGRAMS)
+    return _found(m.channels(offset, max_return))
+
+
+def channel_by_name(call: Call) -> Reply:
+    name = _text(call, "name", required=True)
+    assert name is not None
+    return _found(m.channel_by_name(name))
+
+
 # --- registration ------------------------------------------------------------------------------------
 _ID = h.path("id")
 _TYPE = h.query("type", {"type": "string", "enum": ["Folder", "Program"]})
@@ -241,6 +254,10 @@ def _ep(method: str, path: str, handler: Any, op: str, summary: str, **kwargs: A
 
 
 ENDPOINTS: list[Endpoint] = [
+    _ep("GET", "/rest/asset/v1/channels.json", get_channels, "getAllChannelsUsingGET", "Get Channels",
+        openapi={"parameters": _PAGE}),
+    _ep("GET", "/rest/asset/v1/channel/byName.json", channel_by_name, "getChannelByNameUsingGET",
+        "Get Channel by Name", openapi={"parameters": [h.query("name", h.STR, required=True)]}),
     _ep("GET", "/rest/asset/v1/folder/byName.json", folder_by_name, "getFolderByNameUsingGET", "Get Folder by Name",
         openapi={"parameters": [h.query("name", h.STR, required=True), _TYPE, h.query("root", _REF),
                                 h.query("workSpace", h.STR)]}),

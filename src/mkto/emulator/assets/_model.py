@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection, Row
 from mkto.emulator._api import ApiError, ApiUser
 from mkto.emulator._tables import folder_details, folders, program_details, program_members, programs
 from mkto.emulator.leads._values import format_datetime
-from mkto.emulator.programmembers._channels import CHANNELS
+from mkto.emulator.programmembers._channels import CHANNELS, Channel
 
 FOLDER = "Folder"
 PROGRAM = "Program"
@@ -137,6 +137,26 @@ def parse_ref(raw: Any, name: str) -> Ref:
     if kind.lower() not in ("folder", "program"):
         raise ApiError("1001", str(raw), "FolderId")
     return Ref(folder_id, FOLDER if kind.lower() == "folder" else PROGRAM)
+
+
+def render_channel(channel: Channel) -> Record:
+    return {
+        "id": channel.id, "name": channel.name, "applicableProgramType": channel.program_type,
+        "progressionStatuses": [
+            {"name": s.name, "step": s.step, "description": None, "hidden": False, "success": s.success}
+            for s in channel.statuses
+        ],
+        "createdAt": asset_time(SEED_STAMP), "updatedAt": asset_time(SEED_STAMP),
+    }  # fmt: skip
+
+
+def channels(offset: int, max_return: int) -> list[Record]:
+    ordered = sorted(CHANNELS.values(), key=lambda c: c.id)
+    return [render_channel(c) for c in ordered[offset : offset + max_return]]
+
+
+def channel_by_name(name: str) -> list[Record]:
+    return [render_channel(c) for c in CHANNELS.values() if c.name == name]
 
 
 class Assets:

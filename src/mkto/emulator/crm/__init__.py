@@ -80,6 +80,10 @@ _QUERY = {"parameters": [
     h.TOKEN,
 ]}  # fmt: skip
 
+SCHEMA = "Read-Write Schema Custom Field"
+SCHEMA_OBJECTS = (COMPANY, OPPORTUNITY, NAMED_ACCOUNT)  # the objects the docs give field metadata endpoints
+_FIELD_NAME = h.path("fieldApiName", {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$"})
+
 # (object, path stem, permission noun, operation name, plural name)
 _AREAS: tuple[tuple[ObjectType, str, str, str, str], ...] = (
     (COMPANY, "/rest/v1/companies", "Company", "Company", "Companies"),
@@ -105,6 +109,15 @@ def _endpoints() -> list[Endpoint]:
             Endpoint("POST", f"{stem}/delete.json", r.delete_handler(resolve), body="json", permission=write,
                      operation_id=f"delete{op}UsingPOST", summary=f"Delete {plural}", openapi=_DELETE_BODY),
         ]  # fmt: skip
+        if obj in SCHEMA_OBJECTS:
+            out += [
+                Endpoint("GET", f"{stem}/schema/fields.json", r.schema_fields_handler(resolve), permission=SCHEMA,
+                         operation_id=f"get{op}FieldsUsingGET", summary=f"Get {op} Fields",
+                         openapi={"parameters": [h.BATCH, h.TOKEN]}),
+                Endpoint("GET", f"{stem}/schema/fields/{{fieldApiName}}.json", r.schema_field_handler(resolve),
+                         permission=SCHEMA, operation_id=f"get{op}FieldByNameUsingGET",
+                         summary=f"Get {op} Field by Name", openapi={"parameters": [_FIELD_NAME]}),
+            ]  # fmt: skip
     return out
 
 

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection, Row
 from mkto import errors
 from mkto.emulator._api import ApiError, skipped
 from mkto.emulator._tables import leads, object_records
-from mkto.emulator.crm._objects import GUID, ID, SYSTEM_FIELDS, ObjectType
+from mkto.emulator.crm._objects import GUID, ID, SYSTEM_FIELDS, ObjectType, ObjField
 from mkto.emulator.leads import _paging
 from mkto.emulator.leads._schema import Field
 from mkto.emulator.leads._values import INT32_MAX, InvalidValue, coerce, format_datetime, show
@@ -90,6 +90,21 @@ class Objects:
     # --- describe ---------------------------------------------------------------------------------
     def describe(self, created_at: str, updated_at: str) -> list[Record]:
         return [self.obj.describe(created_at, updated_at)]
+
+    # --- schema fields (the field metadata endpoints) -----------------------------------------------
+    def schema_fields(self, batch_size: int, token: str | None) -> Page:
+        fields = [f for f in self.obj.fields if f.name not in SYSTEM_FIELDS or f.name == self.obj.id_field]
+        start = _paging.decode(token, f"{self.obj.key}Fields") if token else 0
+        page = fields[start : start + batch_size]
+        more = start + batch_size < len(fields)
+        next_token = _paging.encode(f"{self.obj.key}Fields", start + batch_size) if more else None
+        return Page([_field_metadata(f) for f in page], next_token, more)
+
+    def schema_field(self, name: str) -> list[Record]:
+        spec = self.obj.field(name)
+        if spec is None:
+            raise ApiError("1006", show(name))
+        return [_field_metadata(spec)]
 
     # --- sync -------------------------------------------------------------------------------------
     def _writable(self) -> None:
@@ -330,6 +345,17 @@ class Objects:
             except _Skip as skip:
                 results.append(skipped(skip.code, *skip.args_, variant=skip.variant, seq=seq))
         return results
+
+
+def _field_metadata(spec: ObjField) -> Record:
+    out: Record = {"displayName": spec.display_name, "name": spec.name, "description": None,
+                   "dataType": spec.data_type}  # fmt: skip
+    if spec.length is not None:
+        out["length"] = spec.length
+    text = spec.data_type in ("string", "text", "url", "email")
+    out.update({"isHidden": False, "isHtmlEncodingInEmail": text, "isSensitive": False, "isCustom": False,
+                "isApiCreated": False})  # fmt: skip
+    return out
 
 
 def _check_batch(records: Sequence[Any]) -> None:

@@ -30,6 +30,22 @@ def describe_handler(resolve: Resolve, since: str = STANDARD_SINCE) -> Callable[
     return describe
 
 
+def schema_fields_handler(resolve: Resolve) -> Callable[[Call], Reply]:
+    def schema_fields(call: Call) -> Reply:
+        obj, refs = resolve(call)
+        return paged(model(call, obj, refs).schema_fields(h.batch_size(call), call.param("nextPageToken") or None))
+
+    return schema_fields
+
+
+def schema_field_handler(resolve: Resolve) -> Callable[[Call], Reply]:
+    def schema_field(call: Call) -> Reply:
+        obj, refs = resolve(call)
+        return Reply(result=model(call, obj, refs).schema_field(str(call.path_params.get("fieldApiName", ""))))
+
+    return schema_field
+
+
 def sync_handler(resolve: Resolve) -> Callable[[Call], Reply]:
     def sync(call: Call) -> Reply:
         obj, refs = resolve(call)

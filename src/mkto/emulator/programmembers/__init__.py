@@ -18,6 +18,7 @@ __all__ = ["ENDPOINTS", "setup"]
 
 READ = "Read-Only Lead"
 WRITE = "Read-Write Lead"
+SCHEMA = "Read-Write Schema Custom Field"
 
 
 def setup(db: Connection) -> None:
@@ -66,12 +67,30 @@ def describe(_: Call) -> Reply:
     return Reply(result=m.describe())
 
 
+def list_fields(call: Call) -> Reply:
+    page = m.fields_page(h.batch_size(call), call.param("nextPageToken") or None)
+    return Reply(result=page.result, next_page_token=page.next_page_token, more_result=page.more_result or None)
+
+
+def get_field(call: Call) -> Reply:
+    return Reply(result=m.field_metadata(str(call.path_params.get("fieldApiName", ""))))
+
+
 _PROGRAM = h.path("programId")
 _LEADS = {"type": "array", "maxItems": 300, "items": {"type": "object", "properties": {"leadId": h.INT}}}
 
 ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/rest/v1/programs/members/describe.json", describe, permission=READ,
              operation_id="describeProgramMemberUsingGET2", summary="Describe Program Member"),
+    # the docs' endpoint table also lists Describe Program Member under Leads at the singular path
+    Endpoint("GET", "/rest/v1/program/members/describe.json", describe, permission=READ,
+             operation_id="describeProgramMemberUsingGET", summary="Describe Program Member (Leads)"),
+    Endpoint("GET", "/rest/v1/programs/members/schema/fields.json", list_fields, permission=SCHEMA,
+             operation_id="getProgramMemberFieldsUsingGET", summary="Get Program Member Fields",
+             openapi={"parameters": [h.BATCH, h.TOKEN]}),
+    Endpoint("GET", "/rest/v1/programs/members/schema/fields/{fieldApiName}.json", get_field, permission=SCHEMA,
+             operation_id="getProgramMemberFieldByNameUsingGET", summary="Get Program Member Field by Name",
+             openapi={"parameters": [h.path("fieldApiName", {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$"})]}),
     Endpoint("POST", "/rest/v1/programs/{programId:int}/members/status.json", sync_status, body="json",
              permission=WRITE, operation_id="syncProgramMemberStatusUsingPOST", summary="Sync Program Member Status",
              openapi={"parameters": [_PROGRAM], **h.json_body({

@@ -88,6 +88,31 @@ def describe() -> list[Record]:
     }]  # fmt: skip
 
 
+def field_metadata(name: str) -> list[Record]:
+    """Get Program Member Field by Name; response-level 1006 for a field the program member has not."""
+    canonical = FIELD_NAMES.get(name.lower())
+    if canonical is None:
+        raise ApiError("1006", show(name))
+    return [_metadata(f) for f in FIELDS if f[0] == canonical]
+
+
+def fields_page(batch_size: int, token: str | None) -> Page:
+    start = _paging.decode(token, "programMemberFields") if token else 0
+    more = start + batch_size < len(FIELDS)
+    next_token = _paging.encode("programMemberFields", start + batch_size) if more else None
+    return Page([_metadata(f) for f in FIELDS[start : start + batch_size]], next_token, more)
+
+
+def _metadata(spec: tuple[str, str, bool, int | None]) -> Record:
+    name, kind, _updateable, length = spec
+    out: Record = {"displayName": name, "name": name, "description": None, "dataType": kind}
+    if length is not None:
+        out["length"] = length
+    out.update({"isHidden": False, "isHtmlEncodingInEmail": kind == "string", "isSensitive": False,
+                "isCustom": False, "isApiCreated": False})  # fmt: skip
+    return out
+
+
 def lead_id_of(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
