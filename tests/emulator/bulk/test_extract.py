@@ -307,3 +307,12 @@ def test_a_list_an_extract_filters_on_cannot_be_deleted_while_the_job_runs_1022(
     api.advance(PAST_EVERYTHING_S)
     assert export_job(api, export_id)["status"] == "Completed"
     assert api.call("POST", delete).json()["success"] is True
+
+
+def test_cancel_of_a_finished_job_answers_it_unchanged_and_smart_lists_match_nothing(api: Api) -> None:
+    sync(api, PEOPLE)
+    api.admin("PUT", "/settings", json={"bulk_extract_unsupported_filters": ["updatedAt"]})
+    job = completed_export(api, {"fields": ["email"], "filter": {"smartListName": "All People"}})
+    assert job["numberOfRecords"] == 0
+    assert _file(api, job["exportId"]) == b"email\n"
+    assert export_job(api, job["exportId"], "cancel") == job

@@ -4,7 +4,7 @@
 Queues replay lazily on the virtual clock (`_queue.py`): an import waits IMPORT_START_DELAY_S after it was
 queued, then takes IMPORT_BASE_S plus one second per IMPORT_ROWS_PER_S rows; an extract waits
 EXPORT_START_DELAY_S, then takes EXPORT_BASE_S plus one second per EXPORT_RECORDS_PER_S records (counted when
-it starts). Rows are imported, and extract files written, when the job's finish time is first observed; the
+it starts). Rows are imported, and extract files written, when a bulk call first observes the finish time; the
 leads' createdAt/updatedAt are that finish time.
 
 Behaviour Marketo leaves undocumented, chosen here (each has a test):
