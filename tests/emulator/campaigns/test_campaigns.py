@@ -149,3 +149,16 @@ def test_asset_smart_campaigns_create_get_and_browse(api: Api) -> None:
     assert missing["success"] is True and missing["warnings"] == [errors.get("702").message] and "result" not in missing
     duplicate = api.call("POST", "/rest/asset/v1/smartCampaigns.json", data={"name": "New One", "folder": folder})
     assert_marketo_error(duplicate, "709", asset=True)
+
+
+def test_asset_smart_campaign_by_name_and_paging_window(api: Api) -> None:
+    body = assert_asset_success(
+        api.call("GET", "/rest/asset/v1/smartCampaign/byName.json", params={"name": "Batch Send"})
+    )
+    assert body["result"][0]["id"] == BATCH and body["result"][0]["folder"] == {"id": 1001, "type": "Program"}
+    window = assert_asset_success(
+        api.call("GET", "/rest/asset/v1/smartCampaigns.json", params={"offset": 3, "maxReturn": 1})
+    )
+    assert [c["id"] for c in window["result"]] == [BATCH]
+    assert_marketo_error(api.call("GET", "/rest/asset/v1/smartCampaigns.json", params={"maxReturn": 201}), "1001",
+                         None, "201", "Integer", asset=True)  # fmt: skip

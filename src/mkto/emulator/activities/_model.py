@@ -158,11 +158,6 @@ def activity_types(db: Connection) -> list[Record]:
     return out
 
 
-def _known_type_ids(db: Connection) -> set[int]:
-    rows = db.execute(sa.select(custom_activity_types.c.id).where(custom_activity_types.c.approved.is_not(None)))
-    return set(t.STANDARD_IDS) | {r.id for r in rows}
-
-
 def lead_activities(
     db: Connection,
     now: dt.datetime,
@@ -503,10 +498,6 @@ def _add_one(db: Connection, record: Any, types: Mapping[int, Any], known: set[i
         primary_attribute_value=primary if isinstance(primary, str) else show(primary), attributes=stored,
     )  # fmt: skip
     return {"id": activity_id, "marketoGUID": str(activity_id), "status": "added"}
-
-
-def lead_exists(db: Connection, lead_id: int) -> bool:
-    return db.execute(sa.select(leads.c.id).where(leads.c.id == lead_id)).first() is not None
 
 
 def parse_since(value: str) -> dt.datetime:
