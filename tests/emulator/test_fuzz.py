@@ -22,7 +22,8 @@ from mkto.emulator._router import AREAS, load_endpoints
 
 REQUEST_ID = re.compile(r"^[0-9a-f]+#[0-9a-f]+$")
 NGINX_STATUSES = {413, 414}
-EXAMPLES_PER_OPERATION = int(os.environ.get("MKTO_FUZZ_EXAMPLES", "25"))
+FUZZ_BUDGET = 3000  # generated calls per run over every operation and both modes: keeps the run near a minute
+MIN_EXAMPLES = 5
 RAISED_LIMITS = {"rate_calls": 1_000_000, "daily_quota": 100_000_000, "concurrency": 1_000}
 
 
@@ -46,6 +47,9 @@ OPERATIONS = [
     for path, operations in DOCUMENT["paths"].items()
     for method in operations
 ]
+EXAMPLES_PER_OPERATION = int(
+    os.environ.get("MKTO_FUZZ_EXAMPLES") or max(MIN_EXAMPLES, FUZZ_BUDGET // (2 * len(OPERATIONS)))
+)
 
 
 def assert_marketo_answer(path: str, status: int, headers: httpx.Headers | Any, body: bytes) -> None:
