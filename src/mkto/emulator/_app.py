@@ -331,8 +331,8 @@ class Pipeline:
 
         slot = emu.counters.admit(now, limits, user.email)
         if isinstance(slot, str):
-            return Answer(self._limit_answer(slot, request_id, endpoint).response, slot)
-        answer = Answer(Response(), None)
+            return self._limit_answer(slot, request_id, endpoint)
+        code: str | None = "611"  # what `rest` answers if the call raises past its handler
         try:
             answer = await self._admitted(
                 request,
@@ -346,8 +346,9 @@ class Pipeline:
                 media=media,
                 overridden=form_consumed or override in OVERRIDABLE_METHODS,
             )
+            code = answer.code
         finally:
-            emu.counters.finish(slot, answer.code.removeprefix("http:") if answer.code else None)
+            emu.counters.finish(slot, code.removeprefix("http:") if code else None)
         return answer
 
     def _limit_answer(self, code: str, request_id: str, endpoint: Endpoint) -> Answer:
