@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import httpx
 
 from mkto.emulator import Emulator
@@ -31,3 +35,20 @@ def test_plugin_is_registered_as_an_entry_point() -> None:
 
     plugins = {ep.name: ep.value for ep in entry_points(group="pytest11")}
     assert plugins.get("mkto") == "mkto.emulator.pytest_plugin"
+
+
+def test_another_project_gets_the_fixture_without_any_conftest(tmp_path: Path) -> None:
+    (tmp_path / "test_uses_plugin.py").write_text(
+        "import httpx\n\n"
+        "def test_token(mkto_emulator):\n"
+        "    response = httpx.get(mkto_emulator.identity_url + '/oauth/token', params={\n"
+        "        'grant_type': 'client_credentials', 'client_id': mkto_emulator.client_id,\n"
+        "        'client_secret': mkto_emulator.client_secret})\n"
+        "    assert response.json()['token_type'] == 'bearer'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_uses_plugin.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
