@@ -125,3 +125,75 @@ def test_a_role_without_the_permission_is_603(api: Api) -> None:
     assert_success(api.call("GET", CARS, token=token, params={"filterType": "vin", "filterValues": "x"}))
     assert_marketo_error(api.call("POST", CARS, token=token, json={"input": [{"vin": "X"}]}), "603", "Access denied")
     assert_marketo_error(api.call("GET", "/rest/v1/customobjects/schema.json", token=token), "603")
+
+
+SCHEMA = "/rest/v1/customobjects/schema"
+
+
+def test_create_a_type_add_fields_approve_and_use_it(api: Api) -> None:
+    body = {"action": "createOnly", "apiName": "course", "displayName": "Course", "pluralName": "Courses"}
+    assert assert_success(api.call("POST", f"{SCHEMA}.json", json=body))["result"] == []
+    [draft] = assert_success(api.call("GET", f"{SCHEMA}/course/describe.json"))["result"]
+    assert draft["state"] == "draft" and draft["idField"] is None and draft["dedupeFields"] == []
+    assert_marketo_error(api.call("GET", "/rest/v1/customobjects/course/describe.json"), "1013", "Object not found")
+    assert_marketo_error(api.call("POST", f"{SCHEMA}/course/approve.json"), "709", "Business Rule Violation")
+    fields = [
+        {"name": "courseId", "displayName": "Course ID", "dataType": "string", "isDedupeField": True},
+        {"name": "student", "displayName": "Student", "dataType": "link", "relatedTo": {"name": "lead", "field": "id"}},
+        {"name": "credits", "displayName": "Credits", "dataType": "integer"},
+    ]
+    assert_success(api.call("POST", f"{SCHEMA}/course/addField.json", json={"input": fields}))
+    assert_marketo_error(api.call("POST", f"{SCHEMA}/course/addField.json", json={"input": fields[2:]}), "709",
+                         "Business Rule Violation")  # fmt: skip
+    assert_success(api.call("POST", f"{SCHEMA}/course/approve.json"))
+    [approved] = assert_success(api.call("GET", f"{SCHEMA}/course/describe.json"))["result"]
+    assert approved["state"] == "approved" and approved["dedupeFields"] == ["courseId"]
+    assert approved["searchableFields"] == [["courseId"], ["marketoGUID"], ["student"]]
+    assert_marketo_error(api.call("POST", f"{SCHEMA}/course/approve.json"), "709", "Business Rule Violation")
+
+    owner = lead(api)
+    records = [{"courseId": "CS101", "student": owner, "credits": 3}, {"courseId": "CS102", "student": 424242}]
+    result = assert_success(api.call("POST", "/rest/v1/customobjects/course.json", json={"input": records}))["result"]
+    assert result[0]["status"] == "created"
+    assert result[1]["reasons"] == [{"code": "1004", "message": "Lead not found"}]
+    names = [t["name"] for t in assert_success(api.call("GET", "/rest/v1/customobjects.json"))["result"]]
+    assert names == ["car_c", "course"]
+
+    # an approved type in use cannot be deleted; its draft can be discarded once, then there is none
+    assert_marketo_error(api.call("POST", f"{SCHEMA}/course/delete.json"), "1022", "Object in use")
+    assert_success(api.call("POST", f"{SCHEMA}.json", json={"action": "updateOnly", "apiName": "course",
+                                                             "description": "Changed"}))  # fmt: skip
+    [both] = assert_success(api.call("GET", f"{SCHEMA}/course/describe.json"))["result"]
+    assert both["state"] == "approvedWithDraft" and both["description"] is None
+    [pending] = assert_success(api.call("GET", f"{SCHEMA}/course/describe.json", params={"state": "draft"}))["result"]
+    assert pending["description"] == "Changed"
+    assert_success(api.call("POST", f"{SCHEMA}/course/discardDraft.json"))
+    assert_marketo_error(api.call("POST", f"{SCHEMA}/course/discardDraft.json"), "1048",
+                         "Custom Object Discard Draft Failed")  # fmt: skip
+
+
+def test_sync_type_rules(api: Api) -> None:
+    created = {"action": "createOnly", "apiName": "boat_c", "displayName": "Boat"}
+    assert_success(api.call("POST", f"{SCHEMA}.json", json=created))
+    assert_marketo_error(api.call("POST", f"{SCHEMA}.json", json=created), "1017", "Object already exists")
+    missing = {"action": "updateOnly", "apiName": "plane_c", "description": "x"}
+    assert_marketo_error(api.call("POST", f"{SCHEMA}.json", json=missing), "1013", "Object not found")
+    rename = {"action": "updateOnly", "apiName": "car_c", "displayName": "Automobile"}
+    assert_marketo_error(api.call("POST", f"{SCHEMA}.json", json=rename), "709", "Business Rule Violation")
+    assert_marketo_error(api.call("POST", f"{SCHEMA}.json", json={"displayName": "X"}), "1002",
+                         "Missing value for the required parameter 'apiName'")  # fmt: skip
+    link = [
+        {"name": "owner2", "displayName": "Owner", "dataType": "link", "relatedTo": {"name": "lead", "field": "id"}}
+    ]
+    assert_marketo_error(api.call("POST", f"{SCHEMA}/car_c/addField.json", json={"input": link}), "709",
+                         "Business Rule Violation")  # fmt: skip
+    assert_success(api.call("POST", f"{SCHEMA}/boat_c/discardDraft.json"))  # a never-approved type goes away
+    assert_marketo_error(api.call("GET", f"{SCHEMA}/boat_c/describe.json"), "1013", "Object not found")
+
+
+def test_metadata_writes_need_the_type_permission_603(api: Api) -> None:
+    created = api.admin("POST", "/users", json={"permissions": ["Read-Only Custom Object Type"]}).json()
+    token = api.token(created["client_id"], created["client_secret"])
+    assert_success(api.call("GET", f"{SCHEMA}.json", token=token))
+    response = api.call("POST", f"{SCHEMA}.json", token=token, json={"apiName": "x_c", "displayName": "X"})
+    assert_marketo_error(response, "603", "Access denied")

@@ -1,5 +1,5 @@
-"""The custom objects area: types (list, describe, metadata API reads) and records (sync, query, delete) through
-the generic dedupe-object model.
+"""The custom objects area: types (list, describe, and the metadata API: sync, add fields, approve, discard,
+delete) and records (sync, query, delete) through the generic dedupe-object model.
 
     from mkto.emulator.customobjects import ENDPOINTS   # registered by the emulator's router
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.engine import Connection
 
-from mkto.emulator._api import Call, Endpoint, Reply
+from mkto.emulator._api import ApiError, Call, Endpoint, Reply
 from mkto.emulator._store import metadata
 from mkto.emulator._tables import OBJECT_AREA_TABLES
 from mkto.emulator.crm import _http as h
@@ -24,6 +24,8 @@ __all__ = ["ENDPOINTS", "setup"]
 READ = "Read-Only Custom Object"
 WRITE = "Read-Write Custom Object"
 TYPE_READ = "Read-Only Custom Object Type"
+TYPE_WRITE = "Read-Write Custom Object Type"
+STATES = ("draft", "approved", "approvedWithDraft")
 
 
 def setup(db: Connection) -> None:
@@ -44,14 +46,51 @@ def list_types(call: Call) -> Reply:
 
 def list_schema(call: Call) -> Reply:
     m.check_enabled(call.settings, metadata_api=True)
-    rows = m.all_types(call.db, call.param_list("names"))
+    rows = m.all_types(call.db, call.param_list("names"), approved_only=False)
     return Reply(result=[m.schema_entry(row, with_fields=False) for row in rows])
 
 
 def describe_schema(call: Call) -> Reply:
     m.check_enabled(call.settings, metadata_api=True)
-    row = m.find(call.db, str(call.path_params.get("apiName", "")))
-    return Reply(result=[m.schema_entry(row, with_fields=True)])
+    state = call.param("state") or None
+    if state is not None and state not in STATES:
+        raise ApiError("1001", state, "state")
+    row = m.find_any(call.db, _api_name(call))
+    return Reply(result=[m.schema_entry(row, with_fields=True, state=state)])
+
+
+def _api_name(call: Call) -> str:
+    return str(call.path_params.get("apiName", ""))
+
+
+def _schema(call: Call) -> m.TypeSchema:
+    m.check_enabled(call.settings, metadata_api=True)
+    return m.TypeSchema(call.db, call.now)
+
+
+def sync_type(call: Call) -> Reply:
+    _schema(call).sync_type(h.body(call))
+    return Reply(result=[])
+
+
+def add_fields(call: Call) -> Reply:
+    _schema(call).add_fields(_api_name(call), h.records(h.body(call)))
+    return Reply(result=[])
+
+
+def approve_type(call: Call) -> Reply:
+    _schema(call).approve(_api_name(call))
+    return Reply(result=[])
+
+
+def discard_draft(call: Call) -> Reply:
+    _schema(call).discard_draft(_api_name(call))
+    return Reply(result=[])
+
+
+def delete_type(call: Call) -> Reply:
+    _schema(call).delete_type(_api_name(call))
+    return Reply(result=[])
 
 
 def field_data_types(call: Call) -> Reply:
@@ -102,6 +141,26 @@ ENDPOINTS: list[Endpoint] = [
              operation_id="getLinkableObjectsUsingGET", summary="Get Custom Object Linkable Objects"),
     Endpoint("GET", "/rest/v1/customobjects/schema/{apiName}/describe.json", describe_schema, permission=TYPE_READ,
              operation_id="describeCustomObjectTypeUsingGET", summary="Describe Custom Object Type",
+             openapi={"parameters": [_API_NAME, h.query("state", {"type": "string", "enum": list(STATES)})]}),
+    Endpoint("POST", "/rest/v1/customobjects/schema.json", sync_type, body="json", permission=TYPE_WRITE,
+             operation_id="syncCustomObjectTypeUsingPOST", summary="Sync Custom Object Type",
+             openapi=h.json_body({"type": "object", "required": ["apiName"], "properties": {
+                 "action": {"type": "string", "enum": ["createOnly", "updateOnly", "createOrUpdate"]},
+                 "apiName": h.STR, "displayName": h.STR, "pluralName": h.STR, "description": h.STR,
+                 "showInLeadDetail": h.BOOL}})),
+    Endpoint("POST", "/rest/v1/customobjects/schema/{apiName}/addField.json", add_fields, body="json",
+             permission=TYPE_WRITE, operation_id="addCustomObjectTypeFieldsUsingPOST",
+             summary="Add Custom Object Type Fields",
+             openapi={"parameters": [_API_NAME], **h.json_body({"type": "object", "required": ["input"], "properties": {
+                 "input": {"type": "array", "items": h.OBJ}}})}),
+    Endpoint("POST", "/rest/v1/customobjects/schema/{apiName}/approve.json", approve_type, permission=TYPE_WRITE,
+             operation_id="approveCustomObjectTypeUsingPOST", summary="Approve Custom Object Type",
+             openapi={"parameters": [_API_NAME]}),
+    Endpoint("POST", "/rest/v1/customobjects/schema/{apiName}/discardDraft.json", discard_draft,
+             permission=TYPE_WRITE, operation_id="discardCustomObjectTypeUsingPOST",
+             summary="Discard Custom Object Type Draft", openapi={"parameters": [_API_NAME]}),
+    Endpoint("POST", "/rest/v1/customobjects/schema/{apiName}/delete.json", delete_type, permission=TYPE_WRITE,
+             operation_id="deleteCustomObjectTypeUsingPOST", summary="Delete Custom Object Type",
              openapi={"parameters": [_API_NAME]}),
     Endpoint("GET", "/rest/v1/customobjects.json", list_types, permission=READ,
              operation_id="getCustomObjectTypesUsingGET", summary="List of Custom Objects",
