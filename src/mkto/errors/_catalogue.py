@@ -295,6 +295,8 @@ _SPECS: tuple[ErrorSpec, ...] = (
         "未找到给定搜索方案的数据",
         "没有与给定搜索参数匹配的记录。 注意：许多失败的搜索操作返回“success = true”，并且没有错误，同时设置了警告信息字符串。",
         D.EMPTY_RESULT,
+        # The Asset API says "not found" as success=true with this warning string and no result.
+        variants=(Variant("no_assets", "No assets found for the given search criteria."),),
     ),
     ErrorSpec(
         "703", (R,), "The feature is not enabled for the subscription",
