@@ -18,7 +18,7 @@ from tests.emulator.activities.helpers import (
 )
 from tests.emulator.conftest import Api, assert_marketo_error, assert_success
 
-NOT_FOUND_WARNING = errors.get("702").message
+NOT_FOUND_WARNING = "No assets found for the given search criteria."  # as recorded from a real instance
 ADD_TO_LIST, REMOVE_FROM_LIST = 24, 25
 
 

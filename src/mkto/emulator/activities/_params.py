@@ -184,7 +184,7 @@ def asset_stamp(stamp: str) -> str:
 
 def asset_not_found(call: Call) -> Response:
     """An Asset API search that found nothing: success with a warning string and no `result` (recorded:
-    `{"success":true,"errors":[],"requestId":"…","warnings":["No assets found for the given search criteria."]}`).
-    The catalogue holds no such warning text, so the warning is 702's message, the catalogue's "found nothing"."""
-    body = {"success": True, "errors": [], "requestId": call.request_id, "warnings": [errors.get("702").message]}
+    `{"success":true,"errors":[],"requestId":"…","warnings":[…]}`); the warning is 702's `no_assets` variant."""
+    warning = errors.get("702").format(variant="no_assets")
+    body = {"success": True, "errors": [], "requestId": call.request_id, "warnings": [warning]}
     return json_response(body, call.now)
