@@ -306,3 +306,13 @@ program_details = Table(
 OBJECT_AREA_TABLES: tuple[Table, ...] = (
     object_records, custom_object_types, program_member_data, folder_details, program_details,
 )  # fmt: skip
+
+# Named account list membership: which named accounts (object_records ids) each list (object_records id) holds.
+named_account_list_members = Table(
+    "named_account_list_members",
+    metadata,
+    Column("list_id", Integer, primary_key=True, autoincrement=False),
+    Column("account_id", Integer, primary_key=True, autoincrement=False),
+    Column("created_at", String(_TS), nullable=False),
+)
+OBJECT_AREA_TABLES += (named_account_list_members,)

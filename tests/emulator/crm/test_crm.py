@@ -209,3 +209,36 @@ def test_schema_fields_by_name_and_paged(api: Api, stem: str) -> None:
     [field] = assert_success(api.call("GET", f"/rest/v1/{stem}/schema/fields/{first}.json"))["result"]
     assert field["name"] == first and field["isCustom"] is False
     assert_marketo_error(api.call("GET", f"/rest/v1/{stem}/schema/fields/nope.json"), "1006", "Field 'nope' not found")
+
+
+def test_named_account_lists_and_membership(api: Api) -> None:
+    made = sync_ok(api, "namedaccountlists", [{"name": "SaaS"}, {"name": "SaaS"}])  # createOnly by default
+    assert made[0]["status"] == "created" and reason(made[1])[0] == "1036"
+    list_guid = made[0]["marketoGUID"]
+    [again] = sync_ok(api, "namedaccountlists", [{"name": "SaaS"}])
+    assert reason(again) == ("1017", "Object already exists")
+    renamed = sync_ok(api, "namedaccountlists", [{"marketoGUID": list_guid, "name": "SaaS 2"}], action="updateOnly",
+                      dedupeBy="idField")  # fmt: skip
+    assert renamed == [{"seq": 0, "status": "updated", "marketoGUID": list_guid}]
+    [found] = query(api, "namedaccountlists", "dedupeFields", "SaaS 2", fields="name,type")["result"]
+    assert found == {"seq": 0, "marketoGUID": list_guid, "name": "SaaS 2", "type": "default"}
+
+    accounts = [r["marketoGUID"] for r in sync_ok(api, "namedaccounts", [{"name": f"Acct {i}"} for i in range(3)])]
+    members = f"/rest/v1/namedaccountlist/{list_guid}/namedaccounts.json"
+    added = assert_success(api.call("POST", members, json={"input": [{"marketoGUID": g} for g in accounts]
+                                                           + [{"marketoGUID": "missing"}]}))["result"]  # fmt: skip
+    assert [r["status"] for r in added] == ["added", "added", "added", "skipped"]
+    assert reason(added[3]) == ("1013", "Record not found")
+    first = assert_success(api.call("GET", members, params={"batchSize": 2}))
+    assert [r["name"] for r in first["result"]] == ["Acct 0", "Acct 1"] and first["moreResult"] is True
+    rest = assert_success(api.call("GET", members, params={"batchSize": 2, "nextPageToken": first["nextPageToken"]}))
+    assert [r["name"] for r in rest["result"]] == ["Acct 2"]
+    removed = assert_success(api.call("POST", f"/rest/v1/namedaccountlist/{list_guid}/namedaccounts/remove.json",
+                                      json={"input": [{"marketoGUID": accounts[0]}, {"marketoGUID": accounts[0]}]}))  # fmt: skip
+    assert removed["result"][0] == {"seq": 0, "marketoGUID": accounts[0], "status": "removed"}
+    assert reason(removed["result"][1]) == ("1013", "Record not found")
+    assert_marketo_error(api.call("GET", "/rest/v1/namedaccountlist/nope/namedaccounts.json"), "1013",
+                         "Record not found")  # fmt: skip
+    deleted = assert_success(api.call("POST", "/rest/v1/namedaccountlists/delete.json",
+                                      json={"deleteBy": "idField", "input": [{"marketoGUID": list_guid}]}))  # fmt: skip
+    assert deleted["result"] == [{"seq": 0, "marketoGUID": list_guid, "status": "deleted"}]

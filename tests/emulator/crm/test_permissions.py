@@ -47,6 +47,8 @@ ENDPOINTS = [(e.method.upper(), shape(e.path), e.permission) for e in load_endpo
 def test_permission_matches_the_docs_table(method: str, path: str, permission: str | None) -> None:
     table = documented()
     key = (method, DOC_TYPOS.get((method, path), path))
+    if key not in table and path.startswith("/bulk/v1/customobjects/{}/"):
+        key = (method, path.replace("/customobjects/{}/", "/customobjects/", 1))  # the table drops the apiName
     if key not in table:
-        pytest.skip("not in the docs table: usage stats, Push Lead, the singular list path, bulk CO import by apiName")
+        pytest.skip("not in the docs table: usage stats, Push Lead, the singular list path")
     assert permission in table[key]

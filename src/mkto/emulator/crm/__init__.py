@@ -1,5 +1,6 @@
-"""The CRM objects area: companies, opportunities, opportunity roles, sales persons and named accounts, each a
-dedupe object served by one generic model (describe, sync, query, delete).
+"""The CRM objects area: companies, opportunities, opportunity roles, sales persons, named accounts and named
+account lists, each a dedupe object served by one generic model (describe, sync, query, delete), plus named
+account list membership.
 
     from mkto.emulator.crm import ENDPOINTS   # registered by the emulator's router
 """
@@ -11,15 +12,17 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from mkto.emulator._api import Call, Endpoint
+from mkto.emulator._api import Call, Endpoint, Reply
 from mkto.emulator._store import metadata
 from mkto.emulator._tables import OBJECT_AREA_TABLES
 from mkto.emulator.crm import _http as h
 from mkto.emulator.crm import _routes as r
+from mkto.emulator.crm._lists import NamedAccountLists
 from mkto.emulator.crm._model import LEAD, Reference
 from mkto.emulator.crm._objects import (
     COMPANY,
     NAMED_ACCOUNT,
+    NAMED_ACCOUNT_LIST,
     OPPORTUNITY,
     OPPORTUNITY_ROLE,
     SALES_PERSON,
@@ -91,7 +94,9 @@ _AREAS: tuple[tuple[ObjectType, str, str, str, str], ...] = (
     (OPPORTUNITY_ROLE, "/rest/v1/opportunities/roles", "Opportunity", "OpportunityRole", "Opportunity Roles"),
     (SALES_PERSON, "/rest/v1/salespersons", "Sales Person", "SalesPerson", "SalesPersons"),
     (NAMED_ACCOUNT, "/rest/v1/namedaccounts", "Named Account", "NamedAccount", "Named Accounts"),
+    (NAMED_ACCOUNT_LIST, "/rest/v1/namedaccountlists", "Named Account List", "NamedAccountList", "Named Account Lists"),
 )
+NO_DESCRIBE = (NAMED_ACCOUNT_LIST,)  # the docs give named account lists no Describe
 
 
 def _endpoints() -> list[Endpoint]:
@@ -99,9 +104,18 @@ def _endpoints() -> list[Endpoint]:
     for obj, stem, noun, op, plural in _AREAS:
         resolve = _fixed(obj)
         read, write = f"Read-Only {noun}", f"Read-Write {noun}"
+        if obj not in NO_DESCRIBE:
+            out.append(
+                Endpoint(
+                    "GET",
+                    f"{stem}/describe.json",
+                    r.describe_handler(resolve),
+                    permission=read,
+                    operation_id=f"describe{op}UsingGET",
+                    summary=f"Describe {plural}",
+                )
+            )
         out += [
-            Endpoint("GET", f"{stem}/describe.json", r.describe_handler(resolve), permission=read,
-                     operation_id=f"describe{op}UsingGET", summary=f"Describe {plural}"),
             Endpoint("GET", f"{stem}.json", r.query_handler(resolve), permission=read,
                      operation_id=f"get{op}UsingGET", summary=f"Get {plural}", openapi=_QUERY),
             Endpoint("POST", f"{stem}.json", r.sync_handler(resolve), body="json", permission=write,
@@ -118,7 +132,55 @@ def _endpoints() -> list[Endpoint]:
                          permission=SCHEMA, operation_id=f"get{op}FieldByNameUsingGET",
                          summary=f"Get {op} Field by Name", openapi={"parameters": [_FIELD_NAME]}),
             ]  # fmt: skip
-    return out
+    return out + _membership_endpoints()
+
+
+def _list(call: Call) -> NamedAccountLists:
+    return NamedAccountLists(call.db, call.now, str(call.path_params.get("id", "")))
+
+
+def list_members(call: Call) -> Reply:
+    page = _list(call).members(
+        call.param_list("fields") or None, h.batch_size(call), call.param("nextPageToken") or None
+    )
+    return r.paged(page)
+
+
+def add_members(call: Call) -> Reply:
+    return Reply(result=_list(call).add(h.records(h.body(call))))
+
+
+def remove_members(call: Call) -> Reply:
+    return Reply(result=_list(call).remove(h.records(h.body(call))))
+
+
+def _membership_endpoints() -> list[Endpoint]:
+    stem = "/rest/v1/namedaccountlist/{id}/namedaccounts"
+    list_id = h.path("id", {"type": "string", "pattern": "^[0-9a-f-]{1,36}$"})
+    body = h.json_body(
+        {
+            "type": "object",
+            "required": ["input"],
+            "properties": {
+                "input": {
+                    "type": "array",
+                    "maxItems": 300,
+                    "items": {"type": "object", "properties": {"marketoGUID": h.STR}},
+                }
+            },
+        }
+    )
+    return [
+        Endpoint("GET", f"{stem}.json", list_members, permission="Read-Only Named Account",
+                 operation_id="getNamedAccountListMembersUsingGET", summary="Get Named Account List Members",
+                 openapi={"parameters": [list_id, h.FIELDS, h.BATCH, h.TOKEN]}),
+        Endpoint("POST", f"{stem}.json", add_members, body="json", permission="Read-Write Named Account",
+                 operation_id="addNamedAccountListMembersUsingPOST", summary="Add Named Account List Members",
+                 openapi={"parameters": [list_id], **body}),
+        Endpoint("POST", f"{stem}/remove.json", remove_members, body="json", permission="Read-Write Named Account",
+                 operation_id="removeNamedAccountListMembersUsingPOST", summary="Remove Named Account List Members",
+                 openapi={"parameters": [list_id], **body}),
+    ]  # fmt: skip
 
 
 ENDPOINTS: list[Endpoint] = _endpoints()

@@ -152,8 +152,9 @@ class Objects:
                     raise _Skip("1002", name)
             return {"status": "created", **self._insert(values)}
         data = {k: v for k, v in {**(row.data or {}), **changes}.items() if v is not None}
+        key = self._key(data, self.obj.dedupe_fields, required=False)  # an update by id may rename the record
         self.db.execute(object_records.update().where(object_records.c.id == row.id).values(
-            data=data, updated_at=self.stamp))  # fmt: skip
+            data=data, dedupe_key=key, updated_at=self.stamp))  # fmt: skip
         return {"status": "updated", self.obj.id_field: self._id_of(row)}
 
     def _updateable(self, name: str, key_fields: Sequence[str]) -> bool:
@@ -165,6 +166,7 @@ class Objects:
             k: v for k, v in values.items()
             if v is not None and k not in SYSTEM_FIELDS and self.obj.field(k) is not None
         }  # fmt: skip
+        data.update(self.obj.defaults)  # system-managed values (a named account list's type)
         guid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         key = self._key(data, self.obj.dedupe_fields, required=False)
         inserted = self.db.execute(object_records.insert().values(

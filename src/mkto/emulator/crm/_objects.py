@@ -48,6 +48,8 @@ class ObjectType:
     not_found_variant: str | None = "record_not_found"  # 1013 wording for a missing record
     relationships: tuple[Mapping[str, Any], ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)  # custom objects: displayName, pluralName, ...
+    default_action: str = "createOrUpdate"
+    defaults: Mapping[str, Any] = field(default_factory=dict)  # values a created record starts with
 
     def field(self, name: str) -> ObjField | None:
         for f in self.fields:
@@ -211,4 +213,18 @@ NAMED_ACCOUNT = ObjectType(
     ),
 )
 
-STANDARD_OBJECTS: Sequence[ObjectType] = (COMPANY, SALES_PERSON, OPPORTUNITY, OPPORTUNITY_ROLE, NAMED_ACCOUNT)
+NAMED_ACCOUNT_LIST = ObjectType(
+    key="namedAccountList",
+    name="NamedAccountList",
+    description="Named account list object",
+    id_field=GUID,
+    dedupe_fields=("name",),
+    searchable=(("name",), (GUID,)),
+    fields=(_GUID_FIELD, _f("name", "Name"), *_STAMPS, _f("type", "Type", "string", updateable=False)),
+    default_action="createOnly",
+    defaults={"type": "default"},
+)
+
+STANDARD_OBJECTS: Sequence[ObjectType] = (
+    COMPANY, SALES_PERSON, OPPORTUNITY, OPPORTUNITY_ROLE, NAMED_ACCOUNT, NAMED_ACCOUNT_LIST,
+)  # fmt: skip

@@ -50,7 +50,7 @@ def sync_handler(resolve: Resolve) -> Callable[[Call], Reply]:
     def sync(call: Call) -> Reply:
         obj, refs = resolve(call)
         data = h.body(call)
-        action = h.member_str(data, "action", "createOrUpdate")
+        action = h.member_str(data, "action", obj.default_action)
         dedupe_by = h.member_str(data, "dedupeBy", "dedupeFields")
         return Reply(result=model(call, obj, refs).sync(h.records(data), action=action, dedupe_by=dedupe_by))
 
