@@ -31,6 +31,7 @@ MAX_NAME = 255
 def setup(db: Connection) -> None:
     metadata.create_all(db, tables=[*AREA_TABLES, *OBJECT_AREA_TABLES])
     m.seed(db)
+    m.advance_sequences(db)
 
 
 def _assets(call: Call) -> m.Assets:

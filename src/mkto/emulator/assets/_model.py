@@ -106,6 +106,18 @@ def seed(db: Connection) -> None:
             program_id=int(key[0]), folder_id=MARKETING_ACTIVITIES, status="", clonable=False, tags=[], costs=[]))  # fmt: skip
 
 
+def advance_sequences(db: Connection) -> None:
+    """On PostgreSQL, move the id sequences past rows seeded with explicit ids (folders 1-5, the lists area's 12
+    and 13, seeded programs), or the next folder or program created would collide with them."""
+    if db.dialect.name != "postgresql":
+        return
+    for table in (folders, programs):
+        db.execute(sa.text(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM "
+            f"{table.name}), false)"
+        ))  # fmt: skip
+
+
 def asset_time(stamp: str) -> str:
     """Asset API timestamps: `2020-08-14T20:43:13Z+0000`."""
     return f"{stamp}+0000"
