@@ -47,7 +47,8 @@ Record = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """`field` must name an existing `target` record (by `target_field`), else `code`."""
+    """`field` must name an existing `target` record (by `target_field`, the target's one dedupe field, or a lead
+    id), else `code`."""
 
     field: str
     target: str  # an ObjectType key, or LEAD
@@ -244,8 +245,9 @@ class Objects:
             return lead_id is not None and self.db.execute(
                 sa.select(leads.c.id).where(leads.c.id == lead_id)).first() is not None  # fmt: skip
         t = object_records
-        rows = self.db.execute(sa.select(t.c.data).where(t.c.object == ref.target)).scalars()
-        return any(isinstance(data, dict) and data.get(ref.target_field) == value for data in rows)
+        key = json.dumps([value], separators=(",", ":"), ensure_ascii=False)  # target_field is the target's key
+        found = self.db.execute(sa.select(t.c.id).where(t.c.object == ref.target, t.c.dedupe_key == key).limit(1))
+        return found.first() is not None
 
     # --- query ------------------------------------------------------------------------------------
     def query(
@@ -269,7 +271,10 @@ class Objects:
             except _Skip:
                 continue  # a value that cannot be stored matches nothing
         t = object_records
-        rows = self.db.execute(t.select().where(t.c.object == self.obj.key, t.c.id > after).order_by(t.c.id)).all()
+        query = t.select().where(t.c.object == self.obj.key, t.c.id > after).order_by(t.c.id)
+        if keys == self.obj.dedupe_fields:  # an indexed lookup instead of a scan
+            query = query.where(t.c.dedupe_key.in_([self._key(v, keys, required=False) for _, v in wanted]))
+        rows = self.db.execute(query).all()
         matches: list[tuple[int, Row[Any]]] = []
         for row in rows:
             view = self._view(row)
