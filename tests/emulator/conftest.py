@@ -21,14 +21,8 @@ JSON_TYPE = "application/json;charset=UTF-8"
 
 
 def areas() -> tuple[str, ...]:
-    """Every registered area plus the probe; leads joins once its package exposes ENDPOINTS."""
-    leads = importlib.import_module("mkto.emulator.leads")
-    registered = AREAS if hasattr(leads, "ENDPOINTS") else tuple(a for a in AREAS if a != "mkto.emulator.leads")
-    return (*registered, PROBE)
-
-
-def has_leads() -> bool:
-    return hasattr(importlib.import_module("mkto.emulator.leads"), "ENDPOINTS")
+    """Every registered area plus the probe."""
+    return (*AREAS, PROBE)
 
 
 class Api:
