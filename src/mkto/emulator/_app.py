@@ -35,7 +35,7 @@ from ._api import ApiError, ApiUser, Call, Endpoint, Envelope, Reply
 from ._auth import Users, has_permission, ip_allowed, user_from_dict
 from ._clock import VirtualClock
 from ._faults import FaultBook, FaultPlan
-from ._limits import Counters, Limits, Slot
+from ._limits import Counters, Limits
 from ._render import JSON_CONTENT_TYPE, RequestIds, error_body, http_date, json_response, nginx_page, success_body
 from ._router import AREAS, Router, load_endpoints
 from ._store import Store
@@ -596,4 +596,4 @@ def create_app(
     return app
 
 
-__all__ = ["Answer", "Emulation", "Pipeline", "Slot", "create_app", "default_db_path"]
+__all__ = ["Answer", "Emulation", "Pipeline", "create_app", "default_db_path"]
