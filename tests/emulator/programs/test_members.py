@@ -152,3 +152,19 @@ def test_member_fields_and_the_singular_describe_path(api: Api) -> None:
     assert field["name"] == "webinarUrl" and field["dataType"] == "string"
     assert_marketo_error(api.call("GET", "/rest/v1/programs/members/schema/fields/x.json"), "1006",
                          "Field 'x' not found")  # fmt: skip
+
+
+def test_a_lead_in_a_partition_the_user_cannot_use_is_1008(api: Api) -> None:
+    pid = program(api)
+    [a] = leads(api, 1)
+    created = api.admin("POST", "/users", json={"partitions": ["Europe"]}).json()
+    token = api.token(created["client_id"], created["client_secret"])
+    response = api.call("POST", f"/rest/v1/programs/{pid}/members/status.json", token=token,
+                        json={"statusName": "Invited", "input": [{"leadId": a}]})  # fmt: skip
+    assert assert_success(response)["result"] == [
+        {
+            "seq": 0,
+            "status": "skipped",
+            "reasons": [{"code": "1008", "message": "Access denied to partition 'Default'"}],
+        }
+    ]

@@ -6,7 +6,8 @@ Behaviour Marketo leaves undocumented, chosen here:
 - "already in or past this status" (1037) is a current step greater than or equal to the requested one; a
   member never moves back;
 - an unknown program, or one in a workspace the API user cannot use, is response-level 1013 "Object not
-  found"; a leadId no lead has is skipped 1004;
+  found"; a leadId no lead has is skipped 1004, a lead in a partition the API user cannot use 1008 (status
+  changes);
 - Sync Program Member Data for a lead that is not a member is skipped 1013 "Membership not found"; a field that
   is not updateable or does not exist is skipped 1006;
 - Delete Program Members for a lead that is not a member (or does not exist) is skipped 1037 "Lead not in
@@ -29,6 +30,7 @@ from sqlalchemy.engine import Connection, Row
 from mkto.emulator._api import ApiError, ApiUser, skipped
 from mkto.emulator._tables import leads, program_member_data, program_members, programs
 from mkto.emulator.leads import _paging
+from mkto.emulator.leads._model import LeadDatabase
 from mkto.emulator.leads._values import INT32_MAX, format_datetime, show, storable_text
 from mkto.emulator.programmembers._channels import Channel, Status, channel_of
 
@@ -131,6 +133,7 @@ class ProgramMembers:
         if row is None or (user.workspaces is not None and row.workspace not in user.workspaces):
             raise ApiError("1013")
         self.program: Row[Any] = row
+        self.lead_db = LeadDatabase(db, user, now)
         self.channel: Channel = channel_of(row.channel)
 
     # --- status -----------------------------------------------------------------------------------
@@ -149,8 +152,10 @@ class ProgramMembers:
             head: Record = {"seq": seq} if id_key == "leadId" else {}
             if lead_id is None:
                 results.append(skipped("1002", id_key, **head))
-            elif not self._lead_exists(lead_id):
+            elif (partition := self._lead_partition(lead_id)) is None:
                 results.append(skipped("1004", **head))
+            elif partition:
+                results.append(skipped("1008", partition, **head))
             else:
                 results.append(self._set_status(lead_id, status, head, id_key))
         return results
@@ -278,8 +283,15 @@ class ProgramMembers:
         t = program_members
         return self.db.execute(t.select().where(t.c.program_id == self.program.id, t.c.lead_id == lead_id)).first()
 
-    def _lead_exists(self, lead_id: int) -> bool:
-        return self.db.execute(sa.select(leads.c.id).where(leads.c.id == lead_id)).first() is not None
+    def _lead_partition(self, lead_id: int) -> str | None:
+        """None: no such lead; the partition's name when the API user may not touch it; "" when it may."""
+        row = self.db.execute(sa.select(leads.c.partition_id).where(leads.c.id == lead_id)).first()
+        if row is None:
+            return None
+        reachable = self.lead_db.accessible()
+        return (
+            "" if reachable is None or row.partition_id in reachable else self.lead_db.partition_name(row.partition_id)
+        )
 
 
 def _check_batch(inputs: Sequence[Any]) -> None:
