@@ -223,3 +223,17 @@ def test_channels_and_their_progression(api: Api) -> None:
     steps = [s["step"] for s in webinar["progressionStatuses"]]
     assert steps == sorted(steps) and webinar["applicableProgramType"] == "event"
     asset_ok(api.call("GET", "/rest/asset/v1/channel/byName.json", params={"name": "Carrier Pigeon"}), [NOT_FOUND])
+
+
+def test_programs_by_tag(api: Api) -> None:
+    tags = json.dumps([{"tagType": "Presenter", "tagValue": "Dennis"}])
+    [tagged] = asset_ok(create_program(api, "Talk", tags=tags))
+    program_id(api, "Untagged")
+    found = asset_ok(api.call("GET", "/rest/asset/v1/program/byTag.json",
+                              params={"tagType": "Presenter", "tagValue": "Dennis"}))  # fmt: skip
+    assert [p["id"] for p in found] == [tagged["id"]]
+    assert found[0]["tags"] == [{"tagType": "Presenter", "tagValue": "Dennis"}]
+    asset_ok(api.call("GET", "/rest/asset/v1/program/byTag.json", params={"tagType": "Presenter", "tagValue": "X"}),
+             [NOT_FOUND])  # fmt: skip
+    asset_error(api.call("GET", "/rest/asset/v1/program/byTag.json", params={"tagType": "Presenter"}), "701",
+                "tagValue cannot be blank")  # fmt: skip

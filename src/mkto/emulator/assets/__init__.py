@@ -161,6 +161,15 @@ def program_by_name(call: Call) -> Reply:
     return _found(_assets(call).program_by_name(name))
 
 
+def programs_by_tag(call: Call) -> Reply:
+    tag_type = _text(call, "tagType", required=True)
+    tag_value = _text(call, "tagValue", required=True)
+    assert tag_type is not None and tag_value is not None
+    offset = h.int_param(call, "offset", 0)
+    max_return = h.int_param(call, "maxReturn", DEFAULT_RETURN, minimum=1, maximum=MAX_RETURN_PROGRAMS)
+    return _found(_assets(call).programs_by_tag(tag_type, tag_value, offset=offset, max_return=max_return))
+
+
 def browse_programs(call: Call) -> Reply:
     filter_type = call.param("filterType") or None
     if filter_type is not None and filter_type not in ("id", "programId", "folderId", "workspace"):
@@ -277,6 +286,9 @@ ENDPOINTS: list[Endpoint] = [
         "Delete Folder", openapi={"parameters": [_ID]}),
     _ep("GET", "/rest/asset/v1/program/byName.json", program_by_name, "getProgramByNameUsingGET",
         "Get Program by Name", openapi={"parameters": [h.query("name", h.STR, required=True)]}),
+    _ep("GET", "/rest/asset/v1/program/byTag.json", programs_by_tag, "getProgramListByTagUsingGET",
+        "Get Programs by Tag", openapi={"parameters": [h.query("tagType", h.STR, required=True),
+                                                       h.query("tagValue", h.STR, required=True), *_PAGE]}),
     _ep("GET", "/rest/asset/v1/program/{id:int}.json", get_program, "getProgramByIdUsingGET", "Get Program by Id",
         openapi={"parameters": [_ID]}),
     _ep("GET", "/rest/asset/v1/programs.json", browse_programs, "browseProgramsUsingGET", "Get Programs",

@@ -406,6 +406,17 @@ class Assets:
         rows = self.db.execute(programs.select().where(programs.c.name == name)).all()
         return [self.render_program(r) for r in rows if self._visible(r.workspace)]
 
+    def programs_by_tag(self, tag_type: str, tag_value: str, *, offset: int, max_return: int) -> list[Record]:
+        rows = [
+            r for r in self.db.execute(programs.select().order_by(programs.c.id)).all() if self._visible(r.workspace)
+        ]
+        tagged = [
+            r for r in rows
+            if any(isinstance(t, dict) and t.get("tagType") == tag_type and t.get("tagValue") == tag_value
+                   for t in self.details(r.id)["tags"])
+        ]  # fmt: skip
+        return [self.render_program(r) for r in tagged[offset : offset + max_return]]
+
     def browse_programs(
         self, *, offset: int, max_return: int, since: str | None, until: str | None,
         filter_type: str | None, values: Sequence[str],
