@@ -168,3 +168,23 @@ def test_a_lead_in_a_partition_the_user_cannot_use_is_1008(api: Api) -> None:
             "reasons": [{"code": "1008", "message": "Access denied to partition 'Default'"}],
         }
     ]
+
+
+def test_query_by_updated_at_window(api: Api) -> None:
+    pid = program(api)
+    api.admin("POST", "/clock", json={"set": "2026-03-01T12:00:00Z"})
+    a, b = leads(api, 2)
+    assert_success(status(api, pid, "Invited", [a]))
+    api.admin("POST", "/clock", json={"set": "2026-03-05T12:00:00Z"})
+    assert_success(status(api, pid, "Invited", [b]))
+    path = f"/rest/v1/programs/{pid}/members.json"
+
+    def window(start: str, end: str) -> httpx.Response:
+        return api.call("GET", path, params={"filterType": "updatedAt", "startAt": start, "endAt": end})
+
+    found = assert_success(window("2026-03-04T00:00:00Z", "2026-03-06T00:00:00Z"))["result"]
+    assert [r["leadId"] for r in found] == [b]
+    assert_marketo_error(window("2026-03-01T00:00:00Z", "2026-03-09T00:00:01Z"), "1003", "Invalid data")
+    assert_marketo_error(window("yesterday", "2026-03-06T00:00:00Z"), "704", "Invalid date format")
+    assert_marketo_error(api.call("GET", path, params={"filterType": "updatedAt", "startAt": "2026-03-01T00:00:00Z"}),
+                         "1002", "Missing value for the required parameter 'endAt'")  # fmt: skip

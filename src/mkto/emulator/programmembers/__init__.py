@@ -6,12 +6,15 @@ legacy Change Lead Program Status.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, Call, Endpoint, Reply
 from mkto.emulator._store import metadata
 from mkto.emulator._tables import AREA_TABLES, OBJECT_AREA_TABLES
 from mkto.emulator.crm import _http as h
+from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime
 from mkto.emulator.programmembers import _model as m
 
 __all__ = ["ENDPOINTS", "setup"]
@@ -19,6 +22,7 @@ __all__ = ["ENDPOINTS", "setup"]
 READ = "Read-Only Lead"
 WRITE = "Read-Write Lead"
 SCHEMA = "Read-Write Schema Custom Field"
+MAX_UPDATED_WINDOW = dt.timedelta(days=7)  # filterType=updatedAt: "The range must be seven days or fewer"
 
 
 def setup(db: Connection) -> None:
@@ -54,13 +58,31 @@ def delete(call: Call) -> Reply:
 def query(call: Call) -> Reply:
     members = _members(call)
     filter_type = h.required(call, "filterType").strip()
-    h.required(call, "filterValues")
-    values = call.param_list("filterValues")
-    if not values:
-        raise ApiError("701", "filterValues")
+    window = _window(call) if filter_type.lower() == "updatedat" else None
+    values: list[str] = []
+    if window is None:
+        h.required(call, "filterValues")
+        values = call.param_list("filterValues")
+        if not values:
+            raise ApiError("701", "filterValues")
     page = members.query(filter_type, values, call.param_list("fields") or None, h.batch_size(call),
-                         call.param("nextPageToken") or None)  # fmt: skip
+                         call.param("nextPageToken") or None, window=window)  # fmt: skip
     return Reply(result=page.result, next_page_token=page.next_page_token, more_result=page.more_result)
+
+
+def _window(call: Call) -> tuple[str, str]:
+    start, end = (_moment(call, "startAt"), _moment(call, "endAt"))
+    if end < start or end - start > MAX_UPDATED_WINDOW:
+        raise ApiError("1003")
+    return format_datetime(start), format_datetime(end)
+
+
+def _moment(call: Call, name: str) -> dt.datetime:
+    raw = h.required(call, name)
+    try:
+        return parse_datetime(raw)
+    except InvalidValue:
+        raise ApiError("704") from None
 
 
 def describe(_: Call) -> Reply:
@@ -100,7 +122,8 @@ ENDPOINTS: list[Endpoint] = [
              operation_id="getProgramMembersUsingGET", summary="Get Program Members",
              openapi={"parameters": [
                  _PROGRAM, h.query("filterType", h.STR, required=True),
-                 h.query("filterValues", h.STR, required=True), h.FIELDS, h.BATCH, h.TOKEN]}),
+                 h.query("filterValues", h.STR, required=True), h.query("startAt", h.STR),
+                 h.query("endAt", h.STR), h.FIELDS, h.BATCH, h.TOKEN]}),
     Endpoint("POST", "/rest/v1/programs/{programId:int}/members.json", sync_data, body="json", permission=WRITE,
              operation_id="syncProgramMemberDataUsingPOST", summary="Sync Program Member Data",
              openapi={"parameters": [_PROGRAM], **h.json_body({

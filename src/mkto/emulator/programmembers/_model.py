@@ -12,8 +12,9 @@ Behaviour Marketo leaves undocumented, chosen here:
   is not updateable or does not exist is skipped 1006;
 - Delete Program Members for a lead that is not a member (or does not exist) is skipped 1037 "Lead not in
   program";
-- Get Program Members searches leadId, statusName, reachedSuccess and the updateable text fields; results are
-  ordered by lead id.
+- Get Program Members searches leadId, statusName, reachedSuccess and the updateable text fields, or
+  updatedAt between startAt and endAt: either missing is 1002, a bad datetime 704, endAt before startAt or a
+  range over 7 days 1003; results are ordered by lead id.
 """
 
 from __future__ import annotations
@@ -236,17 +237,18 @@ class ProgramMembers:
     # --- query ------------------------------------------------------------------------------------
     def query(
         self, filter_type: str, values: Sequence[str], fields: Sequence[str] | None, batch_size: int,
-        token: str | None,
+        token: str | None, *, window: tuple[str, str] | None = None,
     ) -> Page:  # fmt: skip
+        """`window` (startAt, endAt as stored timestamps) is the range of filterType=updatedAt."""
         name = FIELD_NAMES.get(filter_type.lower())
         if name is None:
             raise ApiError("1006", show(filter_type))
-        if name not in SEARCHABLE:
+        if name not in SEARCHABLE and not (name == "updatedAt" and window is not None):
             raise ApiError("1011", show(filter_type))
         if len(values) > MAX_BATCH_RECORDS:
             raise ApiError("1003")
         shown = [FIELD_NAMES.get(f.lower()) or _unknown(f) for f in fields] if fields else list(DEFAULT_FIELDS)
-        scope = json.dumps([self.program.id, name, list(values), shown])
+        scope = json.dumps([self.program.id, name, list(values), shown, window])
         after = _paging.decode(token, "programMembers", scope) if token else 0
         t = program_members
         rows = self.db.execute(
@@ -257,7 +259,10 @@ class ProgramMembers:
         for row in rows:
             view = self._view(row)
             found = _render_value(view.get(name))
-            if found is not None and found.lower() in wanted:
+            if window is not None:
+                if window[0] <= view["updatedAt"] <= window[1]:
+                    matches.append((0, view))
+            elif found is not None and found.lower() in wanted:
                 matches.append((wanted.index(found.lower()), view))
             if len(matches) > batch_size:
                 break
