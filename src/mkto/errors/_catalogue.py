@@ -239,9 +239,10 @@ _SPECS: tuple[ErrorSpec, ...] = (
     ),
     ErrorSpec(
         "610", (R,), "Requested resource not found", "Requested resource not found",
-        "The URI matches no REST resource, usually a typo or a malformed path.",
+        "The URI matches no REST resource, usually a typo or a malformed path. It is refused before "
+        "authentication, so it does not count against the limits.",
         "未找到请求的资源", "调用中的URI与REST API资源类型不匹配。 这通常是由于URI拼写错误或格式错误所致",
-        D.CALLER_ERROR,
+        D.CALLER_ERROR, counts_against_limits=False,
     ),
     ErrorSpec(
         "611", (R,), "System error", "System error",
