@@ -303,6 +303,9 @@ program_details = Table(
     Column("costs", JSON, nullable=False),
 )
 
+# A member's field values follow its lead through a merge and vanish with it on delete, like the membership.
+LEAD_MEMBERSHIPS += ((program_member_data, "program_id"),)
+
 OBJECT_AREA_TABLES: tuple[Table, ...] = (
     object_records, custom_object_types, program_member_data, folder_details, program_details,
 )  # fmt: skip

@@ -188,3 +188,16 @@ def test_query_by_updated_at_window(api: Api) -> None:
     assert_marketo_error(window("yesterday", "2026-03-06T00:00:00Z"), "704", "Invalid date format")
     assert_marketo_error(api.call("GET", path, params={"filterType": "updatedAt", "startAt": "2026-03-01T00:00:00Z"}),
                          "1002", "Missing value for the required parameter 'endAt'")  # fmt: skip
+
+
+def test_member_data_follows_a_merge_and_goes_with_a_deleted_lead(api: Api) -> None:
+    pid = program(api)
+    winner, loser, gone = leads(api, 3)
+    assert_success(status(api, pid, "Registered", [loser, gone]))
+    assert_success(api.call("POST", f"/rest/v1/programs/{pid}/members.json", json={"input": [
+        {"leadId": loser, "registrationCode": "R-L"}, {"leadId": gone, "registrationCode": "R-G"}]}))  # fmt: skip
+    assert_success(api.call("POST", f"/rest/v1/leads/{winner}/merge.json", params={"leadId": loser}))
+    assert_success(api.call("POST", "/rest/v1/leads/delete.json", json={"input": [{"id": gone}]}))
+    found = assert_success(api.call("GET", f"/rest/v1/programs/{pid}/members.json", params={
+        "filterType": "statusName", "filterValues": "Registered", "fields": "leadId,registrationCode"}))  # fmt: skip
+    assert found["result"] == [{"seq": 0, "leadId": winner, "registrationCode": "R-L"}]
