@@ -2,9 +2,11 @@
 
 Behaviour Marketo leaves undocumented, chosen here:
 - every instance has the system folders "Marketing Activities" (1), "Design Studio" (2) with "Emails" (3),
-  and "Lead Database" (4) with "Default" (5) holding the lists area's "Group Lists" (12) and "Seed
-  Lists" (13), plus the program "Mobile Push Program"
-  in Marketing Activities, which holds a push notification and so cannot be cloned (709);
+  and "Lead Database" (4) with "Default" (5) holding the lists area's "Group Lists" (12) and "Seed Lists"
+  (13), plus the program "Mobile Push Program" in Marketing Activities, which holds a push notification and so
+  cannot be cloned (709); a cloned program lands in the source's workspace (another one is 709);
+- folders live in the lists area's `folders` table (so static lists and smart campaigns can be created in
+  them), with their type and flags in `folder_details`; a folder created inside another keeps its type;
 - a program lives in a "Marketing Folder" folder; any other folder type (or a program as its parent) is 711;
   a folder lives in a folder or a program; a parent no one has (or in a workspace the API user cannot see) is
   710;
