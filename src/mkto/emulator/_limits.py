@@ -18,16 +18,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from mkto import errors
+from mkto.errors.limits import (
+    CONCURRENCY,
+    DAILY_QUOTA,
+    EXPORT_DAILY_BYTES,
+    MAX_BODY_BYTES,
+    MAX_IMPORT_BYTES,
+    MAX_URI_BYTES,
+    RATE_CALLS,
+    RATE_SECONDS,
+    TOKEN_TTL_S,
+)
 
-RATE_CALLS = 100
-RATE_SECONDS = 20
-CONCURRENCY = 10
-DAILY_QUOTA = 50_000
-TOKEN_TTL_S = 3600
-MAX_BODY_BYTES = 1_048_576
-MAX_IMPORT_BYTES = 10_485_760
-MAX_URI_BYTES = 8192
-EXPORT_DAILY_BYTES = 524_288_000
 STATS_DAYS_KEPT = 8
 
 

@@ -18,10 +18,10 @@ from mkto import errors
 from mkto.emulator._api import ApiError, Call, Reply
 from mkto.emulator._render import json_response
 from mkto.emulator.leads._values import INT32_MAX, InvalidValue, parse_datetime, show
+from mkto.errors.limits import MAX_BATCH_RECORDS
 
 INTEGER = "Integer"
 BOOLEAN = "Boolean"
-MAX_BATCH_RECORDS = 300  # Lead Database page size and batch size
 ASSET_DEFAULT_RETURN = 20  # Asset API maxReturn default
 ASSET_MAX_RETURN = 200  # Asset API maxReturn maximum
 FOLDER_TYPES = ("Folder", "Program")

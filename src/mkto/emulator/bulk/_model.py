@@ -62,15 +62,16 @@ from mkto.emulator.customobjects import _model as co
 from mkto.emulator.leads._model import LeadDatabase, parse_id
 from mkto.emulator.leads._schema import Schema
 from mkto.emulator.leads._values import InvalidValue, coerce, format_datetime, parse_datetime, show
+from mkto.errors.limits import BULK_QUEUE_SIZE, BULK_RUNNING_JOBS, MAX_BATCH_RECORDS
 
 # --- limits (bulk-import.md, bulk-extract.md) -------------------------------------------------------------
-IMPORT_SLOTS = 2
-IMPORT_QUEUE_LIMIT = 10  # including the running ones
-EXPORT_SLOTS = 2
-EXPORT_QUEUE_LIMIT = 10  # including the processing ones
+IMPORT_SLOTS = BULK_RUNNING_JOBS
+IMPORT_QUEUE_LIMIT = BULK_QUEUE_SIZE  # including the running ones
+EXPORT_SLOTS = BULK_RUNNING_JOBS
+EXPORT_QUEUE_LIMIT = BULK_QUEUE_SIZE  # including the processing ones
 MAX_FILTER_DAYS = 31
 BYTES_PER_MB = 1_048_576
-LEADS_PER_SYNC = 300
+LEADS_PER_SYNC = MAX_BATCH_RECORDS
 
 # --- virtual durations (ours) -------------------------------------------------------------------------------
 IMPORT_START_DELAY_S = 10.0

@@ -41,11 +41,12 @@ from mkto.emulator.activities._model import record_activity
 from mkto.emulator.activities._params import FolderRef, Page, asset_stamp, parse_id
 from mkto.emulator.leads import _paging
 from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime, show
+from mkto.errors.limits import MAX_TRIGGER_LEADS, MAX_TRIGGER_TOKENS
 
 Record = dict[str, Any]
 
-MAX_REQUEST_LEADS = 100
-MAX_TOKENS = 100
+MAX_REQUEST_LEADS = MAX_TRIGGER_LEADS
+MAX_TOKENS = MAX_TRIGGER_TOKENS
 MAX_RUN_AT_YEARS = 2  # runAt beyond this is 1042
 MIN_DELAY = dt.timedelta(minutes=5)  # "Campaigns scheduled via this API always wait a minimum of five minutes"
 MAX_CLONES_PER_DAY = 20  # cloneToProgramName; 1020 beyond

@@ -72,10 +72,9 @@ from mkto.emulator.leads._values import (
     show,
     storable_text,
 )
+from mkto.errors.limits import MAX_BATCH_RECORDS, MAX_FILTER_MATCHES, MAX_MERGE_IDS
 
-MAX_BATCH_RECORDS = 300  # sync, delete, filterValues, page size
-MAX_FILTER_MATCHES = 1_000  # "If more than 1,000 leads match the filter ... 1003"
-MAX_MERGE_LOSERS = 25  # leadIds of Merge Leads; more is 1080
+MAX_MERGE_LOSERS = MAX_MERGE_IDS  # leadIds of Merge Leads; more is 1080
 MAX_FIELDS_PER_CREATE = 100  # Create Lead Fields
 # Salesforce's lengths for the lead/contact fields a CRM merge writes back (longer is 1077)
 SFDC_FIELD_LENGTHS = {"firstName": 40, "lastName": 80, "email": 80, "title": 128, "phone": 40, "mobilePhone": 40,

@@ -13,12 +13,12 @@ from mkto.emulator._api import ApiError, Call, Reply
 from mkto.emulator.leads._model import (
     BOOLEAN,
     INTEGER,
-    MAX_BATCH_RECORDS,
     LeadDatabase,
     Page,
     parse_id,
 )
 from mkto.emulator.leads._values import INT32_MAX, InvalidValue, format_datetime, parse_datetime, show, storable_text
+from mkto.errors.limits import MAX_BATCH_RECORDS
 
 STRING = "String"
 

@@ -30,10 +30,11 @@ from mkto.emulator._tables import (
 )
 from mkto.emulator.activities import _types as types
 from mkto.emulator.activities._model import record_activity
-from mkto.emulator.activities._params import MAX_BATCH_RECORDS, FolderRef, Page, asset_stamp
+from mkto.emulator.activities._params import FolderRef, Page, asset_stamp
 from mkto.emulator.leads import _paging
 from mkto.emulator.leads._model import LeadDatabase
 from mkto.emulator.leads._values import format_datetime, show
+from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ListStore", "list_in_use"]
 
