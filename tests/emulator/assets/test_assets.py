@@ -237,3 +237,11 @@ def test_programs_by_tag(api: Api) -> None:
              [NOT_FOUND])  # fmt: skip
     asset_error(api.call("GET", "/rest/asset/v1/program/byTag.json", params={"tagType": "Presenter"}), "701",
                 "tagValue cannot be blank")  # fmt: skip
+
+
+def test_a_static_list_can_be_created_in_a_folder_made_here(api: Api) -> None:
+    [folder] = asset_ok(create_folder(api, "My Lists", {"id": 12, "type": "Folder"}))
+    assert folder["folderType"] == "List" and folder["path"] == "/Lead Database/Default/Group Lists/My Lists"
+    created = api.call("POST", "/rest/asset/v1/staticLists.json",
+                       data={"name": "VIPs", "folder": json.dumps({"id": folder["id"], "type": "Folder"})})  # fmt: skip
+    assert created.json()["success"] is True, created.text
