@@ -245,3 +245,17 @@ def test_a_static_list_can_be_created_in_a_folder_made_here(api: Api) -> None:
     created = api.call("POST", "/rest/asset/v1/staticLists.json",
                        data={"name": "VIPs", "folder": json.dumps({"id": folder["id"], "type": "Folder"})})  # fmt: skip
     assert created.json()["success"] is True, created.text
+    content = asset_ok(api.call("GET", f"/rest/asset/v1/folder/{folder['id']}/content.json", params={"type": "Folder"}))
+    assert content == [{"id": created.json()["result"][0]["id"], "type": "StaticList"}]
+
+
+def test_folder_contents(api: Api) -> None:
+    [folder] = asset_ok(create_folder(api, "Box"))
+    [inner] = asset_ok(create_folder(api, "Inner", {"id": folder["id"], "type": "Folder"}))
+    [program] = asset_ok(create_program(api, "Boxed", {"id": folder["id"], "type": "Folder"}))
+    path = f"/rest/asset/v1/folder/{folder['id']}/content.json"
+    assert asset_ok(api.call("GET", path, params={"type": "Folder"})) == [
+        {"id": inner["id"], "type": "Folder"}, {"id": program["id"], "type": "Program"}]  # fmt: skip
+    assert asset_ok(api.call("GET", path, params={"type": "Folder", "offset": 1})) == [
+        {"id": program["id"], "type": "Program"}]  # fmt: skip
+    asset_ok(api.call("GET", "/rest/asset/v1/folder/99999/content.json", params={"type": "Folder"}), [NOT_FOUND])

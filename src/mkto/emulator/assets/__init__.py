@@ -108,6 +108,14 @@ def get_folder(call: Call) -> Reply:
     return _found(_assets(call).get_folder(m.Ref(h.path_id(call, "id"), _kind(call, required=True))))
 
 
+def folder_content(call: Call) -> Reply:
+    ref = m.Ref(h.path_id(call, "id"), _kind(call, required=False))
+    offset = h.int_param(call, "offset", 0)
+    max_return = h.int_param(call, "maxReturn", DEFAULT_RETURN, minimum=1, maximum=MAX_RETURN_FOLDERS)
+    found = _assets(call).content(ref)
+    return _found(found[offset : offset + max_return] if found else [])
+
+
 def folder_by_name(call: Call) -> Reply:
     name = _text(call, "name", required=True)
     assert name is not None
@@ -273,6 +281,8 @@ ENDPOINTS: list[Endpoint] = [
                                 h.query("workSpace", h.STR)]}),
     _ep("GET", "/rest/asset/v1/folder/{id:int}.json", get_folder, "getFolderByIdUsingGET", "Get Folder by Id",
         openapi={"parameters": [_ID, {**_TYPE, "required": True}]}),
+    _ep("GET", "/rest/asset/v1/folder/{id:int}/content.json", folder_content, "getFolderContentUsingGET",
+        "Get Folder Contents", openapi={"parameters": [_ID, _TYPE, *_PAGE]}),
     _ep("GET", "/rest/asset/v1/folders.json", browse_folders, "getFolderUsingGET", "Get Folders",
         openapi={"parameters": [h.query("root", _REF), h.query("maxDepth", {"type": "integer", "minimum": 1}),
                                 h.query("workSpace", h.STR), *_PAGE]}),

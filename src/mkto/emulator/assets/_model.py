@@ -33,7 +33,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from mkto.emulator._api import ApiError, ApiUser
-from mkto.emulator._tables import folder_details, folders, program_details, program_members, programs
+from mkto.emulator._tables import (
+    folder_details,
+    folders,
+    program_details,
+    program_members,
+    programs,
+    static_list_folders,
+)
 from mkto.emulator.leads._values import format_datetime
 from mkto.emulator.programmembers._channels import CHANNELS, Channel
 
@@ -304,6 +311,17 @@ class Assets:
             if int(self.details(row.id)["folder_id"]) == folder_id:
                 ids.append(row.id)
         return ids
+
+    def content(self, ref: Ref) -> list[Record] | None:
+        """Get Folder Contents: the folders, programs and static lists directly inside; None: no such folder."""
+        if self.node(ref) is None:
+            return None
+        items = [{"id": child.id, "type": child.type} for child in self._children(ref)]
+        t = static_list_folders
+        lists = self.db.execute(
+            sa.select(t.c.list_id).where(t.c.folder_id == ref.id, t.c.folder_type == ref.type).order_by(t.c.list_id)
+        ).all()  # fmt: skip
+        return items + [{"id": row.list_id, "type": "StaticList"} for row in lists]
 
     def create_folder(self, name: str, parent: Ref, description: str | None) -> list[Record]:
         holder = self.node(parent)
