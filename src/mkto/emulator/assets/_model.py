@@ -32,6 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from mkto import errors
 from mkto.emulator._api import ApiError, ApiUser
 from mkto.emulator._tables import (
     folder_details,
@@ -47,7 +48,7 @@ from mkto.emulator.programmembers._channels import CHANNELS, Channel
 FOLDER = "Folder"
 PROGRAM = "Program"
 MARKETING_FOLDER = "Marketing Folder"
-NOT_FOUND = "No assets found for the given search criteria."
+NOT_FOUND = errors.get("702").format(variant="no_assets")  # the warning of a read that finds nothing
 DEFAULT_WORKSPACE = "Default"
 SEED_STAMP = "2020-08-14T20:43:13Z"
 MARKETING_ACTIVITIES = 1

@@ -11,8 +11,9 @@ from typing import Any
 
 from mkto.emulator._api import ApiError, Call
 from mkto.emulator.leads._values import INT32_MAX, show
+from mkto.errors import limits
 
-MAX_BATCH = 300
+MAX_BATCH = limits.MAX_BATCH_RECORDS
 
 
 def body(call: Call) -> dict[str, Any]:

@@ -36,8 +36,9 @@ from mkto.emulator.crm._objects import GUID, ID, SYSTEM_FIELDS, ObjectType, ObjF
 from mkto.emulator.leads import _paging
 from mkto.emulator.leads._schema import Field
 from mkto.emulator.leads._values import INT32_MAX, InvalidValue, coerce, format_datetime, show
+from mkto.errors import limits
 
-MAX_BATCH_RECORDS = 300
+MAX_BATCH_RECORDS = limits.MAX_BATCH_RECORDS
 ACTIONS = ("createOnly", "updateOnly", "createOrUpdate")
 DEDUPE_BY = ("dedupeFields", "idField")
 LEAD = "lead"  # a reference target: the lead database

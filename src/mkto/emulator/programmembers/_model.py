@@ -34,8 +34,9 @@ from mkto.emulator.leads import _paging
 from mkto.emulator.leads._model import LeadDatabase
 from mkto.emulator.leads._values import INT32_MAX, format_datetime, show, storable_text
 from mkto.emulator.programmembers._channels import Channel, Status, channel_of
+from mkto.errors import limits
 
-MAX_BATCH_RECORDS = 300
+MAX_BATCH_RECORDS = limits.MAX_BATCH_RECORDS
 MAX_TEXT = 255
 Record = dict[str, Any]
 
