@@ -114,6 +114,10 @@ def test_public_surface_is_pinned() -> None:
             "Decision", "Denied", "Grant", "InProcessLimiterBackend", "Leads", "LimiterBackend", "Limits",
             "NetworkError", "PageIterator", "Quota", "RedisLimiterBackend", "RetryPolicy", "SqliteLimiterBackend",
             "Timeouts", "Usage", "decide", "full_jitter", "is_ambiguous", "redact_text",
+            # bulk, dedupe objects, program members, assets
+            "Assets", "AsyncAssets", "AsyncBulk", "AsyncDedupeObjects", "AsyncProgramMembers", "Bulk",
+            "BulkJobFailed", "BulkTimeout", "BulkWait", "ChecksumMismatch", "DedupeObjects", "ExtractResult",
+            "FileNotAvailable", "ImportResult", "ProgramMembers",
         ]
     )  # fmt: skip
     for name in mkto.client.__all__:

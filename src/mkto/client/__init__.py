@@ -18,8 +18,10 @@ from mkto.errors.limits import (
     MAX_URI_BYTES,
 )
 
+from ._bulk import AsyncBulk, Bulk, BulkJobFailed, BulkTimeout, BulkWait, ChecksumMismatch, ExtractResult, ImportResult
 from ._client import AsyncClient, Client
 from ._config import Limits, RetryPolicy, Timeouts
+from ._core import FileNotAvailable
 from ._limits import (
     Denied,
     Grant,
@@ -30,6 +32,7 @@ from ._limits import (
     SqliteLimiterBackend,
 )
 from ._logging import LOGGER_NAME, redact_text
+from ._objects import Assets, AsyncAssets, AsyncDedupeObjects, AsyncProgramMembers, DedupeObjects, ProgramMembers
 from ._policy import Action, Decision, decide, full_jitter, is_ambiguous
 from ._resources import AsyncLeads, AsyncPageIterator, AsyncUsage, Leads, PageIterator, Usage
 
@@ -41,20 +44,35 @@ __all__ = [
     "MAX_IMPORT_BYTES",
     "MAX_URI_BYTES",
     "Action",
+    "Assets",
+    "AsyncAssets",
+    "AsyncBulk",
     "AsyncClient",
+    "AsyncDedupeObjects",
     "AsyncLeads",
     "AsyncPageIterator",
+    "AsyncProgramMembers",
     "AsyncUsage",
+    "Bulk",
+    "BulkJobFailed",
+    "BulkTimeout",
+    "BulkWait",
+    "ChecksumMismatch",
     "Client",
     "Decision",
+    "DedupeObjects",
     "Denied",
+    "ExtractResult",
+    "FileNotAvailable",
     "Grant",
+    "ImportResult",
     "InProcessLimiterBackend",
     "Leads",
     "LimiterBackend",
     "Limits",
     "NetworkError",
     "PageIterator",
+    "ProgramMembers",
     "Quota",
     "RedisLimiterBackend",
     "RetryPolicy",

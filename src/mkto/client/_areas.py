@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from ._client import AsyncClient, Client
 
 
-
 def _when(value: dt.datetime | str) -> str:
     return value.isoformat() if isinstance(value, dt.datetime) else value
 

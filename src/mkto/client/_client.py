@@ -14,15 +14,31 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
 from mkto.errors import MarketoResponse, NetworkError
 
 from ._config import Limits, RetryPolicy, Timeouts
-from ._core import Core, Flow, GetToken, HttpRequest, RawResponse, RequestSpec, Send, Sleep
+from ._core import (
+    CloseStream,
+    Core,
+    Flow,
+    HttpRequest,
+    Op,
+    OpenStream,
+    RawResponse,
+    ReadChunk,
+    RequestSpec,
+    Send,
+    Sleep,
+    StreamHead,
+)
 from ._logging import LOGGER_NAME
+
+if TYPE_CHECKING:
+    from ._objects import AsyncDedupeObjects, DedupeObjects
 
 T = TypeVar("T")
 
@@ -62,6 +78,10 @@ def _httpx_limits(limits: Limits) -> httpx.Limits:
 
 def _raw(response: httpx.Response) -> RawResponse:
     return RawResponse(response.status_code, response.headers, response.content)
+
+
+_CHUNK_BYTES = 65_536
+_STREAMED = (200, 206)
 
 
 def _network_error(exc: httpx.HTTPError) -> NetworkError:
@@ -152,6 +172,8 @@ class Client(_Base):
         )
         self._token_lock = threading.Lock()
         from ._areas import Activities, Campaigns, Lists
+        from ._bulk import Bulk
+        from ._objects import DEDUPE_OBJECTS, Assets, DedupeObjects, ProgramMembers
         from ._resources import Leads, Usage
 
         self.leads = Leads(self)
@@ -159,6 +181,20 @@ class Client(_Base):
         self.lists = Lists(self)
         self.campaigns = Campaigns(self)
         self.activities = Activities(self)
+        self.bulk = Bulk(self)
+        self.companies = DedupeObjects(self, DEDUPE_OBJECTS["companies"])
+        self.opportunities = DedupeObjects(self, DEDUPE_OBJECTS["opportunities"])
+        self.opportunity_roles = DedupeObjects(self, DEDUPE_OBJECTS["opportunity_roles"])
+        self.sales_persons = DedupeObjects(self, DEDUPE_OBJECTS["sales_persons"])
+        self.named_accounts = DedupeObjects(self, DEDUPE_OBJECTS["named_accounts"])
+        self.program_members = ProgramMembers(self)
+        self.assets = Assets(self)
+
+    def custom_objects(self, api_name: str) -> DedupeObjects:
+        """One custom object type: `client.custom_objects("car_c").sync([...])`."""
+        from ._objects import DedupeObjects
+
+        return DedupeObjects(self, f"customobjects/{api_name}")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Client:
@@ -200,11 +236,18 @@ class Client(_Base):
         except StopIteration as stop:
             return stop.value
 
-    def _perform(self, op: Sleep | Send | GetToken) -> Any:
+    def _perform(self, op: Op) -> Any:
         if isinstance(op, Send):
             return self._send(op.request)
         if isinstance(op, Sleep):
             self._sleep(op.seconds)
+            return None
+        if isinstance(op, OpenStream):
+            return self._open(op.request)
+        if isinstance(op, ReadChunk):
+            return self._read(op.handle)
+        if isinstance(op, CloseStream):
+            op.handle[0].close()
             return None
         with self._token_lock:
             return self.run(self._core.token_flow(op.stale))
@@ -226,6 +269,33 @@ class Client(_Base):
         except httpx.TransportError as exc:
             return _network_error(exc)
         return _raw(response)
+
+    def _open(self, request: HttpRequest) -> StreamHead | RawResponse | NetworkError:
+        wire = self._http.build_request(
+            request.method, request.url, headers=list(request.headers), content=request.content
+        )
+        try:
+            response = self._http.send(wire, stream=True)
+            if response.status_code not in _STREAMED:
+                try:
+                    response.read()
+                finally:
+                    response.close()
+                return _raw(response)
+        except httpx.TransportError as exc:
+            return _network_error(exc)
+        return StreamHead(response.status_code, response.headers, (response, response.iter_bytes(_CHUNK_BYTES)))
+
+    def _read(self, handle: tuple[httpx.Response, Any]) -> bytes | NetworkError:
+        response, chunks = handle
+        try:
+            chunk: bytes = next(chunks, b"")
+        except httpx.TransportError as exc:
+            response.close()
+            return _network_error(exc)
+        if not chunk:
+            response.close()
+        return chunk
 
     def close(self) -> None:
         self._http.close()
@@ -259,6 +329,8 @@ class AsyncClient(_Base):
         )
         self._token_lock: asyncio.Lock | None = None
         from ._areas import AsyncActivities, AsyncCampaigns, AsyncLists
+        from ._bulk import AsyncBulk
+        from ._objects import DEDUPE_OBJECTS, AsyncAssets, AsyncDedupeObjects, AsyncProgramMembers
         from ._resources import AsyncLeads, AsyncUsage
 
         self.leads = AsyncLeads(self)
@@ -266,6 +338,19 @@ class AsyncClient(_Base):
         self.lists = AsyncLists(self)
         self.campaigns = AsyncCampaigns(self)
         self.activities = AsyncActivities(self)
+        self.bulk = AsyncBulk(self)
+        self.companies = AsyncDedupeObjects(self, DEDUPE_OBJECTS["companies"])
+        self.opportunities = AsyncDedupeObjects(self, DEDUPE_OBJECTS["opportunities"])
+        self.opportunity_roles = AsyncDedupeObjects(self, DEDUPE_OBJECTS["opportunity_roles"])
+        self.sales_persons = AsyncDedupeObjects(self, DEDUPE_OBJECTS["sales_persons"])
+        self.named_accounts = AsyncDedupeObjects(self, DEDUPE_OBJECTS["named_accounts"])
+        self.program_members = AsyncProgramMembers(self)
+        self.assets = AsyncAssets(self)
+
+    def custom_objects(self, api_name: str) -> AsyncDedupeObjects:
+        from ._objects import AsyncDedupeObjects
+
+        return AsyncDedupeObjects(self, f"customobjects/{api_name}")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> AsyncClient:
@@ -303,11 +388,18 @@ class AsyncClient(_Base):
         except StopIteration as stop:
             return stop.value
 
-    async def _perform(self, op: Sleep | Send | GetToken) -> Any:
+    async def _perform(self, op: Op) -> Any:
         if isinstance(op, Send):
             return await self._send(op.request)
         if isinstance(op, Sleep):
             await self._sleep(op.seconds)
+            return None
+        if isinstance(op, OpenStream):
+            return await self._open(op.request)
+        if isinstance(op, ReadChunk):
+            return await self._read(op.handle)
+        if isinstance(op, CloseStream):
+            await op.handle[0].aclose()
             return None
         if self._token_lock is None:
             self._token_lock = asyncio.Lock()
@@ -331,6 +423,33 @@ class AsyncClient(_Base):
         except httpx.TransportError as exc:
             return _network_error(exc)
         return _raw(response)
+
+    async def _open(self, request: HttpRequest) -> StreamHead | RawResponse | NetworkError:
+        wire = self._http.build_request(
+            request.method, request.url, headers=list(request.headers), content=request.content
+        )
+        try:
+            response = await self._http.send(wire, stream=True)
+            if response.status_code not in _STREAMED:
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
+                return _raw(response)
+        except httpx.TransportError as exc:
+            return _network_error(exc)
+        return StreamHead(response.status_code, response.headers, (response, response.aiter_bytes(_CHUNK_BYTES)))
+
+    async def _read(self, handle: tuple[httpx.Response, Any]) -> bytes | NetworkError:
+        response, chunks = handle
+        try:
+            chunk: bytes = await anext(chunks, b"")
+        except httpx.TransportError as exc:
+            await response.aclose()
+            return _network_error(exc)
+        if not chunk:
+            await response.aclose()
+        return chunk
 
     async def aclose(self) -> None:
         await self._http.aclose()

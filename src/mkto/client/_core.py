@@ -11,14 +11,16 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import os
 import random
 import time
 import urllib.parse
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import IO, Any, TypeAlias
 
 from mkto.errors import (
+    CallerError,
     MarketoError,
     MarketoResponse,
     NetworkError,
@@ -82,8 +84,38 @@ class GetToken:
     stale: str | None  # the token Marketo just refused (601/602), to be replaced whatever its expiry
 
 
-Op: TypeAlias = Sleep | Send | GetToken
+@dataclass(frozen=True, slots=True)
+class OpenStream:
+    """Send a request and keep its body unread: a `StreamHead` for 200/206, else a whole `RawResponse`."""
+
+    request: HttpRequest
+
+
+@dataclass(frozen=True, slots=True)
+class StreamHead:
+    status: int
+    headers: Mapping[str, str]
+    handle: Any  # the shell's own open response
+
+
+@dataclass(frozen=True, slots=True)
+class ReadChunk:
+    """The next bytes of an open stream: b"" at its end (the shell then closes it), or a `NetworkError`."""
+
+    handle: Any
+
+
+@dataclass(frozen=True, slots=True)
+class CloseStream:
+    handle: Any
+
+
+Op: TypeAlias = Sleep | Send | GetToken | OpenStream | ReadChunk | CloseStream
 Flow: TypeAlias = Generator[Op, Any, Any]
+
+
+class FileNotAvailable(CallerError):
+    """A bulk file endpoint answered 404: the job is not complete (yet), unknown, or another user's."""
 
 
 # --- what to send ---------------------------------------------------------------------------------------
@@ -345,6 +377,109 @@ class Core:
         )
         return response
 
+    def download(self, spec: RequestSpec, out: IO[bytes], *, size: int | None = None) -> Flow:
+        """Stream a non-enveloped file (a bulk file) onto the end of `out`, never holding it in memory.
+
+        What `out` already holds is kept: the request asks `Range: bytes=N-` for the rest, and a dropped
+        connection resumes from the bytes written so far. Limits, token and retry are those of `call`;
+        returns the file's size.
+        """
+        out.seek(0, os.SEEK_END)
+        started = self.clock()
+        attempt = reauths = 0
+        stale: str | None = None
+        while size is None or out.tell() < size:
+            attempt += 1
+            before = out.tell()
+            try:
+                token = yield GetToken(stale)
+                stale = None
+                yield from self._stream_attempt(spec, token, out, size)
+                break
+            except MarketoError as err:
+                error = err
+            if out.tell() > before:  # progress: the next drop gets a full retry budget again
+                attempt, started = 1, self.clock()
+            decision = decide(
+                error,
+                attempt=attempt,
+                elapsed_s=self.clock() - started,
+                idempotent=True,
+                policy=self.retry,
+                backoff=self.backoff,
+                reauthentications=reauths,
+                rate_window_s=self.limits.rate_seconds,
+                overridden=True,
+            )
+            self._log(
+                logging.WARNING if decision.action is Action.RAISE else logging.INFO,
+                spec.method,
+                spec.path,
+                attempt=attempt,
+                status=error.http_status,
+                code=error.code,
+                request_id=error.request_id,
+                wait=decision.wait_s,
+                decision=decision.action.value,
+                offset=out.tell(),
+            )
+            if decision.action is Action.RETRY:
+                yield Sleep(decision.wait_s)
+            elif decision.action is Action.REAUTHENTICATE:
+                reauths += 1
+                attempt -= 1
+                stale = token
+            else:
+                raise decision.error or error
+        return out.tell()
+
+    def _stream_attempt(self, spec: RequestSpec, token: str, out: IO[bytes], size: int | None) -> Flow:
+        offset = out.tell()
+        request = self.http_request(spec, token)
+        if offset:
+            request = dataclasses.replace(request, headers=(*request.headers, ("Range", f"bytes={offset}-")))
+        grant = yield from self.acquire()
+        try:
+            opened = yield OpenStream(request)
+            if isinstance(opened, NetworkError):
+                raise opened
+            if isinstance(opened, RawResponse):
+                if opened.status == 416 and offset and size is None:
+                    return  # nothing after what we hold: the file is whole
+                raise _file_error(opened)
+            try:
+                yield from self._copy(opened, out, offset)
+            except BaseException as exc:
+                if not isinstance(exc, GeneratorExit):
+                    yield CloseStream(opened.handle)
+                raise
+        finally:
+            self.limiter.release(grant)
+        if size is not None and out.tell() != size:
+            raise NetworkError(f"the file ended at byte {out.tell()} of {size}", maybe_sent=True)
+        self._log(logging.DEBUG, spec.method, spec.path, attempt=1, status=opened.status, code=None,
+                  request_id=None, wait=0.0, offset=offset)  # fmt: skip
+
+    def _copy(self, opened: StreamHead, out: IO[bytes], offset: int) -> Flow:
+        if _header(opened.headers, "content-type").split(";")[0].strip().endswith("json"):
+            # A file endpoint answering an envelope is an error (601, 1029, ...): classify it.
+            body = bytearray()
+            while chunk := (yield from self._read(opened)):
+                body += chunk
+            parse_response(opened.status, opened.headers, bytes(body))
+            raise MarketoError("A JSON answer where a file was expected", http_status=opened.status, body=bytes(body))
+        if offset and opened.status != 206:  # the server sent the whole file again
+            out.seek(0)
+            out.truncate()
+        while chunk := (yield from self._read(opened)):
+            out.write(chunk)
+
+    def _read(self, opened: StreamHead) -> Flow:
+        chunk = yield ReadChunk(opened.handle)
+        if isinstance(chunk, NetworkError):
+            raise chunk
+        return chunk
+
     def batch(
         self,
         records: Sequence[Any],
@@ -418,6 +553,24 @@ class Core:
                 "code": err.code,
             },
         )
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    return next((v for k, v in headers.items() if k.lower() == name), "")
+
+
+def _file_error(raw: RawResponse) -> MarketoError:
+    try:
+        parse_response(raw.status, raw.headers, raw.content)
+    except MarketoError as err:
+        if raw.status != 404:
+            return err
+    text = raw.content.decode("utf-8", "replace").strip()[:200]
+    return FileNotAvailable(
+        f"No file there (HTTP {raw.status}: {text!r}): the job is not complete, unknown, or another user's",
+        http_status=raw.status,
+        body=raw.content,
+    )
 
 
 def _parse_identity(raw: RawResponse) -> TokenAnswer:

@@ -1,0 +1,238 @@
+"""client.bulk against the emulator over real HTTP: the client's sleep moves the emulator's clock, so queued
+jobs finish as soon as the client waits for them."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from mkto.client import AsyncClient, BulkWait, Client, FileNotAvailable
+from mkto.client._bulk import dict_files, pack_rows
+from mkto.errors import QueueFull, QuotaExhausted
+from mkto.errors.limits import MAX_IMPORT_BYTES
+
+from .conftest import Emu
+
+WAIT = BulkWait(poll_first_s=5, poll_max_s=60, queue_wait_s=30, queue_deadline_s=600, job_deadline_s=7_200)
+
+
+def client(emu: Emu, **kw: Any) -> Client:
+    mkto = Client(**emu.client_kwargs(sleep=emu.virtual_sleep(), **kw))
+    mkto.bulk.wait = WAIT
+    return mkto
+
+
+def lead_rows(n: int, start: int = 0) -> list[dict[str, Any]]:
+    return [
+        {"email": f"bulk{i}@example.com", "firstName": f"F{i}", "lastName": "Bulk"} for i in range(start, start + n)
+    ]
+
+
+def created_filter(emu: Emu) -> dict[str, Any]:
+    now = emu.now()
+    return {
+        "createdAt": {
+            "startAt": (now - dt.timedelta(days=1)).isoformat(),
+            "endAt": (now + dt.timedelta(days=2)).isoformat(),
+        }
+    }
+
+
+def sha256(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- pure -----------------------------------------------------------------------------------------------
+
+
+def test_rows_are_packed_into_files_under_the_limit_each_with_the_header() -> None:
+    rows = [["x" * 40, str(i)] for i in range(100)]
+    files = list(pack_rows(["a", "b"], rows, "CSV", max_bytes=500))
+    assert len(files) > 1
+    assert all(len(f) <= 500 and f.startswith(b"a,b\n") for f in files)
+    back = [r for f in files for r in list(csv.reader(f.decode().splitlines()))[1:]]
+    assert back == rows
+    with pytest.raises(ValueError, match="one row"):
+        list(pack_rows(["a"], [["y" * 600]], "CSV", max_bytes=500))
+    with pytest.raises(ValueError, match="outside the columns"):
+        list(dict_files([{"a": 1}, {"b": 2}], "CSV", None))
+    assert len(b"".join(dict_files(lead_rows(10), "TSV", None))) < MAX_IMPORT_BYTES
+
+
+# --- import ---------------------------------------------------------------------------------------------
+
+
+def test_import_of_1000_rows_reports_each_failed_row(leads_emu: Emu) -> None:
+    rows = lead_rows(1000)
+    for i in (17, 500, 999):
+        rows[i]["email"] = ""  # the lookup field empty: that row fails
+    with client(leads_emu) as mkto:
+        result = mkto.bulk.import_leads(rows)
+        assert [b["status"] for b in result.batches] == ["Complete"]
+        assert result.rows_processed == 997
+        assert result.rows_failed == 3
+        assert [f["firstName"] for f in result.failures] == ["F17", "F500", "F999"]
+        assert all(f["Import Failure Reason"] for f in result.failures)
+        found = list(mkto.leads.iter_by_filter("email", ["bulk3@example.com", "bulk998@example.com"]))
+        assert sorted(lead["email"] for lead in found) == ["bulk3@example.com", "bulk998@example.com"]
+
+
+def test_import_from_a_tsv_file(leads_emu: Emu, tmp_path: Path) -> None:
+    source = tmp_path / "leads.tsv"
+    source.write_text("email\tfirstName\nt1@example.com\tT1\nt2@example.com\tT2\n")
+    with client(leads_emu) as mkto:
+        result = mkto.bulk.import_leads(source, format="TSV")
+        assert result.rows_processed == 2 and not result.failures
+
+
+def test_a_full_import_queue_is_waited_out_then_the_file_is_sent_again(leads_emu: Emu) -> None:
+    leads_emu.fault(code="1016", times=2, method="POST", path="/bulk/v1/leads.json")
+    sleep = leads_emu.virtual_sleep()
+    with Client(**leads_emu.client_kwargs(sleep=sleep)) as mkto:
+        mkto.bulk.wait = WAIT
+        result = mkto.bulk.import_leads(lead_rows(20))
+    assert result.rows_processed == 20
+    assert sleep.slept[:2] == [WAIT.queue_wait_s, WAIT.queue_wait_s]  # type: ignore[attr-defined]
+    posts = [r for r in leads_emu.requests() if r["method"] == "POST" and r["path"] == "/bulk/v1/leads.json"]
+    assert len(posts) == 3
+
+
+def test_a_queue_that_stays_full_raises_once_the_deadline_passes(leads_emu: Emu) -> None:
+    leads_emu.fault(code="1016", method="POST", path="/bulk/v1/leads.json")
+    with client(leads_emu) as mkto:
+        mkto.bulk.wait = BulkWait(queue_wait_s=30, queue_deadline_s=90)
+        with pytest.raises(QueueFull) as caught:
+            mkto.bulk.import_leads(lead_rows(5))
+    assert caught.value.code == "1016"
+
+
+# --- extract --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_thousand(leads_emu: Emu) -> Emu:
+    with client(leads_emu) as mkto:
+        assert mkto.bulk.import_leads(lead_rows(3000)).rows_processed == 3000
+    return leads_emu
+
+
+def test_extract_streams_thousands_of_leads_to_a_file_with_the_right_checksum(
+    three_thousand: Emu, tmp_path: Path
+) -> None:
+    emu = three_thousand
+    path = tmp_path / "leads.csv"
+    with client(emu) as mkto:
+        result = mkto.bulk.extract_leads(["id", "email", "firstName"], created_filter(emu), path=path)
+        assert result.records == 3000
+        assert sha256(path) == result.status["fileChecksum"]
+        assert path.stat().st_size == result.status["fileSize"]
+        with path.open(newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert len(rows) == 3000 and {r["email"] for r in rows} >= {"bulk0@example.com", "bulk2999@example.com"}
+        body = {"fields": ["email"], "format": "CSV", "filter": created_filter(emu)}
+        assert sum(1 for _ in mkto.bulk.iter_extract("leads", body)) == 3000
+
+
+class CutOnce(httpx.BaseTransport):
+    """A real transport that drops the connection once, `after` bytes into the first file download."""
+
+    def __init__(self, after: int) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.after = after
+        self.cut = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if self.cut or not request.url.path.endswith("/file.json") or response.status_code != 200:
+            return response
+        self.cut = True
+        return httpx.Response(response.status_code, headers=response.headers, stream=Cut(response, self.after))
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class Cut(httpx.SyncByteStream):
+    def __init__(self, response: httpx.Response, after: int) -> None:
+        self.response, self.after = response, after
+
+    def __iter__(self) -> Iterator[bytes]:
+        sent = 0
+        for chunk in self.response.stream:  # type: ignore[union-attr]
+            if sent + len(chunk) >= self.after:
+                yield chunk[: self.after - sent]
+                raise httpx.ReadError("connection reset by peer (test)")
+            sent += len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def test_a_dropped_download_resumes_with_range_into_the_identical_file(three_thousand: Emu, tmp_path: Path) -> None:
+    emu = three_thousand
+    fields = ["id", "email", "firstName", "lastName"]
+    whole, resumed = tmp_path / "whole.csv", tmp_path / "resumed.csv"
+    with client(emu) as mkto:
+        export_id = mkto.bulk.start_extract("leads", {"fields": fields, "format": "CSV", "filter": created_filter(emu)})
+        reference = mkto.bulk.resume_extract(export_id, path=whole)
+    transport = CutOnce(after=50_000)
+    with client(emu, http_client=httpx.Client(transport=transport)) as mkto:
+        result = mkto.bulk.resume_extract(export_id, path=resumed)
+    assert transport.cut
+    assert resumed.read_bytes() == whole.read_bytes()
+    assert sha256(resumed) == result.status["fileChecksum"] == reference.status["fileChecksum"]
+    ranges = [r for r in emu.requests() if r["path"].endswith("/file.json")]
+    assert len(ranges) == 3  # whole, cut, the rest
+
+    # A run that died with part of the file on disk carries on from the saved export id.
+    partial = tmp_path / "partial.csv"
+    partial.write_bytes(whole.read_bytes()[:12_345])
+    with client(emu) as mkto:
+        mkto.bulk.resume_extract(export_id, path=partial)
+    assert partial.read_bytes() == whole.read_bytes()
+
+
+def test_the_file_of_an_unfinished_job_is_a_clear_error(leads_emu: Emu, tmp_path: Path) -> None:
+    with Client(**leads_emu.client_kwargs()) as mkto:
+        export_id = mkto.bulk.start_extract(
+            "leads", {"fields": ["email"], "format": "CSV", "filter": created_filter(leads_emu)}
+        )
+        with pytest.raises(FileNotAvailable, match="not complete"):
+            mkto.bulk.download(export_id, path=tmp_path / "x.csv")
+
+
+def test_the_export_quota_raises_quota_exhausted_with_its_reset_time(three_thousand: Emu, tmp_path: Path) -> None:
+    emu = three_thousand
+    emu.limits(export_daily_bytes=1_000)
+    with client(emu) as mkto:
+        mkto.bulk.extract_leads(["email"], created_filter(emu), path=tmp_path / "a.csv")
+        with pytest.raises(QuotaExhausted) as caught:
+            mkto.bulk.extract_leads(["email"], created_filter(emu), path=tmp_path / "b.csv")
+    assert caught.value.code == "1029"
+    assert caught.value.resets_at is not None and caught.value.resets_at > emu.now()
+
+
+def test_async_import_and_extract(leads_emu: Emu, tmp_path: Path) -> None:
+    emu = leads_emu
+
+    async def sleep(seconds: float) -> None:
+        emu.advance(seconds)
+
+    async def main() -> tuple[int, int]:
+        async with AsyncClient(**emu.client_kwargs(sleep=sleep)) as mkto:
+            mkto.bulk.wait = WAIT
+            imported = await mkto.bulk.import_leads(lead_rows(50))
+            result = await mkto.bulk.extract_leads(["email"], created_filter(emu), path=tmp_path / "a.csv")
+            assert sha256(tmp_path / "a.csv") == result.status["fileChecksum"]
+            return imported.rows_processed, result.records
+
+    assert asyncio.run(main()) == (50, 50)
