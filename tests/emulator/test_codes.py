@@ -160,16 +160,7 @@ def test_fault_plan_answers_the_catalogue_envelope_and_counts_as_catalogued(api:
     assert_success(get_leads(api, token=token))  # the plan is spent
 
 
-NGINX_500 = pytest.mark.xfail(
-    strict=True,
-    reason="emulator bug: the page's reason phrase is the catalogue's envelope message 'Internal Server error' "
-    "(status_phrase in emulator/_render.py); nginx writes '500 Internal Server Error'",
-)
-
-
-@pytest.mark.parametrize(
-    ("code", "phrase"), [pytest.param("500", "Internal Server Error", marks=NGINX_500), ("502", "Bad Gateway")]
-)
+@pytest.mark.parametrize(("code", "phrase"), [("500", "Internal Server Error"), ("502", "Bad Gateway")])
 def test_gateway_fault_is_an_nginx_page_and_counts_as_catalogued(api: Api, code: str, phrase: str) -> None:
     api.fault(code=f"http:{code}", times=1, path=LEADS)
     token = api.token()

@@ -15,7 +15,7 @@ ECHO = "/rest/v1/probe/echo.json"
 # -- 414 / 413: nginx answers before the API sees anything -----------------------------------------
 def test_uri_over_8k_is_414_nginx_page(api: Api) -> None:
     response = api.call("GET", ECHO, params={"filterValues": "x" * 8200})
-    assert_nginx_page(response, 414, "Request-URI Too Long")
+    assert_nginx_page(response, 414, "Request-URI Too Large")
 
 
 def test_uri_at_the_limit_passes(api: Api) -> None:
@@ -23,12 +23,12 @@ def test_uri_at_the_limit_passes(api: Api) -> None:
     path_and_query = ECHO + "?v="
     response = api.call("GET", ECHO, params={"v": "x" * (200 - len(path_and_query))})
     assert_success(response)
-    assert_nginx_page(api.call("GET", ECHO, params={"v": "x" * (201 - len(path_and_query))}), 414, "Request-URI Too Long")
+    assert_nginx_page(api.call("GET", ECHO, params={"v": "x" * (201 - len(path_and_query))}), 414, "Request-URI Too Large")
 
 
 def test_414_comes_before_610_and_601(api: Api) -> None:
     response = api.call("GET", "/rest/v1/nothing.json", auth=False, params={"q": "x" * 9000})
-    assert_nginx_page(response, 414, "Request-URI Too Long")
+    assert_nginx_page(response, 414, "Request-URI Too Large")
 
 
 def test_body_over_1mb_is_413_nginx_page(api: Api) -> None:

@@ -47,7 +47,7 @@ def test_wrong_method_on_lead_endpoints_is_605(api: Api) -> None:
 def test_get_lead_by_id_with_an_over_long_query_is_414(api: Api) -> None:
     (lead_id,) = _create(api, "long@example.com")
     response = api.call("GET", f"/rest/v1/lead/{lead_id}.json", params={"fields": ",".join(["email"] * 1500)})
-    assert_nginx_page(response, 414, "Request-URI Too Long")
+    assert_nginx_page(response, 414, "Request-URI Too Large")
 
 
 def test_method_get_override_reaches_get_leads_by_filter(api: Api) -> None:

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from mkto import errors
 
-from ._api import Envelope, Reply
+from ._api import Call, Envelope, Reply
 
 JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
 HTML_CONTENT_TYPE = "text/html"
@@ -76,10 +76,14 @@ def error_body(code: str, message: str, request_id: str, envelope: Envelope = "l
     return {"requestId": request_id, "success": False, "errors": err}
 
 
+# Where nginx's own reason phrase differs from Python's (nginx src/http/ngx_http_special_response.c).
+NGINX_PHRASES = {414: "Request-URI Too Large"}
+
+
 def status_phrase(status: int) -> str:
-    spec = errors.lookup(str(status))
-    if spec is not None and errors.Level.HTTP in spec.levels:
-        return spec.message
+    """The reason phrase nginx writes on its own error pages: `500 Internal Server Error`."""
+    if status in NGINX_PHRASES:
+        return NGINX_PHRASES[status]
     try:
         return http.HTTPStatus(status).phrase
     except ValueError:
@@ -94,3 +98,16 @@ def nginx_page(status: int, now: dt.datetime) -> Response:
         f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
     )
     return Response(page.encode(), status, base_headers(now), HTML_CONTENT_TYPE)
+
+
+def asset_stamp(stamp: str) -> str:
+    """The Asset API's rendering of a stored timestamp: `2021-11-23T22:57:24Z+0000`."""
+    return f"{stamp}+0000"
+
+
+def asset_not_found(call: Call) -> Response:
+    """An Asset API search that found nothing: success with a warning string and no `result` (recorded:
+    `{"success":true,"errors":[],"requestId":"…","warnings":[…]}`); the warning is 702's `no_assets` variant."""
+    warning = errors.get("702").format(variant="no_assets")
+    body = {"success": True, "errors": [], "requestId": call.request_id, "warnings": [warning]}
+    return json_response(body, call.now)
