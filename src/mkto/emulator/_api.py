@@ -144,6 +144,7 @@ class Endpoint:
     handler: Handler
     body: BodyKind = "none"
     permission: str | None = None
+    feature: str | None = None  # an instance setting that must be on (e.g. "abm_enabled"); off answers 703
     large_body: bool = False  # bulk import: max_import_bytes instead of max_body_bytes
     operation_id: str = ""
     summary: str = ""

@@ -54,6 +54,7 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "crm_default_record_type": True,  # False: Merge Leads with mergeInCRM answers 714
     "custom_objects_enabled": True,  # False: custom object calls answer 1026
     "custom_object_metadata_api": True,  # False: the subscription type lacks the metadata API (616)
+    "abm_enabled": True,  # False: Account-Based Marketing is not enabled, Named Account APIs answer 703
     "bulk_extract_unsupported_filters": ["updatedAt", "smartListId", "smartListName"],  # lead extract: 1035
 }
 
@@ -388,6 +389,8 @@ class Pipeline:
         if plan is not None and plan.code and not plan.after_commit:
             return self._fault_answer(plan, method, request_id, endpoint)
 
+        if endpoint.feature and not emu.settings.get(endpoint.feature):
+            return self._error("703", request_id, endpoint=endpoint)  # a feature this subscription lacks
         parsed = await self._parse_body(
             endpoint, body=body, media=media, overridden=overridden, params=params, headers=request.headers
         )
