@@ -84,11 +84,12 @@ class DedupeOps:
         def make_spec(chunk: list[Any] | None, token: str | None) -> RequestSpec:
             if compound:
                 body: dict[str, Any] = {"filterType": filter_type, "input": [dict(v) for v in chunk or []]}
-                body.update({k: v for k, v in (("fields", fields), ("batchSize", batch_size)) if v})
+                if fields:
+                    body["fields"] = list(fields)
                 if token:
                     body["nextPageToken"] = token
-                spec = RequestSpec.build("POST", f"{self.base}.json", params={"_method": "GET"}, json=body)
-                return spec
+                override = {"_method": "GET", "batchSize": batch_size}
+                return RequestSpec.build("POST", f"{self.base}.json", params=override, json=body)
             params: list[tuple[str, Any]] = [("filterType", filter_type), ("filterValues", chunk or [])]
             params += [(k, v) for k, v in (("fields", fields and list(fields)), ("batchSize", batch_size)) if v]
             if token:
