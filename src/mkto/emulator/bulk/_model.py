@@ -43,6 +43,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, ApiUser, Instance, skipped
+from mkto.emulator._params import parse_id
 from mkto.emulator._tables import (
     activities,
     custom_object_types,
@@ -59,7 +60,7 @@ from mkto.emulator.bulk._queue import Queue
 from mkto.emulator.bulk._tables import bulk_exports, bulk_imports, export_chunks
 from mkto.emulator.crm._model import Objects
 from mkto.emulator.customobjects import _model as co
-from mkto.emulator.leads._model import LeadDatabase, parse_id
+from mkto.emulator.leads._model import LeadDatabase
 from mkto.emulator.leads._schema import Schema
 from mkto.emulator.leads._values import InvalidValue, coerce, format_datetime, parse_datetime, show
 from mkto.errors.limits import BULK_QUEUE_SIZE, BULK_RUNNING_JOBS, MAX_BATCH_RECORDS
@@ -260,8 +261,9 @@ class _LeadImport(_Import):
 
     def _sync_records(self, records: list[Record]) -> list[Record]:
         return self.model.sync(
-            records, action=self.action, lookup_field=self.lookup, partition_name=self.job.partition_name
-        )
+            records, action=self.action, lookup_field=self.lookup, partition_name=self.job.partition_name,
+            api_method="importLead",
+        )  # fmt: skip
 
     def _imported(self, result: Record) -> None:
         if self.job.list_id is not None:

@@ -26,11 +26,20 @@ Behaviour Marketo leaves undocumented, chosen here (each has a test):
 - Delete Leads' skipped records keep their id; a deleted lead leaves its list, program and campaign memberships,
   and a merge moves the losers' memberships to the winner;
 - the lead schema and partitions survive `POST /_mkto/reset`.
+
+Every lead write records its activity (read back through `/rest/v1/activities...`): a created lead New Lead,
+each field an update changes Change Data Value (an unchanged field nothing), Delete Leads Delete Lead, Merge
+Leads the losers' activities moved to the winner then Merge Leads (plus Change Data Value for each winner field
+a loser filled), Submit Form Fill Out Form. "API Method Name" tells the path apart (syncLead, pushLead,
+submitForm, importLead, deleteLead, mergeLeads). Choices: forms are not modelled, so Fill Out Form's primary
+value is the form id as text; Delete Lead's primary value is the lead's name (else its email); the Munchkin
+cookie a form or Associate Lead stores and a partition change record no activity.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,10 +49,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, ApiUser, skipped
+from mkto.emulator._params import parse_id
 from mkto.emulator._tables import (
     DEFAULT_PARTITION_ID,
     DEFAULT_PARTITION_NAME,
     LEAD_MEMBERSHIPS,
+    activities,
     campaign_members,
     lead_fields,
     lead_partitions,
@@ -52,6 +63,8 @@ from mkto.emulator._tables import (
     program_members,
     programs,
 )
+from mkto.emulator.activities import _types as act
+from mkto.emulator.activities._record import record_activity
 from mkto.emulator.leads import _paging
 from mkto.emulator.leads._schema import (
     COMPANY_FIELDS,
@@ -83,6 +96,7 @@ ACTIONS = ("createOnly", "updateOnly", "createOrUpdate", "createDuplicate")
 PARTITION_ACTIONS = ("createOnly", "createOrUpdate")
 INTEGER = "Integer"
 BOOLEAN = "Boolean"
+API_SOURCE = "Web service API"  # Source / Source Type / Reason of an activity a REST call caused
 
 # The Munchkin `_mkto_trk` cookie: id:<munchkin id>&token:_mch-<domain>-<epoch ms>-<random>
 COOKIE = re.compile(r"id:[A-Za-z0-9]{3}-[A-Za-z0-9]{3}-[A-Za-z0-9]{3}&token:_mch-[A-Za-z0-9.\-]+-\d{10,13}-\d{1,10}")
@@ -97,19 +111,6 @@ class Page:
     more_result: bool
 
 
-def parse_id(value: Any) -> int | None:
-    """A lead/program/list id from JSON or a query string; None when it is not a positive 32-bit integer."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 12:
-        value = int(value.strip())
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and 0 < value <= INT32_MAX:
-        return value
-    return None
-
-
 def is_cookie(value: str) -> bool:
     return bool(COOKIE.fullmatch(value))
 
@@ -117,10 +118,11 @@ def is_cookie(value: str) -> bool:
 class LeadDatabase:
     """The lead database as one API user sees it at one instant of the virtual clock."""
 
-    def __init__(self, db: Connection, user: ApiUser, now: dt.datetime) -> None:
+    def __init__(self, db: Connection, user: ApiUser, now: dt.datetime, *, request_id: str = "") -> None:
         self.db = db
         self.user = user
         self.stamp = format_datetime(now)
+        self.request_id = request_id  # the call's, for the activities it causes; "" for a bulk job
         self._schema: Schema | None = None
         self._partitions: dict[str, int] | None = None
 
@@ -286,14 +288,23 @@ class LeadDatabase:
     # --- writing ---------------------------------------------------------------------------------
 
     def sync(
-        self, records: Sequence[Any], *, action: str, lookup_field: str, partition_name: str | None
+        self,
+        records: Sequence[Any],
+        *,
+        action: str,
+        lookup_field: str,
+        partition_name: str | None,
+        api_method: str = "syncLead",
     ) -> list[Record]:
+        """Sync Leads; `api_method` names the caller in the activities recorded ("importLead" for a bulk import)."""
         if action not in ACTIONS:
             raise ApiError("1001", action, "action")
         if partition_name is not None and action not in PARTITION_ACTIONS:
             raise ApiError("1003")
         self._check_batch(records)
-        upsert = _Upsert(self, action=action, lookup_field=lookup_field, partition_name=partition_name)
+        upsert = _Upsert(
+            self, action=action, lookup_field=lookup_field, partition_name=partition_name, api_method=api_method
+        )
         return [upsert.one(record) for record in records]
 
     def push(
@@ -303,7 +314,10 @@ class LeadDatabase:
         if lookup_field == "mktToken":
             lookup_field = "email"  # an email click token resolves to the clicking lead; the emulator keys by email
         records = [{k: v for k, v in r.items() if k != "mktToken"} if isinstance(r, dict) else r for r in records]
-        upsert = _Upsert(self, action="createOrUpdate", lookup_field=lookup_field, partition_name=partition_name)
+        upsert = _Upsert(
+            self, action="createOrUpdate", lookup_field=lookup_field, partition_name=partition_name,
+            api_method="pushLead",
+        )  # fmt: skip
         results = [upsert.one(record) for record in records]
         program_id = self.db.execute(sa.select(programs.c.id).where(programs.c.name == program_name)).scalar()
         if program_id is not None:
@@ -312,9 +326,11 @@ class LeadDatabase:
                     self._join_program(int(program_id), int(result["id"]))
         return results
 
-    def submit_form(self, inputs: Sequence[Any], *, program_id: int | None) -> list[Record]:
+    def submit_form(self, inputs: Sequence[Any], *, program_id: int | None, form_id: int | None = None) -> list[Record]:
         self._check_batch(inputs)
-        upsert = _Upsert(self, action="createOrUpdate", lookup_field="email", partition_name=None)
+        upsert = _Upsert(
+            self, action="createOrUpdate", lookup_field="email", partition_name=None, api_method="submitForm"
+        )
         results: list[Record] = []
         program_exists = (
             program_id is not None
@@ -338,6 +354,7 @@ class LeadDatabase:
                     self._set_data(int(result["id"]), {"cookies": cookie})
                 if program_exists and program_id is not None:
                     self._join_program(program_id, int(result["id"]))
+                self._log_form(int(result["id"]), form_id, form_fields, item.get("visitorData"))
             results.append(result)
         return results
 
@@ -366,11 +383,13 @@ class LeadDatabase:
             elif not self._can_touch(row.partition_id):
                 results.append(skipped("1008", self.partition_name(row.partition_id), id=lead_id))
             else:
+                self._log_delete(row)
                 self._delete_lead(lead_id)
                 results.append({"id": lead_id, "status": "deleted"})
         return results
 
     def _delete_lead(self, lead_id: int) -> None:
+        """Remove a lead and its memberships; its activities stay (Get Deleted Leads, and a merge moved them)."""
         for table, _ in LEAD_MEMBERSHIPS:
             self.db.execute(table.delete().where(table.c.lead_id == lead_id))
         self.db.execute(leads.delete().where(leads.c.id == lead_id))
@@ -410,12 +429,66 @@ class LeadDatabase:
             self._check_crm_merge([winner, *losers], data, settings)
         for loser in losers:
             self._move_memberships(loser.id, winner_id)
+            self.db.execute(activities.update().where(activities.c.lead_id == loser.id).values(lead_id=winner_id))
             self._delete_lead(loser.id)
         self.db.execute(
             leads.update()
             .where(leads.c.id == winner_id)
             .values(data=data, email_key=_email_key(data.get("email")), updated_at=self.stamp)
         )
+        changed = self._log_changes(winner_id, winner.data or {}, data, "mergeLeads")
+        self._record(winner_id, act.MERGE_LEADS, primary_attribute_value=_display_name(data),
+                     primary_attribute_value_id=winner_id, attributes={
+                         "Merge IDs": ",".join(str(loser.id) for loser in losers), "Merge Source": API_SOURCE,
+                         "Merged in Sales": merge_in_crm, "Master Updated": changed > 0,
+                     })  # fmt: skip
+
+    # --- activities ------------------------------------------------------------------------------
+
+    def _record(self, lead_id: int, type_id: int, **details: Any) -> None:
+        record_activity(self.db, lead_id=lead_id, type_id=type_id, when=self.stamp, **details)
+
+    def _call_attributes(self, api_method: str) -> dict[str, Any]:
+        attributes: dict[str, Any] = {"Reason": API_SOURCE, "Source": API_SOURCE, "API Method Name": api_method}
+        if self.request_id:
+            attributes["Request Id"] = self.request_id
+        return attributes
+
+    def _log_new_lead(self, lead_id: int, api_method: str) -> None:
+        self._record(lead_id, act.NEW_LEAD, attributes={
+            "Created Date": self.stamp[:10], "Source Type": API_SOURCE, "API Method Name": api_method,
+        })  # fmt: skip
+
+    def _log_changes(self, lead_id: int, before: Mapping[str, Any], after: Mapping[str, Any], api_method: str) -> int:
+        """One Change Data Value per field whose value differs, in `after`'s order then removed fields; the count."""
+        names = [n for n in (*after, *(n for n in before if n not in after)) if before.get(n) != after.get(n)]
+        for name in names:
+            field = self.schema.get(name)
+            if field is None:
+                continue
+            new, old = _activity_value(after.get(name)), _activity_value(before.get(name))
+            self._record(
+                lead_id, act.CHANGE_DATA_VALUE, primary_attribute_value=field.display_name,
+                primary_attribute_value_id=field.id,
+                fields=[{"id": field.id, "name": field.name, "newValue": new, "oldValue": old}],
+                attributes={"New Value": new, "Old Value": old, **self._call_attributes(api_method)},
+            )  # fmt: skip
+        return len(names)
+
+    def _log_delete(self, row: Any) -> None:
+        self._record(row.id, act.DELETE_LEAD, primary_attribute_value=_display_name(row.data or {}),
+                     primary_attribute_value_id=row.id,
+                     attributes={"Remove from CRM": False, "API Method Name": "deleteLead"})  # fmt: skip
+
+    def _log_form(self, lead_id: int, form_id: int | None, form_fields: Mapping[str, Any], visitor: Any) -> None:
+        visit = visitor if isinstance(visitor, dict) else {}
+        attributes: dict[str, Any] = {"Form Fields": json.dumps(form_fields, ensure_ascii=False, default=str)}
+        for name, key in (("Client IP Address", "leadClientIpAddress"), ("Query Parameters", "queryString"),
+                          ("Referrer URL", "pageURL"), ("User Agent", "userAgentString")):  # fmt: skip
+            if isinstance(visit.get(key), str):
+                attributes[name] = visit[key]
+        self._record(lead_id, act.FILL_OUT_FORM, primary_attribute_value=None if form_id is None else str(form_id),
+                     primary_attribute_value_id=form_id, attributes=attributes)  # fmt: skip
 
     def _check_crm_merge(self, rows: Sequence[Any], merged: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
         """The CRM side of a merge (mergeInCRM=true with a native CRM sync). A lead's CRM record is described by
@@ -717,9 +790,12 @@ _ATTR = {"dataType": "data_type", "name": "name", "length": "length", "isCustom"
 class _Upsert:
     """Create or update one input record at a time, under the call's action, lookup field and partition."""
 
-    def __init__(self, model: LeadDatabase, *, action: str, lookup_field: str, partition_name: str | None) -> None:
+    def __init__(
+        self, model: LeadDatabase, *, action: str, lookup_field: str, partition_name: str | None, api_method: str
+    ) -> None:
         self.m = model
         self.action = action
+        self.api_method = api_method
         self.lookup_field = lookup_field
         self.lookup_problem = self._lookup_problem()
         self.partition_problem: Record | None = None
@@ -836,6 +912,7 @@ class _Upsert:
             )
         ).inserted_primary_key
         assert inserted is not None
+        self.m._log_new_lead(int(inserted[0]), self.api_method)
         return {"id": inserted[0], "status": "created"}
 
     def _update(self, row: Any, values: dict[str, Any]) -> Record:
@@ -852,7 +929,23 @@ class _Upsert:
             .where(leads.c.id == row.id)
             .values(data=data, email_key=_email_key(data.get("email")), updated_at=self.m.stamp)
         )
+        self.m._log_changes(row.id, current, data, self.api_method)
         return {"id": row.id, "status": "updated"}
+
+
+def _activity_value(value: Any) -> str | None:
+    """A field value as Change Data Value shows it: text (booleans `true`/`false`), or null for no value."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _display_name(data: Mapping[str, Any]) -> str | None:
+    """How an activity names a lead: "First Last", else its email."""
+    name = " ".join(str(data[k]) for k in ("firstName", "lastName") if data.get(k))
+    return name or (str(data["email"]) if data.get("email") else None)
 
 
 def _email_key(email: Any) -> str | None:
