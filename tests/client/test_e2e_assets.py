@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from mkto.client import AsyncClient, Client
+from mkto.errors import CallerError
 
 from .conftest import Emu
 
@@ -40,6 +43,11 @@ def test_folders_programs_and_static_lists(leads_emu: Emu) -> None:
         assert static is not None and mkto.assets.static_list(static["id"])["name"] == "Client List"  # type: ignore[index]
         mkto.assets.delete_static_list(static["id"])
         assert mkto.assets.static_list(static["id"]) is None
+
+        with pytest.raises(CallerError) as refused:  # only email programs are approved
+            mkto.assets.approve_program(program["id"])
+        assert refused.value.code == "709"
+        assert mkto.assets.approve_program(987_654) is None
 
         mkto.assets.delete_program(clone["id"])
         mkto.assets.delete_program(program["id"])

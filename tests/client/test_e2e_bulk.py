@@ -208,6 +208,8 @@ def test_the_file_of_an_unfinished_job_is_a_clear_error(leads_emu: Emu, tmp_path
         )
         with pytest.raises(FileNotAvailable, match="not complete"):
             mkto.bulk.download(export_id, path=tmp_path / "x.csv")
+        mkto.run(mkto.bulk._ops.enqueue("leads", export_id))  # 1029 "Job already queued": it is, carry on
+    assert [r.get("code") for r in leads_emu.requests() if r["path"].endswith("/enqueue.json")][-1] == "1029"
 
 
 def test_the_export_quota_raises_quota_exhausted_with_its_reset_time(three_thousand: Emu, tmp_path: Path) -> None:
