@@ -462,10 +462,9 @@ class LeadDatabase:
     def _log_changes(self, lead_id: int, before: Mapping[str, Any], after: Mapping[str, Any], api_method: str) -> int:
         """One Change Data Value per field whose value differs, in `after`'s order then removed fields; the count."""
         names = [n for n in (*after, *(n for n in before if n not in after)) if before.get(n) != after.get(n)]
-        for name in names:
-            field = self.schema.get(name)
-            if field is None:
-                continue
+        fields = [f for f in map(self.schema.get, names) if f is not None]
+        for field in fields:
+            name = field.name
             new, old = _activity_value(after.get(name)), _activity_value(before.get(name))
             self._record(
                 lead_id, act.CHANGE_DATA_VALUE, primary_attribute_value=field.display_name,
@@ -473,7 +472,7 @@ class LeadDatabase:
                 fields=[{"id": field.id, "name": field.name, "newValue": new, "oldValue": old}],
                 attributes={"New Value": new, "Old Value": old, **self._call_attributes(api_method)},
             )  # fmt: skip
-        return len(names)
+        return len(fields)
 
     def _log_delete(self, row: Any) -> None:
         self._record(row.id, act.DELETE_LEAD, primary_attribute_value=_display_name(row.data or {}),
