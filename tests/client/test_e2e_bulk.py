@@ -7,6 +7,7 @@ import asyncio
 import csv
 import datetime as dt
 import hashlib
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from mkto.client import AsyncClient, BulkWait, Client, FileNotAvailable
-from mkto.client._bulk import dict_files, pack_rows
+from mkto.client import AsyncClient, BulkWait, Client, FileNotAvailable, InProcessLimiterBackend, Limits
+from mkto.client._bulk import RowDecoder, dict_files, pack_rows
 from mkto.errors import QueueFull, QuotaExhausted
 from mkto.errors.limits import MAX_IMPORT_BYTES
 
@@ -65,6 +66,18 @@ def test_rows_are_packed_into_files_under_the_limit_each_with_the_header() -> No
     with pytest.raises(ValueError, match="outside the columns"):
         list(dict_files([{"a": 1}, {"b": 2}], "CSV", None))
     assert len(b"".join(dict_files(lead_rows(10), "TSV", None))) < MAX_IMPORT_BYTES
+
+
+def test_row_decoder_gives_the_rows_csv_gives_whatever_the_chunking() -> None:
+    text = 'id,note,name\r\n1,"multi\nline, with ""quotes""",Zoë\r\n2,,"a\u2028b"\r\n3,plain,last'
+    data = "\ufeff".encode() + text.encode()
+    expected = list(csv.DictReader(io.StringIO(text, newline="")))
+    for size in (1, 2, 3, 7, len(data)):
+        decoder = RowDecoder("CSV")
+        rows = [row for i in range(0, len(data), size) for row in decoder.feed(data[i : i + size])]
+        rows += decoder.finish()
+        assert rows == expected, size
+        assert decoder.checksum() == "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 # --- import ---------------------------------------------------------------------------------------------
@@ -137,8 +150,8 @@ def test_extract_streams_thousands_of_leads_to_a_file_with_the_right_checksum(
         with path.open(newline="") as f:
             rows = list(csv.DictReader(f))
         assert len(rows) == 3000 and {r["email"] for r in rows} >= {"bulk0@example.com", "bulk2999@example.com"}
-        body = {"fields": ["email"], "format": "CSV", "filter": created_filter(emu)}
-        assert sum(1 for _ in mkto.bulk.iter_extract("leads", body)) == 3000
+        streamed = list(mkto.bulk.iter_rows(result.export_id))  # parsed as it downloads, nothing on disk
+        assert streamed == rows
 
 
 class CutOnce(httpx.BaseTransport):
@@ -201,6 +214,28 @@ def test_a_dropped_download_resumes_with_range_into_the_identical_file(three_tho
     assert partial.read_bytes() == whole.read_bytes()
 
 
+def test_streamed_rows_survive_a_drop_and_stopping_early_frees_the_stream(three_thousand: Emu, tmp_path: Path) -> None:
+    emu = three_thousand
+    body = {"fields": ["id", "email"], "format": "CSV", "filter": created_filter(emu)}
+    with client(emu) as mkto:
+        export_id = mkto.bulk.start_extract("leads", body)
+        mkto.bulk.resume_extract(export_id, path=tmp_path / "whole.csv")
+    with (tmp_path / "whole.csv").open(newline="") as f:
+        expected = list(csv.DictReader(f))
+    transport = CutOnce(after=20_001)
+    backend = InProcessLimiterBackend()
+    limits = Limits(rate_calls=100_000, rate_seconds=20, concurrency=10, backend=backend)
+    with client(emu, http_client=httpx.Client(transport=transport), limits=limits) as mkto:
+        assert list(mkto.bulk.iter_rows(export_id)) == expected
+        assert transport.cut
+        rows = mkto.bulk.iter_rows(export_id)
+        assert next(rows) == expected[0]
+        rows.close()  # the consumer stops: the stream is closed and the limiter slot given back
+        assert not backend._leases
+    file_calls = [r for r in emu.requests() if r["path"].endswith("/file.json")]
+    assert len(file_calls) == 4  # whole file, cut, the rest by Range, the abandoned one
+
+
 def test_the_file_of_an_unfinished_job_is_a_clear_error(leads_emu: Emu, tmp_path: Path) -> None:
     with Client(**leads_emu.client_kwargs()) as mkto:
         export_id = mkto.bulk.start_extract(
@@ -229,12 +264,14 @@ def test_async_import_and_extract(leads_emu: Emu, tmp_path: Path) -> None:
     async def sleep(seconds: float) -> None:
         emu.advance(seconds)
 
-    async def main() -> tuple[int, int]:
+    async def main() -> tuple[int, int, int]:
         async with AsyncClient(**emu.client_kwargs(sleep=sleep)) as mkto:
             mkto.bulk.wait = WAIT
             imported = await mkto.bulk.import_leads(lead_rows(50))
             result = await mkto.bulk.extract_leads(["email"], created_filter(emu), path=tmp_path / "a.csv")
             assert sha256(tmp_path / "a.csv") == result.status["fileChecksum"]
-            return imported.rows_processed, result.records
+            body = {"fields": ["email"], "format": "CSV", "filter": created_filter(emu)}
+            streamed = [row async for row in mkto.bulk.iter_extract("leads", body)]
+            return imported.rows_processed, result.records, len(streamed)
 
-    assert asyncio.run(main()) == (50, 50)
+    assert asyncio.run(main()) == (50, 50, 50)

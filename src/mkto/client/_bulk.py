@@ -9,13 +9,13 @@ resumes with `resume_extract`. Every call goes through the core: limits, token a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import itertools
 import os
-import tempfile
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -181,6 +181,54 @@ def iter_file_rows(path: str | os.PathLike[str], fmt: str = "CSV") -> Iterator[d
         yield from csv.DictReader(f, delimiter=DELIMITERS.get(fmt, ","))
 
 
+class RowDecoder:
+    """CSV/TSV bytes, chunk by chunk, into dict rows as soon as each row is whole (a quoted field may hold
+    newlines: a record is whole when its quotes pair up). Hashes what it is fed, for the checksum."""
+
+    def __init__(self, fmt: str = "CSV") -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self._delimiter = DELIMITERS.get(fmt.upper(), ",")
+        self._partial = ""  # text after the last newline
+        self._record = ""  # whole lines of a record whose quotes are still open
+        self._header: list[str] | None = None
+        self.digest = hashlib.sha256()
+
+    def feed(self, chunk: bytes) -> list[dict[str, str]]:
+        self.digest.update(chunk)
+        *lines, self._partial = (self._partial + self._decoder.decode(chunk)).split("\n")
+        return self._records(line + "\n" for line in lines)
+
+    def finish(self) -> list[dict[str, str]]:
+        rest = self._partial + self._decoder.decode(b"", final=True)
+        self._partial = ""
+        rows = self._records([rest] if rest else [])
+        if self._record:  # quotes never closed: let csv say what it makes of it
+            rows += self._parse([self._record])
+            self._record = ""
+        return rows
+
+    def checksum(self) -> str:
+        return "sha256:" + self.digest.hexdigest()
+
+    def _records(self, lines: Iterable[str]) -> list[dict[str, str]]:
+        whole: list[str] = []
+        for line in lines:
+            self._record += line
+            if self._record.count('"') % 2 == 0:
+                whole.append(self._record)
+                self._record = ""
+        return self._parse(whole)
+
+    def _parse(self, records: list[str]) -> list[dict[str, str]]:
+        rows: list[dict[str, str]] = []
+        for values in csv.reader(records, delimiter=self._delimiter):
+            if self._header is None:
+                self._header = values
+            elif values:
+                rows.append(dict(zip(self._header, values, strict=False)))
+        return rows
+
+
 def sha256_of(path: str | os.PathLike[str]) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -326,25 +374,33 @@ class BulkOps:
         response: MarketoResponse = yield from self.core.call(RequestSpec.build("GET", path))
         return response.result[0]
 
-    def finish_extract(self, kind: str, export_id: str, path: str | os.PathLike[str]) -> Flow:
-        """Enqueue if need be, poll to Completed, download (resuming what `path` holds), verify the checksum."""
-        base = f"{export_base(kind)}/{export_id}"
+    def completed(self, kind: str, export_id: str) -> Flow:
+        """The job's status once Completed (enqueued first if it was only created); BulkJobFailed otherwise."""
         status: dict[str, Any] = yield from self.extract_status(kind, export_id)
         if status.get("status") == "Created":
             yield from self.enqueue(kind, export_id)
         if status.get("status") != "Completed":
-            status = yield from self.poll(f"{base}/status.json", BUSY_EXTRACT | {"Created"})
+            path = f"{export_base(kind)}/{export_id}/status.json"
+            status = yield from self.poll(path, BUSY_EXTRACT | {"Created"})
         if status.get("status") != "Completed":
             err = BulkJobFailed(f"extract {export_id} ended {status.get('status')}")
             err.status = status
             raise err
+        return status
+
+    def file_spec(self, kind: str, export_id: str) -> RequestSpec:
+        return RequestSpec.build("GET", f"{export_base(kind)}/{export_id}/file.json")
+
+    def finish_extract(self, kind: str, export_id: str, path: str | os.PathLike[str]) -> Flow:
+        """Wait for Completed, download (resuming what `path` holds), verify the checksum."""
+        status: dict[str, Any] = yield from self.completed(kind, export_id)
         size = int(status.get("fileSize", 0))
         expected = status.get("fileChecksum")
         for _ in range(2):
             with open(path, "ab") as out:
                 if out.seek(0, os.SEEK_END) > size:  # not this file's bytes: start again
                     out.truncate(0)
-                yield from self.core.download(RequestSpec.build("GET", f"{base}/file.json"), out, size=size)
+                yield from self.core.download(self.file_spec(kind, export_id), out, size=size)
             if not expected or sha256_of(path) == expected:
                 return ExtractResult(export_id, os.fspath(path), status)
             with open(path, "wb"):
@@ -374,10 +430,12 @@ def extract_body(
     return body
 
 
-def _temp_path() -> str:
-    fd, name = tempfile.mkstemp(prefix="mkto-extract-", suffix=".csv")
-    os.close(fd)
-    return name
+def _verify(decoder: RowDecoder, status: Mapping[str, Any], export_id: str) -> None:
+    expected = status.get("fileChecksum")
+    if expected and decoder.checksum() != expected:
+        raise ChecksumMismatch(
+            f"extract {export_id}: the rows streamed had sha256 {decoder.checksum()}, not {expected}"
+        )
 
 
 def _import_params(lookup_field: str | None, list_id: int | None, partition_name: str | None) -> dict[str, Any]:
@@ -468,17 +526,26 @@ class Bulk:
         size: int = self._client.run(self._ops.download(kind, export_id, path))
         return size
 
+    def iter_rows(self, export_id: str, *, kind: str = "leads") -> Generator[dict[str, str], None, None]:
+        """A job's rows as dicts, parsed as the download streams (nothing on disk, little in memory); a drop
+        resumes with Range. The checksum is checked at the end: `ChecksumMismatch` after the last row."""
+        status: dict[str, Any] = self._client.run(self._ops.completed(kind, export_id))
+        decoder = RowDecoder(str(status.get("format", "CSV")))
+        flow = self._ops.core.download(self._ops.file_spec(kind, export_id), None, size=int(status.get("fileSize", 0)))
+        for chunk in self._client.iterate(flow):
+            yield from decoder.feed(chunk)
+        yield from decoder.finish()
+        _verify(decoder, status, export_id)
+
     def iter_extract(
         self, kind: str, body: Mapping[str, Any], *, path: str | os.PathLike[str] | None = None
-    ) -> Iterator[dict[str, str]]:
-        """The extract's rows as dicts: streamed to `path` (a temporary file if None, removed after), then read."""
-        target = path if path is not None else _temp_path()
-        try:
-            self.extract(kind, body, path=target)
-            yield from iter_file_rows(target, str(body.get("format", "CSV")).upper())
-        finally:
-            if path is None:
-                os.unlink(target)
+    ) -> Generator[dict[str, str], None, None]:
+        """Run an extract and yield its rows: streamed (`path=None`), or through the file at `path`."""
+        if path is None:
+            yield from self.iter_rows(self.start_extract(kind, body), kind=kind)
+            return
+        self.extract(kind, body, path=path)
+        yield from iter_file_rows(path, str(body.get("format", "CSV")).upper())
 
 
 # --- async ----------------------------------------------------------------------------------------------
@@ -554,14 +621,24 @@ class AsyncBulk:
         size: int = await self._client.run(self._ops.download(kind, export_id, path))
         return size
 
+    async def iter_rows(self, export_id: str, *, kind: str = "leads") -> AsyncGenerator[dict[str, str], None]:
+        status: dict[str, Any] = await self._client.run(self._ops.completed(kind, export_id))
+        decoder = RowDecoder(str(status.get("format", "CSV")))
+        flow = self._ops.core.download(self._ops.file_spec(kind, export_id), None, size=int(status.get("fileSize", 0)))
+        async for chunk in self._client.iterate(flow):
+            for row in decoder.feed(chunk):
+                yield row
+        for row in decoder.finish():
+            yield row
+        _verify(decoder, status, export_id)
+
     async def iter_extract(
         self, kind: str, body: Mapping[str, Any], *, path: str | os.PathLike[str] | None = None
-    ) -> AsyncIterator[dict[str, str]]:
-        target = path if path is not None else _temp_path()
-        try:
-            await self.extract(kind, body, path=target)
-            for row in iter_file_rows(target, str(body.get("format", "CSV")).upper()):
+    ) -> AsyncGenerator[dict[str, str], None]:
+        if path is None:
+            async for row in self.iter_rows(await self.start_extract(kind, body), kind=kind):
                 yield row
-        finally:
-            if path is None:
-                os.unlink(target)
+            return
+        await self.extract(kind, body, path=path)
+        for row in iter_file_rows(path, str(body.get("format", "CSV")).upper()):
+            yield row

@@ -12,7 +12,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
@@ -22,8 +22,10 @@ from mkto.errors import MarketoResponse, NetworkError
 
 from ._config import Limits, RetryPolicy, Timeouts
 from ._core import (
+    Abandoned,
     CloseStream,
     Core,
+    Emit,
     Flow,
     HttpRequest,
     Op,
@@ -236,6 +238,39 @@ class Client(_Base):
         except StopIteration as stop:
             return stop.value
 
+    def iterate(self, flow: Flow) -> Iterator[Any]:
+        """Drive a flow that emits values (a streamed download), yielding them as they come.
+
+        Stopping early is safe: the flow is told (`Abandoned`), so it closes its stream and frees its slot.
+        """
+        try:
+            op = flow.send(None)
+            while True:
+                if isinstance(op, Emit):
+                    try:
+                        yield op.value
+                    except GeneratorExit:
+                        self._abandon(flow)
+                        raise
+                    op = flow.send(None)
+                    continue
+                try:
+                    value = self._perform(op)
+                except BaseException as exc:
+                    op = flow.throw(exc)
+                else:
+                    op = flow.send(value)
+        except StopIteration:
+            return
+
+    def _abandon(self, flow: Flow) -> None:
+        try:
+            op = flow.throw(Abandoned())
+            while True:
+                op = flow.send(None if isinstance(op, Emit) else self._perform(op))
+        except (Abandoned, StopIteration):
+            pass
+
     def _perform(self, op: Op) -> Any:
         if isinstance(op, Send):
             return self._send(op.request)
@@ -249,6 +284,8 @@ class Client(_Base):
         if isinstance(op, CloseStream):
             op.handle[0].close()
             return None
+        if isinstance(op, Emit):
+            raise TypeError("this flow emits values: drive it with iterate()")
         with self._token_lock:
             return self.run(self._core.token_flow(op.stale))
 
@@ -388,6 +425,36 @@ class AsyncClient(_Base):
         except StopIteration as stop:
             return stop.value
 
+    async def iterate(self, flow: Flow) -> AsyncIterator[Any]:
+        """`Client.iterate` for asyncio: `async for chunk in client.iterate(flow)`."""
+        try:
+            op = flow.send(None)
+            while True:
+                if isinstance(op, Emit):
+                    try:
+                        yield op.value
+                    except GeneratorExit:
+                        await self._abandon(flow)
+                        raise
+                    op = flow.send(None)
+                    continue
+                try:
+                    value = await self._perform(op)
+                except BaseException as exc:
+                    op = flow.throw(exc)
+                else:
+                    op = flow.send(value)
+        except StopIteration:
+            return
+
+    async def _abandon(self, flow: Flow) -> None:
+        try:
+            op = flow.throw(Abandoned())
+            while True:
+                op = flow.send(None if isinstance(op, Emit) else await self._perform(op))
+        except (Abandoned, StopIteration):
+            pass
+
     async def _perform(self, op: Op) -> Any:
         if isinstance(op, Send):
             return await self._send(op.request)
@@ -401,6 +468,8 @@ class AsyncClient(_Base):
         if isinstance(op, CloseStream):
             await op.handle[0].aclose()
             return None
+        if isinstance(op, Emit):
+            raise TypeError("this flow emits values: drive it with iterate()")
         if self._token_lock is None:
             self._token_lock = asyncio.Lock()
         async with self._token_lock:

@@ -110,8 +110,34 @@ class CloseStream:
     handle: Any
 
 
-Op: TypeAlias = Sleep | Send | GetToken | OpenStream | ReadChunk | CloseStream
+@dataclass(frozen=True, slots=True)
+class Emit:
+    """A value for whoever iterates the flow (`Client.iterate`): a downloaded chunk. `Client.run` refuses it."""
+
+    value: Any
+
+
+Op: TypeAlias = Sleep | Send | GetToken | OpenStream | ReadChunk | CloseStream | Emit
+
+
+class _Position:
+    """How far a download is: the end of the file it writes, or (no file) the bytes emitted so far."""
+
+    def __init__(self, out: IO[bytes] | None) -> None:
+        self.out = out
+        self.emitted = 0
+        if out is not None:
+            out.seek(0, os.SEEK_END)
+
+    def tell(self) -> int:
+        return self.out.tell() if self.out is not None else self.emitted
+
+
 Flow: TypeAlias = Generator[Op, Any, Any]
+
+
+class Abandoned(Exception):
+    """Thrown into a flow whose consumer stopped iterating: close what is open, free the slot, stop."""
 
 
 class FileNotAvailable(CallerError):
@@ -377,28 +403,29 @@ class Core:
         )
         return response
 
-    def download(self, spec: RequestSpec, out: IO[bytes], *, size: int | None = None) -> Flow:
-        """Stream a non-enveloped file (a bulk file) onto the end of `out`, never holding it in memory.
+    def download(self, spec: RequestSpec, out: IO[bytes] | None, *, size: int | None = None) -> Flow:
+        """Stream a non-enveloped file (a bulk file) onto the end of `out`, never holding it in memory; with
+        `out=None` each chunk is yielded as `Emit(chunk)` for `Client.iterate` instead.
 
         What `out` already holds is kept: the request asks `Range: bytes=N-` for the rest, and a dropped
-        connection resumes from the bytes written so far. Limits, token and retry are those of `call`;
-        returns the file's size.
+        connection resumes from the bytes written (or emitted) so far. Limits, token and retry are those of
+        `call`; returns the file's size.
         """
-        out.seek(0, os.SEEK_END)
+        position = _Position(out)
         started = self.clock()
         attempt = reauths = 0
         stale: str | None = None
-        while size is None or out.tell() < size:
+        while size is None or position.tell() < size:
             attempt += 1
-            before = out.tell()
+            before = position.tell()
             try:
                 token = yield GetToken(stale)
                 stale = None
-                yield from self._stream_attempt(spec, token, out, size)
+                yield from self._stream_attempt(spec, token, position, size)
                 break
             except MarketoError as err:
                 error = err
-            if out.tell() > before:  # progress: the next drop gets a full retry budget again
+            if position.tell() > before:  # progress: the next drop gets a full retry budget again
                 attempt, started = 1, self.clock()
             decision = decide(
                 error,
@@ -421,7 +448,7 @@ class Core:
                 request_id=error.request_id,
                 wait=decision.wait_s,
                 decision=decision.action.value,
-                offset=out.tell(),
+                offset=position.tell(),
             )
             if decision.action is Action.RETRY:
                 yield Sleep(decision.wait_s)
@@ -431,10 +458,10 @@ class Core:
                 stale = token
             else:
                 raise decision.error or error
-        return out.tell()
+        return position.tell()
 
-    def _stream_attempt(self, spec: RequestSpec, token: str, out: IO[bytes], size: int | None) -> Flow:
-        offset = out.tell()
+    def _stream_attempt(self, spec: RequestSpec, token: str, position: _Position, size: int | None) -> Flow:
+        offset = position.tell()
         request = self.http_request(spec, token)
         if offset:
             request = dataclasses.replace(request, headers=(*request.headers, ("Range", f"bytes={offset}-")))
@@ -448,19 +475,19 @@ class Core:
                     return  # nothing after what we hold: the file is whole
                 raise _file_error(opened)
             try:
-                yield from self._copy(opened, out, offset)
+                yield from self._copy(opened, position, offset)
             except BaseException as exc:
                 if not isinstance(exc, GeneratorExit):
                     yield CloseStream(opened.handle)
                 raise
         finally:
             self.limiter.release(grant)
-        if size is not None and out.tell() != size:
-            raise NetworkError(f"the file ended at byte {out.tell()} of {size}", maybe_sent=True)
+        if size is not None and position.tell() != size:
+            raise NetworkError(f"the file ended at byte {position.tell()} of {size}", maybe_sent=True)
         self._log(logging.DEBUG, spec.method, spec.path, attempt=1, status=opened.status, code=None,
                   request_id=None, wait=0.0, offset=offset)  # fmt: skip
 
-    def _copy(self, opened: StreamHead, out: IO[bytes], offset: int) -> Flow:
+    def _copy(self, opened: StreamHead, position: _Position, offset: int) -> Flow:
         if _header(opened.headers, "content-type").split(";")[0].strip().endswith("json"):
             # A file endpoint answering an envelope is an error (601, 1029, ...): classify it.
             body = bytearray()
@@ -468,11 +495,24 @@ class Core:
                 body += chunk
             parse_response(opened.status, opened.headers, bytes(body))
             raise MarketoError("A JSON answer where a file was expected", http_status=opened.status, body=bytes(body))
+        skip = 0
         if offset and opened.status != 206:  # the server sent the whole file again
-            out.seek(0)
-            out.truncate()
+            if position.out is not None:
+                position.out.seek(0)
+                position.out.truncate()
+            else:
+                skip = offset  # already emitted: pass over it
         while chunk := (yield from self._read(opened)):
-            out.write(chunk)
+            if skip:
+                cut = min(skip, len(chunk))
+                chunk, skip = chunk[cut:], skip - cut
+                if not chunk:
+                    continue
+            if position.out is not None:
+                position.out.write(chunk)
+            else:
+                yield Emit(chunk)
+                position.emitted += len(chunk)
 
     def _read(self, opened: StreamHead) -> Flow:
         chunk = yield ReadChunk(opened.handle)
