@@ -144,10 +144,10 @@ class Endpoint:
     handler: Handler
     body: BodyKind = "none"
     permission: str | None = None
-    feature: str | None = None  # an instance setting that must be on (e.g. "abm_enabled"); off answers 703
     large_body: bool = False  # bulk import: max_import_bytes instead of max_body_bytes
     operation_id: str = ""
     summary: str = ""
     # OpenAPI operation fragment (parameters, requestBody) for /_mkto/openapi.json and the schemathesis fuzz
     openapi: Mapping[str, Any] = field(default_factory=dict)
     envelope: Envelope = "leaddb"  # how the pipeline's own errors (601, 606, ...) look for this endpoint
+    feature: str | None = None  # an instance setting that must be on (e.g. "abm_enabled"); off answers 703
