@@ -275,3 +275,39 @@ def test_async_import_and_extract(leads_emu: Emu, tmp_path: Path) -> None:
             return imported.rows_processed, result.records, len(streamed)
 
     assert asyncio.run(main()) == (50, 50, 50)
+
+
+def test_a_full_extract_queue_is_waited_out_at_enqueue(leads_emu: Emu, tmp_path: Path) -> None:
+    leads_emu.fault(code="1029", times=1, method="POST", path="/bulk/v1/leads/export/*/enqueue.json")
+    sleep = leads_emu.virtual_sleep()
+    with Client(**leads_emu.client_kwargs(sleep=sleep)) as mkto:
+        mkto.bulk.wait = WAIT
+        mkto.leads.sync([{"email": "q@example.com"}])
+        result = mkto.bulk.extract_leads(["email"], created_filter(leads_emu), path=tmp_path / "q.csv")
+    assert result.records == 1
+    assert sleep.slept[0] == WAIT.queue_wait_s  # type: ignore[attr-defined]
+
+
+def test_custom_object_import_and_other_extract_kinds(leads_emu: Emu, tmp_path: Path) -> None:
+    emu = leads_emu
+    with client(emu) as mkto:
+        lead_ids = [o.id for o in mkto.leads.sync([{"email": f"k{i}@example.com"} for i in range(3)])]
+        cars = mkto.bulk.import_custom_objects("car_c", [{"vin": f"VIN{i}", "leadId": i} for i in lead_ids])
+        assert cars.rows_processed == 3 and not cars.failures
+        assert {c["vin"] for c in mkto.custom_objects("car_c").iter("vin", ["VIN" + str(lead_ids[0])])}
+        assert mkto.program_members.set_status(1002, lead_ids, "Registered")[0].ok
+
+        members = mkto.bulk.extract(
+            "program/members",
+            {"fields": ["leadId", "statusName"], "filter": {"programId": 1002}},
+            path=tmp_path / "m.csv",
+        )
+        assert members.records >= 3
+        static = mkto.assets.create_static_list("Car owners", folder=1)
+        assert static is not None and all(o.ok for o in mkto.lists.add(static["id"], lead_ids))
+        car_filter = {"fields": ["vin"], "filter": {"staticListId": static["id"]}}
+        cars_out = list(mkto.bulk.iter_extract("customobjects/car_c", car_filter))
+        assert sorted(r["vin"] for r in cars_out) == sorted(f"VIN{i}" for i in lead_ids)
+        activities = mkto.bulk.extract("activities", {"filter": created_filter(emu)}, path=tmp_path / "a.csv")
+        assert activities.records >= 1
+        assert sha256(tmp_path / "a.csv") == activities.status["fileChecksum"]
