@@ -31,6 +31,7 @@ def test_sync_with_a_duplicate_key_gives_1036_at_its_index(leads_emu: Emu) -> No
         deleted = mkto.companies.delete([{"externalCompanyId": "c3"}])
         assert deleted[0].ok
         assert list(mkto.companies.iter("externalCompanyId", ["c3"])) == []
+        assert list(mkto.companies.iter("externalCompanyId", [])) == []  # no values: no call
 
 
 def test_every_dedupe_object_is_the_same_resource(leads_emu: Emu) -> None:

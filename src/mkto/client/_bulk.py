@@ -588,6 +588,10 @@ class AsyncBulk:
         result: ImportResult = await self._client.run(self._ops.import_all(api_name, files, format, {}))
         return result
 
+    async def import_status(self, batch_id: int, *, api_name: str | None = None) -> dict[str, Any]:
+        status: dict[str, Any] = await self._client.run(self._ops.import_status(api_name, batch_id))
+        return status
+
     async def extract(self, kind: str, body: Mapping[str, Any], *, path: str | os.PathLike[str]) -> ExtractResult:
         result: ExtractResult = await self._client.run(self._ops.extract(kind, body, path))
         return result

@@ -44,6 +44,13 @@ def _first(core: Core, method: str, path: str, **kw: Any) -> Flow:
     return result[0] if result else None
 
 
+def _pager(make_spec: Any, chunks: list[list[Any]], next_page_token: str | None) -> Pager:
+    """A pager over filter-value chunks; no values at all is an empty result, not a call Marketo refuses."""
+    pager = Pager(make_spec, chunks or [[]], next_page_token=next_page_token)
+    pager.done = not any(chunks)
+    return pager
+
+
 class DedupeOps:
     """One dedupe object's calls: `DedupeOps(core, "/rest/v1/companies")`."""
 
@@ -103,7 +110,7 @@ class DedupeOps:
             ]
         else:
             chunks = list(chunk_values([str(v) for v in items], MAX_FILTER_VALUES))
-        return Pager(make_spec, chunks or [[]], next_page_token=next_page_token)
+        return _pager(make_spec, chunks, next_page_token)
 
 
 class ProgramMemberOps:
@@ -151,7 +158,7 @@ class ProgramMemberOps:
             return RequestSpec.build("GET", f"{REST}/programs/{int(program_id)}/members.json", params=params)
 
         chunks = chunk_values([str(v) for v in values], MAX_FILTER_VALUES)
-        return Pager(make_spec, chunks or [[]], next_page_token=next_page_token)
+        return _pager(make_spec, chunks, next_page_token)
 
 
 class OffsetPager(Pager):
@@ -453,8 +460,10 @@ class AsyncAssets:
     async def folder(self, folder_id: int, *, type: str = "Folder") -> dict[str, Any] | None:
         return await self._one(self._ops.first(f"/folder/{int(folder_id)}.json", type=type))
 
-    async def folder_by_name(self, name: str, *, type: str | None = None) -> dict[str, Any] | None:
-        return await self._one(self._ops.first("/folder/byName.json", name=name, type=type))
+    async def folder_by_name(
+        self, name: str, *, type: str | None = None, work_space: str | None = None
+    ) -> dict[str, Any] | None:
+        return await self._one(self._ops.first("/folder/byName.json", name=name, type=type, workSpace=work_space))
 
     def iter_folders(
         self, *, root: int | Mapping[str, Any] | None = None, max_depth: int | None = None
