@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,11 @@ import pytest
 
 from mkto.client import AsyncClient, BulkWait, Client, FileNotAvailable, InProcessLimiterBackend, Limits
 from mkto.client._bulk import RowDecoder, dict_files, pack_rows
-from mkto.errors import QueueFull, QuotaExhausted
+from mkto.client._core import Core, Emit, GetToken, OpenStream, RawResponse, ReadChunk, RequestSpec, Sleep, StreamHead
+from mkto.errors import NetworkError, QueueFull, QuotaExhausted
 from mkto.errors.limits import MAX_IMPORT_BYTES
 
-from .conftest import Emu
+from .conftest import FAST_RETRY, Emu
 
 WAIT = BulkWait(poll_first_s=5, poll_max_s=60, queue_wait_s=30, queue_deadline_s=600, job_deadline_s=7_200)
 
@@ -311,3 +313,91 @@ def test_custom_object_import_and_other_extract_kinds(leads_emu: Emu, tmp_path: 
         activities = mkto.bulk.extract("activities", {"filter": created_filter(emu)}, path=tmp_path / "a.csv")
         assert activities.records >= 1
         assert sha256(tmp_path / "a.csv") == activities.status["fileChecksum"]
+
+
+# --- the core's download hook, sans I/O: scripted answers ---------------------------------------------
+
+
+def drive(flow: Any, serve: Any) -> tuple[Any, list[Any]]:
+    """Run a core flow, answering each operation with `serve(op)`; returns (result, operations seen)."""
+    seen: list[Any] = []
+    op = flow.send(None)
+    try:
+        while True:
+            seen.append(op)
+            op = flow.send(serve(op))
+    except StopIteration as stop:
+        return stop.value, seen
+
+
+def scripted(opens: list[Any]) -> Any:
+    """Serve tokens, sleeps and reads; each OpenStream gets the next of `opens` (a StreamHead's handle is an
+    iterator of chunks or NetworkErrors)."""
+    tokens = iter(["t1", "t2", "t3"])
+
+    def serve(op: Any) -> Any:
+        if isinstance(op, GetToken):
+            return next(tokens)
+        if isinstance(op, OpenStream):
+            return opens.pop(0)
+        if isinstance(op, ReadChunk):
+            return next(op.handle, b"")
+        return None  # Sleep, CloseStream
+
+    return serve
+
+
+def head(status: int, chunks: list[Any], content_type: str = "text/csv") -> StreamHead:
+    return StreamHead(status, {"Content-Type": content_type}, iter(chunks))
+
+
+def core() -> Core:
+    return Core(
+        base_url="https://x.mktorest.com",
+        client_id="id",
+        client_secret="secret",
+        retry=FAST_RETRY,
+        limits=Limits(),
+        logger=logging.getLogger("test.bulk"),
+    )
+
+
+def ranges(seen: list[Any]) -> list[str | None]:
+    return [dict(op.request.headers).get("Range") for op in seen if isinstance(op, OpenStream)]
+
+
+def test_download_resumes_after_a_drop_and_restarts_when_range_is_ignored() -> None:
+    spec = RequestSpec.build("GET", "/bulk/v1/leads/export/x/file.json")
+    out = io.BytesIO(b"ab")
+    drop = NetworkError("reset", maybe_sent=True)
+    opens = [head(206, [b"cd", drop]), head(200, [b"abcd", b"ef"])]  # the second ignores Range
+    size, seen = drive(core().download(spec, out, size=6), scripted(opens))
+    assert (size, out.getvalue()) == (6, b"abcdef")
+    assert ranges(seen) == ["bytes=2-", "bytes=4-"]
+    assert any(isinstance(op, Sleep) for op in seen)
+
+
+def test_download_classifies_an_envelope_and_reauthenticates() -> None:
+    spec = RequestSpec.build("GET", "/bulk/v1/leads/export/x/file.json")
+    expired = b'{"requestId":"r#1","success":false,"errors":[{"code":"601","message":"Access token invalid"}]}'
+    out = io.BytesIO()
+    opens = [head(200, [expired], "application/json"), head(200, [b"id\n1\n"])]
+    _, seen = drive(core().download(spec, out), scripted(opens))
+    assert out.getvalue() == b"id\n1\n"
+    assert [op.stale for op in seen if isinstance(op, GetToken)] == [None, "t1"]
+
+
+def test_download_emits_chunks_when_there_is_no_file_and_skips_what_was_emitted() -> None:
+    spec = RequestSpec.build("GET", "/bulk/v1/leads/export/x/file.json")
+    drop = NetworkError("reset", maybe_sent=True)
+    opens = [head(200, [b"abc", drop]), head(200, [b"abcdef"])]
+    size, seen = drive(core().download(spec, None, size=6), scripted(opens))
+    assert b"".join(op.value for op in seen if isinstance(op, Emit)) == b"abcdef"
+    assert size == 6
+
+
+def test_a_404_on_a_file_is_file_not_available() -> None:
+    spec = RequestSpec.build("GET", "/bulk/v1/leads/export/x/file.json")
+    missing = RawResponse(404, {"Content-Type": "text/plain"}, b"Requested resource not found")
+    with pytest.raises(FileNotAvailable):
+        drive(core().download(spec, io.BytesIO()), scripted([missing]))
