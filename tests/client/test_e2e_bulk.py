@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from mkto.client import AsyncClient, BulkWait, Client, FileNotAvailable, InProcessLimiterBackend, Limits
-from mkto.client._bulk import RowDecoder, dict_files, pack_rows
+from mkto.client._bulk import RowDecoder, dict_files, file_parts, pack_rows
 from mkto.client._core import Core, Emit, GetToken, OpenStream, RawResponse, ReadChunk, RequestSpec, Sleep, StreamHead
 from mkto.errors import NetworkError, QueueFull, QuotaExhausted
 from mkto.errors.limits import MAX_IMPORT_BYTES
@@ -98,6 +98,21 @@ def test_import_of_1000_rows_reports_each_failed_row(leads_emu: Emu) -> None:
         assert all(f["Import Failure Reason"] for f in result.failures)
         found = list(mkto.leads.iter_by_filter("email", ["bulk3@example.com", "bulk998@example.com"]))
         assert sorted(lead["email"] for lead in found) == ["bulk3@example.com", "bulk998@example.com"]
+
+
+def test_rows_split_into_several_files_report_failures_across_them(leads_emu: Emu, tmp_path: Path) -> None:
+    rows = lead_rows(1000)
+    rows[10]["email"] = rows[990]["email"] = ""
+    with client(leads_emu) as mkto:
+        result = mkto.bulk.import_leads(rows, max_file_bytes=8_000)
+        assert len(result.batches) > 3
+        assert result.rows_processed == 998
+        assert [f["firstName"] for f in result.failures] == ["F10", "F990"]
+    big = tmp_path / "big.csv"
+    big.write_text("email,firstName\n" + "".join(f'big{i}@example.com,"B\n{i}"\n' for i in range(300)))
+    parts = list(file_parts(big, "CSV", max_bytes=2_000))
+    assert len(parts) > 1 and all(p.startswith(b"email,firstName\n") and len(p) <= 2_000 for p in parts)
+    assert sum(len(list(csv.DictReader(io.StringIO(p.decode(), newline="")))) for p in parts) == 300
 
 
 def test_import_from_a_tsv_file(leads_emu: Emu, tmp_path: Path) -> None:

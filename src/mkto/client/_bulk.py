@@ -160,14 +160,18 @@ def file_parts(path: str | os.PathLike[str], fmt: str, max_bytes: int = MAX_IMPO
             yield from pack_rows(header, reader, fmt, max_bytes)
 
 
-def source_files(source: Any, fmt: str, fields: Sequence[str] | None) -> Iterator[bytes]:
+def source_files(
+    source: Any, fmt: str, fields: Sequence[str] | None, max_bytes: int = MAX_IMPORT_BYTES
+) -> Iterator[bytes]:
+    """The import files for a source; `max_bytes` may be lower than Marketo's limit (smaller jobs), not higher."""
+    max_bytes = min(max_bytes, MAX_IMPORT_BYTES)
     if isinstance(source, bytes | bytearray):
-        if len(source) > MAX_IMPORT_BYTES:
-            raise ValueError("bytes over MAX_IMPORT_BYTES: pass a path or rows, which are split")
+        if len(source) > max_bytes:
+            raise ValueError("bytes over the file limit: pass a path or rows, which are split")
         return iter([bytes(source)])
     if isinstance(source, str | os.PathLike):
-        return file_parts(source, fmt)
-    return dict_files(source, fmt, fields)
+        return file_parts(source, fmt, max_bytes)
+    return dict_files(source, fmt, fields, max_bytes)
 
 
 def read_rows(data: bytes, fmt: str) -> list[dict[str, str]]:
@@ -474,16 +478,23 @@ class Bulk:
         lookup_field: str | None = None,
         list_id: int | None = None,
         partition_name: str | None = None,
+        max_file_bytes: int = MAX_IMPORT_BYTES,
     ) -> ImportResult:
-        files = source_files(source, format.upper(), fields)
+        files = source_files(source, format.upper(), fields, max_file_bytes)
         params = _import_params(lookup_field, list_id, partition_name)
         result: ImportResult = self._client.run(self._ops.import_all(None, files, format, params))
         return result
 
     def import_custom_objects(
-        self, api_name: str, source: Source, *, format: str = "CSV", fields: Sequence[str] | None = None
+        self,
+        api_name: str,
+        source: Source,
+        *,
+        format: str = "CSV",
+        fields: Sequence[str] | None = None,
+        max_file_bytes: int = MAX_IMPORT_BYTES,
     ) -> ImportResult:
-        files = source_files(source, format.upper(), fields)
+        files = source_files(source, format.upper(), fields, max_file_bytes)
         result: ImportResult = self._client.run(self._ops.import_all(api_name, files, format, {}))
         return result
 
@@ -575,16 +586,23 @@ class AsyncBulk:
         lookup_field: str | None = None,
         list_id: int | None = None,
         partition_name: str | None = None,
+        max_file_bytes: int = MAX_IMPORT_BYTES,
     ) -> ImportResult:
-        files = source_files(source, format.upper(), fields)
+        files = source_files(source, format.upper(), fields, max_file_bytes)
         params = _import_params(lookup_field, list_id, partition_name)
         result: ImportResult = await self._client.run(self._ops.import_all(None, files, format, params))
         return result
 
     async def import_custom_objects(
-        self, api_name: str, source: Source, *, format: str = "CSV", fields: Sequence[str] | None = None
+        self,
+        api_name: str,
+        source: Source,
+        *,
+        format: str = "CSV",
+        fields: Sequence[str] | None = None,
+        max_file_bytes: int = MAX_IMPORT_BYTES,
     ) -> ImportResult:
-        files = source_files(source, format.upper(), fields)
+        files = source_files(source, format.upper(), fields, max_file_bytes)
         result: ImportResult = await self._client.run(self._ops.import_all(api_name, files, format, {}))
         return result
 
