@@ -70,6 +70,10 @@ def test_program_members(leads_emu: Emu) -> None:
         assert [o.ok for o in outcomes] == [True, True, True]
         members = list(mkto.program_members.iter(1002, "leadId", lead_ids))
         assert sorted(m["leadId"] for m in members) == sorted(lead_ids)
+        updated = mkto.program_members.update(1002, [{"leadId": lead_ids[1], "webinarUrl": "https://w.example.com/1"}])
+        assert updated[0].ok
+        [member] = mkto.program_members.iter(1002, "leadId", lead_ids[1:2], fields=["leadId", "webinarUrl"])
+        assert member["webinarUrl"] == "https://w.example.com/1"
         deleted = mkto.program_members.delete(1002, lead_ids[:1])
         assert deleted[0].ok
         assert len(list(mkto.program_members.iter(1002, "leadId", lead_ids))) == 2
