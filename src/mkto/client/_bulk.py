@@ -264,7 +264,7 @@ def _import_status_path(api_name: str | None, batch_id: int) -> str:
 
 
 def export_base(kind: str) -> str:
-    """ "leads", "activities", "program/members" or "customobjects/<apiName>"."""
+    """The extract path of a kind: "leads", "activities", "program/members" or "customobjects/<apiName>"."""
     return f"{BULK}/{kind.strip('/')}/export"
 
 
