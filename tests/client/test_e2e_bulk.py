@@ -416,3 +416,26 @@ def test_a_404_on_a_file_is_file_not_available() -> None:
     missing = RawResponse(404, {"Content-Type": "text/plain"}, b"Requested resource not found")
     with pytest.raises(FileNotAvailable):
         drive(core().download(spec, io.BytesIO()), scripted([missing]))
+
+
+def test_real_full_queues_are_waited_out_as_the_virtual_clock_runs_jobs(leads_emu: Emu, tmp_path: Path) -> None:
+    emu = leads_emu
+    sleep = emu.virtual_sleep()
+    with Client(**emu.client_kwargs(sleep=sleep)) as mkto:
+        mkto.bulk.wait = WAIT
+        mkto.leads.sync([{"email": "full@example.com"}])
+        body = {"fields": ["email"], "format": "CSV", "filter": created_filter(emu)}
+        for _ in range(10):  # BULK_QUEUE_SIZE jobs, queued or running: the 11th is 1029
+            export_id = mkto.request("POST", "/bulk/v1/leads/export/create.json", json=body).result[0]["exportId"]
+            mkto.request("POST", f"/bulk/v1/leads/export/{export_id}/enqueue.json")
+        assert mkto.bulk.extract("leads", body, path=tmp_path / "x.csv").records == 1
+        assert sleep.slept[0] == WAIT.queue_wait_s  # type: ignore[attr-defined]
+
+        sleep.slept.clear()  # type: ignore[attr-defined]
+        for i in range(10):  # and the 11th import is 1016
+            mkto.request("POST", "/bulk/v1/leads.json", params={"format": "CSV"},
+                         files={"file": ("a.csv", f"email\nq{i}@example.com\n".encode(), "text/csv")})  # fmt: skip
+        assert mkto.bulk.import_leads([{"email": "last@example.com"}]).rows_processed == 1
+        assert sleep.slept[0] == WAIT.queue_wait_s  # type: ignore[attr-defined]
+    codes = [r.get("code") for r in emu.requests()]
+    assert "1029" in codes and "1016" in codes
