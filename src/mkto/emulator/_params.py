@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from mkto.emulator._api import ApiError, Call, Reply
-from mkto.errors.limits import MAX_BATCH_RECORDS
+from mkto.errors.limits import ASSET_DEFAULT_RETURN, ASSET_MAX_RETURN, MAX_BATCH_RECORDS
 
 INTEGER = "Integer"
 BOOLEAN = "Boolean"
@@ -138,6 +138,11 @@ def batch_size(call: Call, maximum: int = MAX_BATCH_RECORDS) -> int:
     return value
 
 
+def asset_window(call: Call) -> tuple[int, int]:
+    """(offset, maxReturn) of an Asset API browse call: offset from 0, maxReturn 1 to 200, 20 when absent."""
+    return int_param(call, "offset", 0), int_param(call, "maxReturn", ASSET_DEFAULT_RETURN, minimum=1, maximum=ASSET_MAX_RETURN)
+
+
 def id_param(call: Call, name: str) -> int | None:
     """An optional id in the query (`listId`): None when absent, 1001 when not a positive 32-bit id."""
     raw = call.param(name)
@@ -163,6 +168,14 @@ def datetime_param(call: Call, name: str) -> dt.datetime | None:
         return parse_datetime(raw)
     except InvalidValue:
         raise ApiError("704") from None
+
+
+def stamp_param(call: Call, name: str) -> str | None:
+    """`datetime_param` as a stored timestamp (`2021-11-23T22:57:18Z`)."""
+    from mkto.emulator.leads._values import format_datetime  # see `show`
+
+    moment = datetime_param(call, name)
+    return None if moment is None else format_datetime(moment)
 
 
 # --- folders (Asset API) ------------------------------------------------------------------------------
@@ -228,6 +241,7 @@ INT: dict[str, Any] = {"type": "integer"}
 BOOL: dict[str, Any] = {"type": "boolean"}
 OBJ: dict[str, Any] = {"type": "object", "additionalProperties": True}
 ID: dict[str, Any] = {"type": "integer", "minimum": 1}
+API_NAME: dict[str, Any] = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$"}  # objects' and fields' names
 
 
 def query(name: str, schema: dict[str, Any], *, required: bool = False, description: str = "") -> dict[str, Any]:
@@ -243,10 +257,13 @@ def json_body(schema: dict[str, Any], *, required: bool = True) -> dict[str, Any
     return {"requestBody": {"required": required, "content": {"application/json": {"schema": schema}}}}
 
 
-def form_body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": schema}}}}
+def form_body(schema: dict[str, Any], *, required: bool = True) -> dict[str, Any]:
+    return {"requestBody": {"required": required, "content": {"application/x-www-form-urlencoded": {"schema": schema}}}}
 
 
 BATCH = query("batchSize", {"type": "integer", "minimum": 1, "maximum": MAX_BATCH_RECORDS})
 TOKEN = query("nextPageToken", STR)
 FIELDS = query("fields", STR)
+ASSET_WINDOW = [query("offset", {"type": "integer", "minimum": 0}),
+                query("maxReturn", {"type": "integer", "minimum": 1, "maximum": ASSET_MAX_RETURN})]  # fmt: skip
+UPDATED_RANGE = [query("earliestUpdatedAt", STR), query("latestUpdatedAt", STR)]

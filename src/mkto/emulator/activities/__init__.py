@@ -10,12 +10,14 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from mkto.emulator import _params as p
 from mkto.emulator._api import Endpoint
 from mkto.emulator._store import metadata
 from mkto.emulator._tables import AREA_TABLES, LISTS_AREA_TABLES
 from mkto.emulator.activities import _routes as r
 from mkto.emulator.activities._model import TABLES
 from mkto.emulator.activities._record import record_activity
+from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ENDPOINTS", "record_activity", "setup"]
 
@@ -29,16 +31,9 @@ def setup(db: Connection) -> None:
     metadata.create_all(db, tables=[*AREA_TABLES, *LISTS_AREA_TABLES, *TABLES])
 
 
-def _query(name: str, schema: dict[str, Any], *, required: bool = False) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": required, "schema": schema}
-
-
-_STR = {"type": "string"}
-_INT = {"type": "integer"}
-_TOKEN = _query("nextPageToken", _STR, required=True)
-_BATCH = _query("batchSize", {"type": "integer", "minimum": 1, "maximum": 300})
-_LEADS = _query("leadIds", _STR)
-_LIST = _query("listId", {"type": "integer", "minimum": 1})
+_TOKEN = p.query("nextPageToken", p.STR, required=True)
+_LEADS = p.query("leadIds", p.STR)
+_LIST = p.query("listId", p.ID)
 _API_NAME = {
     "name": "apiName",
     "in": "path",
@@ -49,35 +44,31 @@ _ATTRIBUTE = {
     "type": "object",
     "required": ["apiName", "name"],
     "properties": {
-        "apiName": _STR,
-        "name": _STR,
-        "description": _STR,
-        "dataType": _STR,
+        "apiName": p.STR,
+        "name": p.STR,
+        "description": p.STR,
+        "dataType": p.STR,
         "isPrimary": {"type": "boolean"},
     },
 }
 _TYPE = {
     "type": "object",
     "properties": {
-        "apiName": _STR, "name": _STR, "description": _STR, "triggerName": _STR, "filterName": _STR,
+        "apiName": p.STR, "name": p.STR, "description": p.STR, "triggerName": p.STR, "filterName": p.STR,
         "primaryAttribute": _ATTRIBUTE,
     },
 }  # fmt: skip
 
 
-def _json(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
-
-
-_ATTRIBUTES_BODY = _json({
+_ATTRIBUTES_BODY = p.json_body({
     "type": "object", "required": ["attributes"],
     "properties": {"attributes": {"type": "array", "items": _ATTRIBUTE, "maxItems": 30}},
 })  # fmt: skip
 _CUSTOM_ACTIVITY = {
     "type": "object",
     "properties": {
-        "leadId": _INT, "activityDate": _STR, "activityTypeId": _INT, "primaryAttributeValue": _STR,
-        "apiName": _STR, "attributes": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+        "leadId": p.INT, "activityDate": p.STR, "activityTypeId": p.INT, "primaryAttributeValue": p.STR,
+        "apiName": p.STR, "attributes": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
     },
 }  # fmt: skip
 
@@ -98,24 +89,24 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "GET", "/rest/v1/activities/pagingtoken.json", r.paging_token, permission=READ,
         operation_id="getActivitiesPagingTokenUsingGET", summary="Get Paging Token",
-        openapi={"parameters": [_query("sinceDatetime", _STR, required=True)]},
+        openapi={"parameters": [p.query("sinceDatetime", p.STR, required=True)]},
     ),
     Endpoint(
         "GET", "/rest/v1/activities.json", r.lead_activities, permission=READ,
         operation_id="getLeadActivitiesUsingGET", summary="Get Lead Activities",
         openapi={"parameters": [
-            _TOKEN, _query("activityTypeIds", _STR, required=True), _query("assetIds", _STR), _LIST, _LEADS, _BATCH,
+            _TOKEN, p.query("activityTypeIds", p.STR, required=True), p.query("assetIds", p.STR), _LIST, _LEADS, p.BATCH,
         ]},
     ),
     Endpoint(
         "GET", "/rest/v1/activities/leadchanges.json", r.lead_changes, permission=READ,
         operation_id="getLeadChangesUsingGET", summary="Get Lead Changes",
-        openapi={"parameters": [_TOKEN, _query("fields", _STR, required=True), _LIST, _LEADS, _BATCH]},
+        openapi={"parameters": [_TOKEN, p.query("fields", p.STR, required=True), _LIST, _LEADS, p.BATCH]},
     ),
     Endpoint(
         "GET", "/rest/v1/activities/deletedleads.json", r.deleted_leads, permission=READ,
         operation_id="getDeletedLeadsUsingGET", summary="Get Deleted Leads",
-        openapi={"parameters": [_TOKEN, _BATCH]},
+        openapi={"parameters": [_TOKEN, p.BATCH]},
     ),
     Endpoint(
         "GET", "/rest/v1/activities/external/types.json", r.custom_types, permission=META_READ,
@@ -123,12 +114,12 @@ ENDPOINTS: list[Endpoint] = [
     ),
     Endpoint(
         "POST", "/rest/v1/activities/external/type.json", r.create_type, body="json", permission=META_WRITE,
-        operation_id="createCustomActivityTypeUsingPOST", summary="Create Custom Activity Type", openapi=_json(_TYPE),
+        operation_id="createCustomActivityTypeUsingPOST", summary="Create Custom Activity Type", openapi=p.json_body(_TYPE),
     ),
     _type_op("POST", ".json", r.update_type, "updateCustomActivityTypeUsingPOST", "Update Custom Activity Type",
-             **_json(_TYPE)),
+             **p.json_body(_TYPE)),
     _type_op("GET", "/describe.json", r.describe_type, "describeCustomActivityTypeUsingGET",
-             "Describe Custom Activity Type", params=[_query("draft", {"type": "boolean"})]),
+             "Describe Custom Activity Type", params=[p.query("draft", {"type": "boolean"})]),
     _type_op("POST", "/approve.json", r.approve_type, "approveCustomActivityTypeUsingPOST",
              "Approve Custom Activity Type"),
     _type_op("POST", "/discardDraft.json", r.discard_draft, "discardDraftOfCustomActivityTypeUsingPOST",
@@ -144,9 +135,9 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "POST", "/rest/v1/activities/external.json", r.add_custom_activities, body="json", permission=WRITE,
         operation_id="addCustomActivityUsingPOST", summary="Add Custom Activities",
-        openapi=_json({
+        openapi=p.json_body({
             "type": "object", "required": ["input"],
-            "properties": {"input": {"type": "array", "items": _CUSTOM_ACTIVITY, "maxItems": 300}},
+            "properties": {"input": {"type": "array", "items": _CUSTOM_ACTIVITY, "maxItems": MAX_BATCH_RECORDS}},
         }),
     ),
 ]  # fmt: skip

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from mkto.emulator import _params as p
 from mkto.emulator._api import ApiError, Call, Reply
 from mkto.emulator.activities import _model as m
-from mkto.emulator.activities import _params as p
 
 
 def activity_types(call: Call) -> Reply:
@@ -30,7 +30,7 @@ def lead_activities(call: Call) -> Reply:
         raise ApiError("701", "activityTypeIds")
     page = m.lead_activities(
         call.db, call.now, token=token, type_ids=type_ids, lead_ids=_lead_ids(call),
-        list_id=p.int_param(call, "listId"), batch_size=p.batch_size(call),
+        list_id=p.id_param(call, "listId"), batch_size=p.batch_size(call),
     )  # fmt: skip
     return p.paged(page, always=True)
 
@@ -43,7 +43,7 @@ def lead_changes(call: Call) -> Reply:
         raise ApiError("701", "fields")
     page = m.lead_changes(
         call.db, call.now, token=token, fields=fields, lead_ids=_lead_ids(call),
-        list_id=p.int_param(call, "listId"), batch_size=p.batch_size(call),
+        list_id=p.id_param(call, "listId"), batch_size=p.batch_size(call),
     )  # fmt: skip
     return p.paged(page, always=True)
 

@@ -11,20 +11,17 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from mkto.emulator import _params as p
 from mkto.emulator._api import ApiError, BodyKind, Call, Endpoint, Reply
 from mkto.emulator._store import metadata
 from mkto.emulator._tables import AREA_TABLES, OBJECT_AREA_TABLES
 from mkto.emulator.assets import _model as m
-from mkto.emulator.crm import _http as h
-from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime, storable_text
+from mkto.emulator.leads._values import storable_text
 
 __all__ = ["ENDPOINTS", "setup"]
 
 READ = "Read-Only Asset"
 WRITE = "Read-Write Asset"
-MAX_RETURN_FOLDERS = 200
-MAX_RETURN_PROGRAMS = 200
-DEFAULT_RETURN = 20
 MAX_NAME = 255
 
 
@@ -84,34 +81,14 @@ def _json_list(call: Call, name: str) -> list[Any]:
     return value
 
 
-def _date(call: Call, name: str) -> str | None:
-    raw = call.param(name)
-    if raw is None or raw == "":
-        return None
-    try:
-        return format_datetime(parse_datetime(raw))
-    except InvalidValue:
-        raise ApiError("704") from None
-
-
-def _bool(call: Call, name: str) -> bool | None:
-    raw = call.param(name)
-    if raw is None or raw == "":
-        return None
-    if raw.lower() not in ("true", "false"):
-        raise ApiError("1001", raw, "Boolean")
-    return raw.lower() == "true"
-
-
 # --- folders -----------------------------------------------------------------------------------------
 def get_folder(call: Call) -> Reply:
-    return _found(_assets(call).get_folder(m.Ref(h.path_id(call, "id"), _kind(call, required=True))))
+    return _found(_assets(call).get_folder(m.Ref(p.path_id(call, "id"), _kind(call, required=True))))
 
 
 def folder_content(call: Call) -> Reply:
-    ref = m.Ref(h.path_id(call, "id"), _kind(call, required=False))
-    offset = h.int_param(call, "offset", 0)
-    max_return = h.int_param(call, "maxReturn", DEFAULT_RETURN, minimum=1, maximum=MAX_RETURN_FOLDERS)
+    ref = m.Ref(p.path_id(call, "id"), _kind(call, required=False))
+    offset, max_return = p.asset_window(call)
     found = _assets(call).content(ref)
     return _found(found[offset : offset + max_return] if found else [])
 
@@ -127,9 +104,8 @@ def folder_by_name(call: Call) -> Reply:
 
 def browse_folders(call: Call) -> Reply:
     root = m.parse_ref(call.param("root"), "root") if call.param("root") else None
-    max_depth = h.int_param(call, "maxDepth", 2, minimum=1, maximum=100)
-    offset = h.int_param(call, "offset", 0)
-    max_return = h.int_param(call, "maxReturn", DEFAULT_RETURN, minimum=1, maximum=MAX_RETURN_FOLDERS)
+    max_depth = p.int_param(call, "maxDepth", 2, minimum=1, maximum=100)
+    offset, max_return = p.asset_window(call)
     found = _assets(call).browse(root, max_depth=max_depth, workspace=call.param("workSpace") or None)
     return _found(found[offset : offset + max_return])
 
@@ -142,25 +118,25 @@ def create_folder(call: Call) -> Reply:
 
 
 def update_folder(call: Call) -> Reply:
-    ref = m.Ref(h.path_id(call, "id"), _kind(call, required=True))
+    ref = m.Ref(p.path_id(call, "id"), _kind(call, required=True))
     changes: dict[str, Any] = {}
     for name in ("name", "description"):
         value = _text(call, name)
         if value is not None:
             changes[name] = value
-    archive = _bool(call, "isArchive")
+    archive = p.bool_param(call, "isArchive")
     if archive is not None:
         changes["is_archive"] = archive
     return _ok(_assets(call).update_folder(ref, changes))
 
 
 def delete_folder(call: Call) -> Reply:
-    return _ok(_assets(call).delete_folder(m.Ref(h.path_id(call, "id"), _kind(call, required=False))))
+    return _ok(_assets(call).delete_folder(m.Ref(p.path_id(call, "id"), _kind(call, required=False))))
 
 
 # --- programs ----------------------------------------------------------------------------------------
 def get_program(call: Call) -> Reply:
-    return _found(_assets(call).get_program(h.path_id(call, "id")))
+    return _found(_assets(call).get_program(p.path_id(call, "id")))
 
 
 def program_by_name(call: Call) -> Reply:
@@ -173,8 +149,7 @@ def programs_by_tag(call: Call) -> Reply:
     tag_type = _text(call, "tagType", required=True)
     tag_value = _text(call, "tagValue", required=True)
     assert tag_type is not None and tag_value is not None
-    offset = h.int_param(call, "offset", 0)
-    max_return = h.int_param(call, "maxReturn", DEFAULT_RETURN, minimum=1, maximum=MAX_RETURN_PROGRAMS)
+    offset, max_return = p.asset_window(call)
     return _found(_assets(call).programs_by_tag(tag_type, tag_value, offset=offset, max_return=max_return))
 
 
@@ -182,11 +157,12 @@ def browse_programs(call: Call) -> Reply:
     filter_type = call.param("filterType") or None
     if filter_type is not None and filter_type not in ("id", "programId", "folderId", "workspace"):
         raise ApiError("1001", filter_type, "FilterType")
+    offset, max_return = p.asset_window(call)
     found = _assets(call).browse_programs(
-        offset=h.int_param(call, "offset", 0),
-        max_return=h.int_param(call, "maxReturn", DEFAULT_RETURN, minimum=1, maximum=MAX_RETURN_PROGRAMS),
-        since=_date(call, "earliestUpdatedAt"),
-        until=_date(call, "latestUpdatedAt"),
+        offset=offset,
+        max_return=max_return,
+        since=p.stamp_param(call, "earliestUpdatedAt"),
+        until=p.stamp_param(call, "latestUpdatedAt"),
         filter_type=filter_type,
         values=call.param_list("filterValues"),
     )
@@ -213,10 +189,10 @@ def update_program(call: Call) -> Reply:
             changes[name] = value
     if call.param("costs") is not None:
         changes["costs"] = _json_list(call, "costs")
-        changes["costsDestructiveUpdate"] = bool(_bool(call, "costsDestructiveUpdate"))
+        changes["costsDestructiveUpdate"] = bool(p.bool_param(call, "costsDestructiveUpdate"))
     if call.param("tags") is not None:
         changes["tags"] = _json_list(call, "tags")
-    return _ok(_assets(call).update_program(h.path_id(call, "id"), changes))
+    return _ok(_assets(call).update_program(p.path_id(call, "id"), changes))
 
 
 def clone_program(call: Call) -> Reply:
@@ -224,25 +200,24 @@ def clone_program(call: Call) -> Reply:
     folder = m.parse_ref(call.param("folder"), "folder")
     assert name is not None
     return _ok(_assets(call).clone_program(
-        h.path_id(call, "id"), name=name, folder=folder, description=_text(call, "description")))  # fmt: skip
+        p.path_id(call, "id"), name=name, folder=folder, description=_text(call, "description")))  # fmt: skip
 
 
 def delete_program(call: Call) -> Reply:
-    return _ok(_assets(call).delete_program(h.path_id(call, "id")))
+    return _ok(_assets(call).delete_program(p.path_id(call, "id")))
 
 
 def approve_program(call: Call) -> Reply:
-    return _ok(_assets(call).approve(h.path_id(call, "id"), approve=True))
+    return _ok(_assets(call).approve(p.path_id(call, "id"), approve=True))
 
 
 def unapprove_program(call: Call) -> Reply:
-    return _ok(_assets(call).approve(h.path_id(call, "id"), approve=False))
+    return _ok(_assets(call).approve(p.path_id(call, "id"), approve=False))
 
 
 # --- channels ----------------------------------------------------------------------------------------
 def get_channels(call: Call) -> Reply:
-    offset = h.int_param(call, "offset", 0)
-    max_return = h.int_param(call, "maxReturn", DEFAULT_RETURN, minimum=1, maximum=MAX_RETURN_PROGRAMS)
+    offset, max_return = p.asset_window(call)
     return _found(m.channels(offset, max_return))
 
 
@@ -253,15 +228,14 @@ def channel_by_name(call: Call) -> Reply:
 
 
 # --- registration ------------------------------------------------------------------------------------
-_ID = h.path("id")
-_TYPE = h.query("type", {"type": "string", "enum": ["Folder", "Program"]})
+_ID = p.path("id")
+_TYPE = p.query("type", {"type": "string", "enum": ["Folder", "Program"]})
 _REF = {"type": "string", "description": 'JSON: {"id": 14, "type": "Folder"}'}
-_PAGE = [h.query("offset", {"type": "integer", "minimum": 0}),
-         h.query("maxReturn", {"type": "integer", "minimum": 1, "maximum": 200})]  # fmt: skip
+
 
 
 def _form(required: list[str], **props: Any) -> dict[str, Any]:
-    return h.form_body({"type": "object", "required": required, "properties": props})
+    return p.form_body({"type": "object", "required": required, "properties": props})
 
 
 def _ep(method: str, path: str, handler: Any, op: str, summary: str, **kwargs: Any) -> Endpoint:
@@ -273,47 +247,47 @@ def _ep(method: str, path: str, handler: Any, op: str, summary: str, **kwargs: A
 
 ENDPOINTS: list[Endpoint] = [
     _ep("GET", "/rest/asset/v1/channels.json", get_channels, "getAllChannelsUsingGET", "Get Channels",
-        openapi={"parameters": _PAGE}),
+        openapi={"parameters": p.ASSET_WINDOW}),
     _ep("GET", "/rest/asset/v1/channel/byName.json", channel_by_name, "getChannelByNameUsingGET",
-        "Get Channel by Name", openapi={"parameters": [h.query("name", h.STR, required=True)]}),
+        "Get Channel by Name", openapi={"parameters": [p.query("name", p.STR, required=True)]}),
     _ep("GET", "/rest/asset/v1/folder/byName.json", folder_by_name, "getFolderByNameUsingGET", "Get Folder by Name",
-        openapi={"parameters": [h.query("name", h.STR, required=True), _TYPE, h.query("root", _REF),
-                                h.query("workSpace", h.STR)]}),
+        openapi={"parameters": [p.query("name", p.STR, required=True), _TYPE, p.query("root", _REF),
+                                p.query("workSpace", p.STR)]}),
     _ep("GET", "/rest/asset/v1/folder/{id:int}.json", get_folder, "getFolderByIdUsingGET", "Get Folder by Id",
         openapi={"parameters": [_ID, {**_TYPE, "required": True}]}),
     _ep("GET", "/rest/asset/v1/folder/{id:int}/content.json", folder_content, "getFolderContentUsingGET",
-        "Get Folder Contents", openapi={"parameters": [_ID, _TYPE, *_PAGE]}),
+        "Get Folder Contents", openapi={"parameters": [_ID, _TYPE, *p.ASSET_WINDOW]}),
     _ep("GET", "/rest/asset/v1/folders.json", browse_folders, "getFolderUsingGET", "Get Folders",
-        openapi={"parameters": [h.query("root", _REF), h.query("maxDepth", {"type": "integer", "minimum": 1}),
-                                h.query("workSpace", h.STR), *_PAGE]}),
+        openapi={"parameters": [p.query("root", _REF), p.query("maxDepth", {"type": "integer", "minimum": 1}),
+                                p.query("workSpace", p.STR), *p.ASSET_WINDOW]}),
     _ep("POST", "/rest/asset/v1/folders.json", create_folder, "createFolderUsingPOST", "Create Folder",
-        openapi=_form(["name", "parent"], name=h.STR, parent=_REF, description=h.STR)),
+        openapi=_form(["name", "parent"], name=p.STR, parent=_REF, description=p.STR)),
     _ep("POST", "/rest/asset/v1/folder/{id:int}.json", update_folder, "updateFolderUsingPOST",
         "Update Folder Metadata",
         openapi={"parameters": [_ID], **_form(["type"], type={"type": "string", "enum": ["Folder", "Program"]},
-                                              name=h.STR, description=h.STR, isArchive=h.BOOL)}),
+                                              name=p.STR, description=p.STR, isArchive=p.BOOL)}),
     _ep("POST", "/rest/asset/v1/folder/{id:int}/delete.json", delete_folder, "deleteFolderUsingPOST",
         "Delete Folder", openapi={"parameters": [_ID]}),
     _ep("GET", "/rest/asset/v1/program/byName.json", program_by_name, "getProgramByNameUsingGET",
-        "Get Program by Name", openapi={"parameters": [h.query("name", h.STR, required=True)]}),
+        "Get Program by Name", openapi={"parameters": [p.query("name", p.STR, required=True)]}),
     _ep("GET", "/rest/asset/v1/program/byTag.json", programs_by_tag, "getProgramListByTagUsingGET",
-        "Get Programs by Tag", openapi={"parameters": [h.query("tagType", h.STR, required=True),
-                                                       h.query("tagValue", h.STR, required=True), *_PAGE]}),
+        "Get Programs by Tag", openapi={"parameters": [p.query("tagType", p.STR, required=True),
+                                                       p.query("tagValue", p.STR, required=True), *p.ASSET_WINDOW]}),
     _ep("GET", "/rest/asset/v1/program/{id:int}.json", get_program, "getProgramByIdUsingGET", "Get Program by Id",
         openapi={"parameters": [_ID]}),
     _ep("GET", "/rest/asset/v1/programs.json", browse_programs, "browseProgramsUsingGET", "Get Programs",
-        openapi={"parameters": [*_PAGE, h.query("filterType", h.STR), h.query("filterValues", h.STR),
-                                h.query("earliestUpdatedAt", h.STR), h.query("latestUpdatedAt", h.STR)]}),
+        openapi={"parameters": [*p.ASSET_WINDOW, p.query("filterType", p.STR), p.query("filterValues", p.STR),
+                                *p.UPDATED_RANGE]}),
     _ep("POST", "/rest/asset/v1/programs.json", create_program, "createProgramUsingPOST", "Create Program",
-        openapi=_form(["name", "folder", "type", "channel"], name=h.STR, folder=_REF, type=h.STR, channel=h.STR,
-                      description=h.STR, costs=h.STR, tags=h.STR)),
+        openapi=_form(["name", "folder", "type", "channel"], name=p.STR, folder=_REF, type=p.STR, channel=p.STR,
+                      description=p.STR, costs=p.STR, tags=p.STR)),
     _ep("POST", "/rest/asset/v1/program/{id:int}.json", update_program, "updateProgramUsingPOST",
         "Update Program Metadata",
-        openapi={"parameters": [_ID], **_form([], name=h.STR, description=h.STR, costs=h.STR,
-                                              costsDestructiveUpdate=h.BOOL, tags=h.STR)}),
+        openapi={"parameters": [_ID], **_form([], name=p.STR, description=p.STR, costs=p.STR,
+                                              costsDestructiveUpdate=p.BOOL, tags=p.STR)}),
     _ep("POST", "/rest/asset/v1/program/{id:int}/clone.json", clone_program, "cloneProgramUsingPOST",
-        "Clone Program", openapi={"parameters": [_ID], **_form(["name", "folder"], name=h.STR, folder=_REF,
-                                                               description=h.STR)}),
+        "Clone Program", openapi={"parameters": [_ID], **_form(["name", "folder"], name=p.STR, folder=_REF,
+                                                               description=p.STR)}),
     _ep("POST", "/rest/asset/v1/program/{id:int}/delete.json", delete_program, "deleteProgramUsingPOST",
         "Delete Program", openapi={"parameters": [_ID]}),
     _ep("POST", "/rest/asset/v1/program/{id:int}/approve.json", approve_program, "approveProgramUsingPOST",

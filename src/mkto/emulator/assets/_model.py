@@ -34,6 +34,8 @@ from sqlalchemy.engine import Connection, Row
 
 from mkto import errors
 from mkto.emulator._api import ApiError, ApiUser
+from mkto.emulator._params import digits
+from mkto.emulator._render import asset_stamp
 from mkto.emulator._tables import (
     folder_details,
     folders,
@@ -128,9 +130,6 @@ def advance_sequences(db: Connection) -> None:
         ))  # fmt: skip
 
 
-def asset_time(stamp: str) -> str:
-    """Asset API timestamps: `2020-08-14T20:43:13Z+0000`."""
-    return f"{stamp}+0000"
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +151,7 @@ def parse_ref(raw: Any, name: str) -> Ref:
     if not isinstance(value, dict):
         raise ApiError("1001", str(raw), "FolderId")
     folder_id, kind = value.get("id"), value.get("type")
-    if isinstance(folder_id, str) and folder_id.isdigit() and len(folder_id) < 10:
+    if isinstance(folder_id, str) and digits(folder_id) and len(folder_id) < 10:
         folder_id = int(folder_id)
     if not isinstance(folder_id, int) or isinstance(folder_id, bool) or not isinstance(kind, str):
         raise ApiError("1001", str(raw), "FolderId")
@@ -168,7 +167,7 @@ def render_channel(channel: Channel) -> Record:
             {"name": s.name, "step": s.step, "description": None, "hidden": False, "success": s.success}
             for s in channel.statuses
         ],
-        "createdAt": asset_time(SEED_STAMP), "updatedAt": asset_time(SEED_STAMP),
+        "createdAt": asset_stamp(SEED_STAMP), "updatedAt": asset_stamp(SEED_STAMP),
     }  # fmt: skip
 
 
@@ -234,8 +233,8 @@ class Assets:
     def render_folder(self, row: Row[Any]) -> Record:
         parent = {"id": row.parent_id, "type": row.parent_kind} if row.parent_id is not None else None
         return {
-            "name": row.name, "description": row.description, "createdAt": asset_time(row.created_at),
-            "updatedAt": asset_time(row.updated_at), "url": None, "folderId": {"id": row.id, "type": FOLDER},
+            "name": row.name, "description": row.description, "createdAt": asset_stamp(row.created_at),
+            "updatedAt": asset_stamp(row.updated_at), "url": None, "folderId": {"id": row.id, "type": FOLDER},
             "folderType": row.folder_type, "parent": parent, "path": self._path(Ref(row.id, FOLDER)),
             "isArchive": row.is_archive, "isSystem": row.is_system, "accessZoneId": 1, "workspace": row.workspace,
             "id": row.id,
@@ -244,8 +243,8 @@ class Assets:
     def render_program_folder(self, row: Row[Any]) -> Record:
         folder_id = int(self.details(row.id)["folder_id"])
         return {
-            "name": row.name, "description": row.description, "createdAt": asset_time(row.created_at),
-            "updatedAt": asset_time(row.updated_at), "url": None, "folderId": {"id": row.id, "type": PROGRAM},
+            "name": row.name, "description": row.description, "createdAt": asset_stamp(row.created_at),
+            "updatedAt": asset_stamp(row.updated_at), "url": None, "folderId": {"id": row.id, "type": PROGRAM},
             "folderType": PROGRAM, "parent": {"id": folder_id, "type": FOLDER},
             "path": self._path(Ref(row.id, PROGRAM)), "isArchive": False, "isSystem": False, "accessZoneId": 1,
             "workspace": row.workspace, "id": row.id,
@@ -256,7 +255,7 @@ class Assets:
         folder = self.folder_row(int(details["folder_id"]))
         return {
             "id": row.id, "name": row.name, "description": row.description or "",
-            "createdAt": asset_time(row.created_at), "updatedAt": asset_time(row.updated_at),
+            "createdAt": asset_stamp(row.created_at), "updatedAt": asset_stamp(row.updated_at),
             "url": f"https://app-emulator.marketo.com/#PG{row.id}A1", "type": row.type, "channel": row.channel,
             "folder": {"type": FOLDER, "value": int(details["folder_id"]),
                        "folderName": folder.name if folder is not None else ""},

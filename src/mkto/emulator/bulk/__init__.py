@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from mkto.emulator import _params as p
 from mkto.emulator._api import Endpoint
 from mkto.emulator._store import metadata
 from mkto.emulator.bulk import _routes as r
@@ -30,29 +31,19 @@ def setup(db: Connection) -> None:
     metadata.create_all(db, tables=list(TABLES))
 
 
-_STR = {"type": "string"}
-_EXPORT_ID = {"name": "exportId", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
-_API_NAME = {
-    "name": "apiName",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$"},
-}
-_BATCH_ID = {"name": "batchId", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+_EXPORT_ID = p.path("exportId", {"type": "string", "format": "uuid"})
+_API_NAME = p.path("apiName", p.API_NAME)
+_BATCH_ID = p.path("batchId")
 _FILE = {
-    "200": {"description": "The file", "content": {"text/csv": {"schema": _STR}}},
-    "206": {"description": "A byte range of the file", "content": {"text/csv": {"schema": _STR}}},
-    "404": {"description": "No such file (yet)", "content": {"text/plain": {"schema": _STR}}},
+    "200": {"description": "The file", "content": {"text/csv": {"schema": p.STR}}},
+    "206": {"description": "A byte range of the file", "content": {"text/csv": {"schema": p.STR}}},
+    "404": {"description": "No such file (yet)", "content": {"text/plain": {"schema": p.STR}}},
     "416": {"description": "An unsatisfiable range"},
 }
 _IMPORT_FILE = {
-    "200": {"description": "The rows with their reason", "content": {"text/csv": {"schema": _STR}}},
-    "404": {"description": "No such file", "content": {"text/plain": {"schema": _STR}}},
+    "200": {"description": "The rows with their reason", "content": {"text/csv": {"schema": p.STR}}},
+    "404": {"description": "No such file", "content": {"text/plain": {"schema": p.STR}}},
 }
-
-
-def _query(name: str, schema: dict[str, Any], *, required: bool = False) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": required, "schema": schema}
 
 
 _DATE_RANGE = {
@@ -63,98 +54,87 @@ _DATE_RANGE = {
         "endAt": {"type": "string", "format": "date-time"},
     },
 }
-_LEAD_EXPORT = {
-    "requestBody": {"required": True, "content": {"application/json": {"schema": {
-        "type": "object",
-        "required": ["fields", "filter"],
-        "properties": {
-            "fields": {"type": "array", "items": _STR, "minItems": 1},
-            "format": {"type": "string", "enum": ["CSV", "TSV", "SSV"]},
-            "columnHeaderNames": {"type": "object", "additionalProperties": _STR},
-            "filter": {
-                "type": "object", "minProperties": 1, "maxProperties": 1,
-                "properties": {
-                    "createdAt": _DATE_RANGE, "updatedAt": _DATE_RANGE, "staticListName": _STR,
-                    "staticListId": {"type": "integer"}, "smartListName": _STR, "smartListId": {"type": "integer"},
-                },
+_LEAD_EXPORT = p.json_body({
+    "type": "object",
+    "required": ["fields", "filter"],
+    "properties": {
+        "fields": {"type": "array", "items": p.STR, "minItems": 1},
+        "format": {"type": "string", "enum": ["CSV", "TSV", "SSV"]},
+        "columnHeaderNames": {"type": "object", "additionalProperties": p.STR},
+        "filter": {
+            "type": "object", "minProperties": 1, "maxProperties": 1,
+            "properties": {
+                "createdAt": _DATE_RANGE, "updatedAt": _DATE_RANGE, "staticListName": p.STR,
+                "staticListId": {"type": "integer"}, "smartListName": p.STR, "smartListId": {"type": "integer"},
             },
         },
-    }}}},
-}  # fmt: skip
-_FORMAT = _query("format", {"type": "string", "enum": ["csv", "tsv", "ssv"]}, required=True)
+    },
+})  # fmt: skip
+_FORMAT = p.query("format", {"type": "string", "enum": ["csv", "tsv", "ssv"]}, required=True)
 _MULTIPART_FILE = {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}},
 }}}}  # fmt: skip
 _IMPORT = {
     "parameters": [
-        _FORMAT, _query("lookupField", _STR), _query("partitionName", _STR), _query("listId", {"type": "integer"}),
+        _FORMAT, p.query("lookupField", p.STR), p.query("partitionName", p.STR), p.query("listId", {"type": "integer"}),
     ],
     "requestBody": _MULTIPART_FILE,
 }  # fmt: skip
-_JOBS = {"parameters": [
-    _query("status", {"type": "string"}), _query("batchSize", {"type": "integer", "minimum": 1, "maximum": 300}),
-    _query("nextPageToken", _STR),
-]}  # fmt: skip
+_JOBS = {"parameters": [p.query("status", p.STR), p.BATCH, p.TOKEN]}
 
-_MEMBER_EXPORT = {
-    "requestBody": {"required": True, "content": {"application/json": {"schema": {
-        "type": "object",
-        "required": ["fields", "filter"],
-        "properties": {
-            "fields": {"type": "array", "items": _STR, "minItems": 1},
-            "format": {"type": "string", "enum": ["CSV", "TSV", "SSV"]},
-            "columnHeaderNames": {"type": "object", "additionalProperties": _STR},
-            "filter": {
-                "type": "object",
-                "properties": {
-                    "programId": {"type": "integer"}, "programIds": {"type": "array", "items": {"type": "integer"}},
-                    "isExhausted": {"type": "boolean"}, "nurtureCadence": {"type": "string", "enum": ["pause", "norm"]},
-                    "statusNames": {"type": "array", "items": _STR}, "updatedAt": _DATE_RANGE,
-                },
+_MEMBER_EXPORT = p.json_body({
+    "type": "object",
+    "required": ["fields", "filter"],
+    "properties": {
+        "fields": {"type": "array", "items": p.STR, "minItems": 1},
+        "format": {"type": "string", "enum": ["CSV", "TSV", "SSV"]},
+        "columnHeaderNames": {"type": "object", "additionalProperties": p.STR},
+        "filter": {
+            "type": "object",
+            "properties": {
+                "programId": {"type": "integer"}, "programIds": {"type": "array", "items": {"type": "integer"}},
+                "isExhausted": {"type": "boolean"}, "nurtureCadence": {"type": "string", "enum": ["pause", "norm"]},
+                "statusNames": {"type": "array", "items": p.STR}, "updatedAt": _DATE_RANGE,
             },
         },
-    }}}},
-}  # fmt: skip
+    },
+})  # fmt: skip
 
 
-_OBJECT_EXPORT = {
-    "requestBody": {"required": True, "content": {"application/json": {"schema": {
-        "type": "object",
-        "required": ["fields", "filter"],
-        "properties": {
-            "fields": {"type": "array", "items": _STR, "minItems": 1},
-            "format": {"type": "string", "enum": ["CSV", "TSV", "SSV"]},
-            "columnHeaderNames": {"type": "object", "additionalProperties": _STR},
-            "filter": {
-                "type": "object", "minProperties": 1, "maxProperties": 1,
-                "properties": {
-                    "updatedAt": _DATE_RANGE, "staticListName": _STR, "staticListId": {"type": "integer"},
-                    "smartListName": _STR, "smartListId": {"type": "integer"},
-                },
+_OBJECT_EXPORT = p.json_body({
+    "type": "object",
+    "required": ["fields", "filter"],
+    "properties": {
+        "fields": {"type": "array", "items": p.STR, "minItems": 1},
+        "format": {"type": "string", "enum": ["CSV", "TSV", "SSV"]},
+        "columnHeaderNames": {"type": "object", "additionalProperties": p.STR},
+        "filter": {
+            "type": "object", "minProperties": 1, "maxProperties": 1,
+            "properties": {
+                "updatedAt": _DATE_RANGE, "staticListName": p.STR, "staticListId": {"type": "integer"},
+                "smartListName": p.STR, "smartListId": {"type": "integer"},
             },
         },
-    }}}},
-}  # fmt: skip
-_ACTIVITY_EXPORT = {
-    "requestBody": {"required": True, "content": {"application/json": {"schema": {
-        "type": "object",
-        "required": ["filter"],
-        "properties": {
-            "fields": {"type": "array", "items": _STR},
-            "format": {"type": "string", "enum": ["CSV", "TSV", "SSV"]},
-            "columnHeaderNames": {"type": "object", "additionalProperties": _STR},
-            "filter": {
-                "type": "object",
-                "required": ["createdAt"],
-                "properties": {
-                    "createdAt": _DATE_RANGE, "activityTypeIds": {"type": "array", "items": {"type": "integer"}},
-                    "primaryAttributeValueIds": {"type": "array", "items": {"type": "integer"}, "maxItems": 50},
-                    "primaryAttributeValues": {"type": "array", "items": _STR, "maxItems": 50},
-                },
+    },
+})  # fmt: skip
+_ACTIVITY_EXPORT = p.json_body({
+    "type": "object",
+    "required": ["filter"],
+    "properties": {
+        "fields": {"type": "array", "items": p.STR},
+        "format": {"type": "string", "enum": ["CSV", "TSV", "SSV"]},
+        "columnHeaderNames": {"type": "object", "additionalProperties": p.STR},
+        "filter": {
+            "type": "object",
+            "required": ["createdAt"],
+            "properties": {
+                "createdAt": _DATE_RANGE, "activityTypeIds": {"type": "array", "items": {"type": "integer"}},
+                "primaryAttributeValueIds": {"type": "array", "items": {"type": "integer"}, "maxItems": 50},
+                "primaryAttributeValues": {"type": "array", "items": p.STR, "maxItems": 50},
             },
         },
-    }}}},
-}  # fmt: skip
+    },
+})  # fmt: skip
 
 
 def _extract_endpoints(
@@ -167,7 +147,7 @@ def _extract_endpoints(
     path: list[dict[str, Any]] = [_API_NAME] if named else []
     job = {"parameters": [*path, _EXPORT_ID]}
     file_doc = {
-        "parameters": [*path, _EXPORT_ID, {"name": "Range", "in": "header", "required": False, "schema": _STR}],
+        "parameters": [*path, _EXPORT_ID, {"name": "Range", "in": "header", "required": False, "schema": p.STR}],
         "responses": _FILE,
     }
     create_doc = {**create_body, "parameters": path} if named else create_body

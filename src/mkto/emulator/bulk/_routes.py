@@ -15,13 +15,12 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from mkto import errors
+from mkto.emulator import _params as p
 from mkto.emulator._api import ApiError, Call, Reply
 from mkto.emulator.bulk import _files, _model
 from mkto.emulator.bulk._paging import decode, encode
 from mkto.emulator.customobjects import _model as co
-from mkto.emulator.leads._values import show
 
-MAX_JOBS_PAGE = 300
 PLAIN = "text/plain;charset=UTF-8"
 MEDIA_TYPES = {"CSV": "text/csv", "TSV": "text/tab-separated-values", "SSV": "text/plain"}
 
@@ -124,12 +123,7 @@ class ExtractRoutes:
         return Reply(result=[_extracts(call, self.kind_of(call)).cancel(_export_id(call))])
 
     def list(self, call: Call) -> Reply:
-        raw = call.param("batchSize")
-        batch_size = MAX_JOBS_PAGE
-        if raw:
-            if not raw.strip().isdigit() or not 1 <= int(raw.strip()[:6]) <= MAX_JOBS_PAGE:
-                raise ApiError("1001", show(raw), "Integer")
-            batch_size = int(raw.strip())
+        batch_size = p.batch_size(call)
         token = call.param("nextPageToken")
         after = decode(token) if token else 0
         result, last = _extracts(call, self.kind_of(call)).list(call.param_list("status"), batch_size, after)

@@ -26,6 +26,8 @@ from sqlalchemy.engine import Connection
 
 from mkto import errors
 from mkto.emulator._api import ApiError
+from mkto.emulator._params import FolderRef, Page, parse_id
+from mkto.emulator._render import asset_stamp
 from mkto.emulator._store import metadata
 from mkto.emulator._tables import (
     campaign_members,
@@ -38,7 +40,6 @@ from mkto.emulator._tables import (
 )
 from mkto.emulator.activities import _types as types
 from mkto.emulator.activities._model import record_activity
-from mkto.emulator.activities._params import FolderRef, Page, asset_stamp, parse_id
 from mkto.emulator.leads import _paging
 from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime, show
 from mkto.errors.limits import MAX_TRIGGER_LEADS, MAX_TRIGGER_TOKENS

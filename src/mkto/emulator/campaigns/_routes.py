@@ -6,8 +6,9 @@ from typing import Any
 
 from starlette.responses import Response
 
+from mkto.emulator import _params as p
 from mkto.emulator._api import Call, Reply
-from mkto.emulator.activities import _params as p
+from mkto.emulator._render import asset_not_found
 from mkto.emulator.campaigns._model import Campaigns
 
 
@@ -42,7 +43,7 @@ def schedule_campaign(call: Call) -> Reply:
 
 
 def _asset(call: Call, result: list[Any] | None) -> Reply | Response:
-    return Reply(result=result, envelope="asset") if result else p.asset_not_found(call)
+    return Reply(result=result, envelope="asset") if result else asset_not_found(call)
 
 
 def asset_by_id(call: Call) -> Reply | Response:

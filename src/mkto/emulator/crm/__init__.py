@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from mkto.emulator import _params as p
 from mkto.emulator._api import Call, Endpoint, Reply
 from mkto.emulator._store import metadata
 from mkto.emulator._tables import OBJECT_AREA_TABLES
-from mkto.emulator.crm import _http as h
 from mkto.emulator.crm import _routes as r
 from mkto.emulator.crm._lists import NamedAccountLists
 from mkto.emulator.crm._model import LEAD, Reference
@@ -55,7 +55,7 @@ def _fixed(obj: ObjectType) -> r.Resolve:
 
 def _sync_body(obj: ObjectType) -> dict[str, Any]:
     item = {"type": "object", "additionalProperties": True}
-    return h.json_body(
+    return p.json_body(
         {
             "type": "object",
             "required": ["input"],
@@ -68,24 +68,24 @@ def _sync_body(obj: ObjectType) -> dict[str, Any]:
     )
 
 
-_DELETE_BODY = h.json_body(
+_DELETE_BODY = p.json_body(
     {
         "type": "object",
         "required": ["input"],
         "properties": {
             "deleteBy": {"type": "string", "enum": ["dedupeFields", "idField"]},
-            "input": {"type": "array", "items": h.OBJ, "maxItems": 300},
+            "input": {"type": "array", "items": p.OBJ, "maxItems": 300},
         },
     }
 )
 _QUERY = {"parameters": [
-    h.query("filterType", h.STR, required=True), h.query("filterValues", h.STR, required=True), h.FIELDS, h.BATCH,
-    h.TOKEN,
+    p.query("filterType", p.STR, required=True), p.query("filterValues", p.STR, required=True), p.FIELDS, p.BATCH,
+    p.TOKEN,
 ]}  # fmt: skip
 
 SCHEMA = "Read-Write Schema Custom Field"
 SCHEMA_OBJECTS = (COMPANY, OPPORTUNITY, NAMED_ACCOUNT)  # the objects the docs give field metadata endpoints
-_FIELD_NAME = h.path("fieldApiName", {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$"})
+_FIELD_NAME = p.path("fieldApiName", p.API_NAME)
 
 # (object, path stem, permission noun, operation name, plural name)
 _AREAS: tuple[tuple[ObjectType, str, str, str, str], ...] = (
@@ -127,7 +127,7 @@ def _endpoints() -> list[Endpoint]:
             out += [
                 Endpoint("GET", f"{stem}/schema/fields.json", r.schema_fields_handler(resolve), permission=SCHEMA,
                          operation_id=f"get{op}FieldsUsingGET", summary=f"Get {op} Fields",
-                         openapi={"parameters": [h.BATCH, h.TOKEN]}),
+                         openapi={"parameters": [p.BATCH, p.TOKEN]}),
                 Endpoint("GET", f"{stem}/schema/fields/{{fieldApiName}}.json", r.schema_field_handler(resolve),
                          permission=SCHEMA, operation_id=f"get{op}FieldByNameUsingGET",
                          summary=f"Get {op} Field by Name", openapi={"parameters": [_FIELD_NAME]}),
@@ -141,23 +141,23 @@ def _list(call: Call) -> NamedAccountLists:
 
 def list_members(call: Call) -> Reply:
     page = _list(call).members(
-        call.param_list("fields") or None, h.batch_size(call), call.param("nextPageToken") or None
+        call.param_list("fields") or None, p.batch_size(call), call.param("nextPageToken") or None
     )
-    return r.paged(page)
+    return p.paged(page)
 
 
 def add_members(call: Call) -> Reply:
-    return Reply(result=_list(call).add(h.records(h.body(call))))
+    return Reply(result=_list(call).add(p.records(p.body(call))))
 
 
 def remove_members(call: Call) -> Reply:
-    return Reply(result=_list(call).remove(h.records(h.body(call))))
+    return Reply(result=_list(call).remove(p.records(p.body(call))))
 
 
 def _membership_endpoints() -> list[Endpoint]:
     stem = "/rest/v1/namedaccountlist/{id}/namedaccounts"
-    list_id = h.path("id", {"type": "string", "pattern": "^[0-9a-f-]{1,36}$"})
-    body = h.json_body(
+    list_id = p.path("id", {"type": "string", "pattern": "^[0-9a-f-]{1,36}$"})
+    body = p.json_body(
         {
             "type": "object",
             "required": ["input"],
@@ -165,7 +165,7 @@ def _membership_endpoints() -> list[Endpoint]:
                 "input": {
                     "type": "array",
                     "maxItems": 300,
-                    "items": {"type": "object", "properties": {"marketoGUID": h.STR}},
+                    "items": {"type": "object", "properties": {"marketoGUID": p.STR}},
                 }
             },
         }
@@ -173,7 +173,7 @@ def _membership_endpoints() -> list[Endpoint]:
     return [
         Endpoint("GET", f"{stem}.json", list_members, permission="Read-Only Named Account",
                  operation_id="getNamedAccountListMembersUsingGET", summary="Get Named Account List Members",
-                 openapi={"parameters": [list_id, h.FIELDS, h.BATCH, h.TOKEN]}),
+                 openapi={"parameters": [list_id, p.FIELDS, p.BATCH, p.TOKEN]}),
         Endpoint("POST", f"{stem}.json", add_members, body="json", permission="Read-Write Named Account",
                  operation_id="addNamedAccountListMembersUsingPOST", summary="Add Named Account List Members",
                  openapi={"parameters": [list_id], **body}),

@@ -17,11 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from mkto.emulator._api import ApiError, skipped
+from mkto.emulator._params import Page
 from mkto.emulator._tables import named_account_list_members, object_records
-from mkto.emulator.crm._model import MAX_BATCH_RECORDS, Page
 from mkto.emulator.crm._objects import GUID, NAMED_ACCOUNT, NAMED_ACCOUNT_LIST
 from mkto.emulator.leads import _paging
 from mkto.emulator.leads._values import format_datetime, show
+from mkto.errors.limits import MAX_BATCH_RECORDS
 
 DEFAULT_FIELDS = (GUID, "name", "createdAt", "updatedAt")
 NOT_FOUND = "record_not_found"

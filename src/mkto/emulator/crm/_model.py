@@ -31,14 +31,14 @@ from sqlalchemy.engine import Connection, Row
 
 from mkto import errors
 from mkto.emulator._api import ApiError, skipped
+from mkto.emulator._params import Page, parse_id
 from mkto.emulator._tables import leads, object_records
 from mkto.emulator.crm._objects import GUID, ID, SYSTEM_FIELDS, ObjectType, ObjField
 from mkto.emulator.leads import _paging
 from mkto.emulator.leads._schema import Field
-from mkto.emulator.leads._values import INT32_MAX, InvalidValue, coerce, format_datetime, show
-from mkto.errors import limits
+from mkto.emulator.leads._values import InvalidValue, coerce, format_datetime, show
+from mkto.errors.limits import MAX_BATCH_RECORDS
 
-MAX_BATCH_RECORDS = limits.MAX_BATCH_RECORDS
 ACTIONS = ("createOnly", "updateOnly", "createOrUpdate")
 DEDUPE_BY = ("dedupeFields", "idField")
 LEAD = "lead"  # a reference target: the lead database
@@ -56,13 +56,6 @@ class Reference:
     target_field: str
     code: str
     variant: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    result: list[Record]
-    next_page_token: str | None
-    more_result: bool
 
 
 class _Skip(Exception):
@@ -374,11 +367,8 @@ def _check_batch(records: Sequence[Any]) -> None:
 
 
 def _int_id(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 12:
-        value = int(value.strip())
-    return value if isinstance(value, int) and 0 < value <= INT32_MAX else None
+    """`parse_id` without its float reading: a JSON `3.0` is not a reference to record 3 here."""
+    return None if isinstance(value, float) else parse_id(value)
 
 
 def _same(stored: Any, wanted: Any) -> bool:

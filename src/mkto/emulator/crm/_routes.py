@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from mkto.emulator import _params as p
 from mkto.emulator._api import ApiError, Call, Reply
-from mkto.emulator.crm import _http as h
-from mkto.emulator.crm._model import Objects, Page, Reference
+from mkto.emulator.crm._model import Objects, Reference
 from mkto.emulator.crm._objects import STANDARD_SINCE, ObjectType
 from mkto.emulator.leads._values import show
 
@@ -15,11 +16,17 @@ Resolve = Callable[[Call], tuple[ObjectType, Sequence[Reference]]]
 
 
 def model(call: Call, obj: ObjectType, references: Sequence[Reference] = ()) -> Objects:
-    return Objects(call.db, call.now, h.rng(call), obj, settings=call.settings, references=references)
+    rng = call.instance.rng if call.instance is not None else random.Random(0)
+    return Objects(call.db, call.now, rng, obj, settings=call.settings, references=references)
 
 
-def paged(page: Page) -> Reply:
-    return Reply(result=page.result, next_page_token=page.next_page_token, more_result=page.more_result or None)
+def _member_str(data: dict[str, Any], key: str, default: str) -> str:
+    value = data.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise ApiError("1001", show(value), p.STRING)
+    return value
 
 
 def describe_handler(resolve: Resolve, since: str = STANDARD_SINCE) -> Callable[[Call], Reply]:
@@ -33,7 +40,7 @@ def describe_handler(resolve: Resolve, since: str = STANDARD_SINCE) -> Callable[
 def schema_fields_handler(resolve: Resolve) -> Callable[[Call], Reply]:
     def schema_fields(call: Call) -> Reply:
         obj, refs = resolve(call)
-        return paged(model(call, obj, refs).schema_fields(h.batch_size(call), call.param("nextPageToken") or None))
+        return p.paged(model(call, obj, refs).schema_fields(p.batch_size(call), call.param("nextPageToken") or None))
 
     return schema_fields
 
@@ -49,10 +56,10 @@ def schema_field_handler(resolve: Resolve) -> Callable[[Call], Reply]:
 def sync_handler(resolve: Resolve) -> Callable[[Call], Reply]:
     def sync(call: Call) -> Reply:
         obj, refs = resolve(call)
-        data = h.body(call)
-        action = h.member_str(data, "action", obj.default_action)
-        dedupe_by = h.member_str(data, "dedupeBy", "dedupeFields")
-        return Reply(result=model(call, obj, refs).sync(h.records(data), action=action, dedupe_by=dedupe_by))
+        data = p.body(call)
+        action = _member_str(data, "action", obj.default_action)
+        dedupe_by = _member_str(data, "dedupeBy", "dedupeFields")
+        return Reply(result=model(call, obj, refs).sync(p.records(data), action=action, dedupe_by=dedupe_by))
 
     return sync
 
@@ -60,9 +67,9 @@ def sync_handler(resolve: Resolve) -> Callable[[Call], Reply]:
 def delete_handler(resolve: Resolve) -> Callable[[Call], Reply]:
     def delete(call: Call) -> Reply:
         obj, refs = resolve(call)
-        data = h.body(call)
-        delete_by = h.member_str(data, "deleteBy", "dedupeFields")
-        return Reply(result=model(call, obj, refs).delete(h.records(data), delete_by=delete_by))
+        data = p.body(call)
+        delete_by = _member_str(data, "deleteBy", "dedupeFields")
+        return Reply(result=model(call, obj, refs).delete(p.records(data), delete_by=delete_by))
 
     return delete
 
@@ -72,12 +79,12 @@ def query_handler(resolve: Resolve) -> Callable[[Call], Reply]:
 
     def query(call: Call) -> Reply:
         obj, refs = resolve(call)
-        data = h.body(call)
+        data = p.body(call)
         filter_type = _filter_type(call, data)
         searches = _searches(call, data, filter_type, obj)
         fields = _fields(call, data)
-        page = model(call, obj, refs).query(filter_type, searches, fields, h.batch_size(call), _token(call, data))
-        return paged(page)
+        page = model(call, obj, refs).query(filter_type, searches, fields, p.batch_size(call), _token(call, data))
+        return p.paged(page)
 
     return query
 
@@ -90,7 +97,7 @@ def _filter_type(call: Call, data: dict[str, Any]) -> str:
         if not value.strip():
             raise ApiError("701", "filterType")
         return value.strip()
-    return h.required(call, "filterType").strip()
+    return p.required(call, "filterType").strip()
 
 
 def _searches(call: Call, data: dict[str, Any], filter_type: str, obj: ObjectType) -> list[dict[str, Any]]:

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 from sqlalchemy.engine import Connection
 
+from mkto.emulator import _params as p
 from mkto.emulator._api import ApiError, Call, Endpoint, Reply
 from mkto.emulator._store import metadata
 from mkto.emulator._tables import OBJECT_AREA_TABLES
-from mkto.emulator.crm import _http as h
 from mkto.emulator.crm import _routes as r
 from mkto.emulator.crm._model import Reference
 from mkto.emulator.crm._objects import ObjectType
@@ -69,12 +69,12 @@ def _schema(call: Call) -> m.TypeSchema:
 
 
 def sync_type(call: Call) -> Reply:
-    _schema(call).sync_type(h.body(call))
+    _schema(call).sync_type(p.body(call))
     return Reply(result=[])
 
 
 def add_fields(call: Call) -> Reply:
-    _schema(call).add_fields(_api_name(call), h.records(h.body(call)))
+    _schema(call).add_fields(_api_name(call), p.records(p.body(call)))
     return Reply(result=[])
 
 
@@ -109,24 +109,24 @@ def describe(call: Call) -> Reply:
     return Reply(result=[obj.describe(row.created_at, row.updated_at)])
 
 
-_NAME = h.path("name", {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$"})
-_API_NAME = h.path("apiName", {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$"})
-_NAMES = h.query("names", h.STR)
-_QUERY = [h.query("filterType", h.STR, required=True), h.query("filterValues", h.STR, required=True), h.FIELDS,
-          h.BATCH, h.TOKEN]  # fmt: skip
-_SYNC = h.json_body({
+_NAME = p.path("name", p.API_NAME)
+_API_NAME = p.path("apiName", p.API_NAME)
+_NAMES = p.query("names", p.STR)
+_QUERY = [p.query("filterType", p.STR, required=True), p.query("filterValues", p.STR, required=True), p.FIELDS,
+          p.BATCH, p.TOKEN]  # fmt: skip
+_SYNC = p.json_body({
     "type": "object", "required": ["input"],
     "properties": {
         "action": {"type": "string", "enum": ["createOnly", "updateOnly", "createOrUpdate"]},
         "dedupeBy": {"type": "string", "enum": ["dedupeFields", "idField"]},
-        "input": {"type": "array", "items": h.OBJ, "maxItems": 300},
+        "input": {"type": "array", "items": p.OBJ, "maxItems": 300},
     },
 })  # fmt: skip
-_DELETE = h.json_body({
+_DELETE = p.json_body({
     "type": "object", "required": ["input"],
     "properties": {
         "deleteBy": {"type": "string", "enum": ["dedupeFields", "idField"]},
-        "input": {"type": "array", "items": h.OBJ, "maxItems": 300},
+        "input": {"type": "array", "items": p.OBJ, "maxItems": 300},
     },
 })  # fmt: skip
 
@@ -141,18 +141,18 @@ ENDPOINTS: list[Endpoint] = [
              operation_id="getLinkableObjectsUsingGET", summary="Get Custom Object Linkable Objects"),
     Endpoint("GET", "/rest/v1/customobjects/schema/{apiName}/describe.json", describe_schema, permission=TYPE_READ,
              operation_id="describeCustomObjectTypeUsingGET", summary="Describe Custom Object Type",
-             openapi={"parameters": [_API_NAME, h.query("state", {"type": "string", "enum": list(STATES)})]}),
+             openapi={"parameters": [_API_NAME, p.query("state", {"type": "string", "enum": list(STATES)})]}),
     Endpoint("POST", "/rest/v1/customobjects/schema.json", sync_type, body="json", permission=TYPE_WRITE,
              operation_id="syncCustomObjectTypeUsingPOST", summary="Sync Custom Object Type",
-             openapi=h.json_body({"type": "object", "required": ["apiName"], "properties": {
+             openapi=p.json_body({"type": "object", "required": ["apiName"], "properties": {
                  "action": {"type": "string", "enum": ["createOnly", "updateOnly", "createOrUpdate"]},
-                 "apiName": h.STR, "displayName": h.STR, "pluralName": h.STR, "description": h.STR,
-                 "showInLeadDetail": h.BOOL}})),
+                 "apiName": p.STR, "displayName": p.STR, "pluralName": p.STR, "description": p.STR,
+                 "showInLeadDetail": p.BOOL}})),
     Endpoint("POST", "/rest/v1/customobjects/schema/{apiName}/addField.json", add_fields, body="json",
              permission=TYPE_WRITE, operation_id="addCustomObjectTypeFieldsUsingPOST",
              summary="Add Custom Object Type Fields",
-             openapi={"parameters": [_API_NAME], **h.json_body({"type": "object", "required": ["input"], "properties": {
-                 "input": {"type": "array", "items": h.OBJ}}})}),
+             openapi={"parameters": [_API_NAME], **p.json_body({"type": "object", "required": ["input"], "properties": {
+                 "input": {"type": "array", "items": p.OBJ}}})}),
     Endpoint("POST", "/rest/v1/customobjects/schema/{apiName}/approve.json", approve_type, permission=TYPE_WRITE,
              operation_id="approveCustomObjectTypeUsingPOST", summary="Approve Custom Object Type",
              openapi={"parameters": [_API_NAME]}),

@@ -7,15 +7,16 @@ and Asset API static lists (`/rest/asset/v1/staticList...`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from mkto.emulator import _params as p
 from mkto.emulator._api import Endpoint
 from mkto.emulator._tables import list_in_use, lock_list, unlock_list
 from mkto.emulator.activities import setup as _activities_setup
 from mkto.emulator.lists import _routes as r
 from mkto.emulator.lists._model import seed_folders
+from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ENDPOINTS", "list_in_use", "lock_list", "setup", "unlock_list"]
 
@@ -31,48 +32,26 @@ def setup(db: Connection) -> None:
     seed_folders(db, dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
 
 
-def _query(name: str, schema: dict[str, Any], *, required: bool = False) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": required, "schema": schema}
-
-
-def _path(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
-
-
-_STR = {"type": "string"}
-_LIST_ID = _path("listId")
-_ID = _path("id")
-_BATCH = _query("batchSize", {"type": "integer", "minimum": 1, "maximum": 300})
-_TOKEN = _query("nextPageToken", _STR)
-_IDS = _query("id", _STR)
-_FIELDS = _query("fields", _STR)
-_FOLDER = _query("folder", _STR)
-_MEMBERSHIP_BODY = {
-    "requestBody": {
-        "required": False,
-        "content": {"application/json": {"schema": {
-            "type": "object",
-            "properties": {"input": {"type": "array", "maxItems": 300,
-                                     "items": {"type": "object", "properties": {"id": {"type": "integer"}}}}},
-        }}},
-    },
-}  # fmt: skip
-_CREATE_FORM = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/x-www-form-urlencoded": {"schema": {
-            "type": "object", "required": ["name", "folder"],
-            "properties": {"name": _STR, "folder": _STR, "description": _STR},
-        }}},
-    },
-}  # fmt: skip
+_LIST_ID = p.path("listId")
+_ID = p.path("id")
+_IDS = p.query("id", p.STR)
+_FOLDER = p.query("folder", p.STR)
+_MEMBERSHIP_BODY = p.json_body({
+    "type": "object",
+    "properties": {"input": {"type": "array", "maxItems": MAX_BATCH_RECORDS,
+                             "items": {"type": "object", "properties": {"id": p.INT}}}},
+}, required=False)  # fmt: skip
+_CREATE_FORM = p.form_body({
+    "type": "object", "required": ["name", "folder"],
+    "properties": {"name": p.STR, "folder": p.STR, "description": p.STR},
+})  # fmt: skip
 
 ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "GET", "/rest/v1/lists.json", r.get_lists, permission=LEAD_READ,
         operation_id="getListsUsingGET", summary="Get Lists",
         openapi={"parameters": [
-            _IDS, _query("name", _STR), _query("programName", _STR), _query("workspaceName", _STR), _BATCH, _TOKEN,
+            _IDS, p.query("name", p.STR), p.query("programName", p.STR), p.query("workspaceName", p.STR), p.BATCH, p.TOKEN,
         ]},
     ),
     Endpoint(
@@ -92,12 +71,12 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "GET", "/rest/v1/lists/{listId:int}/leads.json", r.leads_in_list, permission=LEAD_READ,
         operation_id="getLeadsByListIdUsingGET", summary="Get Leads By List Id",
-        openapi={"parameters": [_LIST_ID, _FIELDS, _BATCH, _TOKEN]},
+        openapi={"parameters": [_LIST_ID, p.FIELDS, p.BATCH, p.TOKEN]},
     ),
     Endpoint(
         "GET", "/rest/v1/list/{listId:int}/leads.json", r.leads_in_list, permission=LEAD_READ,
         operation_id="getLeadsByListIdUsingGET_1", summary="Get Leads By List Id (legacy path)",
-        openapi={"parameters": [_LIST_ID, _FIELDS, _BATCH, _TOKEN]},
+        openapi={"parameters": [_LIST_ID, p.FIELDS, p.BATCH, p.TOKEN]},
     ),
     Endpoint(
         "GET", "/rest/v1/lists/{listId:int}/leads/ismember.json", r.member_of_list, body="json", permission=LEAD_READ,
@@ -111,15 +90,13 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "GET", "/rest/asset/v1/staticList/byName.json", r.asset_by_name, permission=ASSET_READ, envelope="asset",
         operation_id="getStaticListByNameUsingGET", summary="Get Static List by Name",
-        openapi={"parameters": [_query("name", _STR, required=True)]},
+        openapi={"parameters": [p.query("name", p.STR, required=True)]},
     ),
     Endpoint(
         "GET", "/rest/asset/v1/staticLists.json", r.asset_browse, permission=ASSET_READ, envelope="asset",
         operation_id="getStaticListsUsingGET", summary="Get Static Lists",
         openapi={"parameters": [
-            _FOLDER, _query("offset", {"type": "integer", "minimum": 0}),
-            _query("maxReturn", {"type": "integer", "minimum": 1, "maximum": 200}),
-            _query("earliestUpdatedAt", _STR), _query("latestUpdatedAt", _STR),
+            _FOLDER, *p.ASSET_WINDOW, *p.UPDATED_RANGE,
         ]},
     ),
     Endpoint(
@@ -130,11 +107,9 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "POST", "/rest/asset/v1/staticList/{id:int}.json", r.update_static_list, body="form", permission=ASSET_WRITE,
         envelope="asset", operation_id="updateStaticListUsingPOST", summary="Update Static List Metadata",
-        openapi={"parameters": [_ID], "requestBody": {"required": False, "content": {
-            "application/x-www-form-urlencoded": {"schema": {
-                "type": "object", "properties": {"name": _STR, "description": _STR},
-            }},
-        }}},
+        openapi={"parameters": [_ID], **p.form_body({
+            "type": "object", "properties": {"name": p.STR, "description": p.STR},
+        }, required=False)},
     ),
     Endpoint(
         "POST", "/rest/asset/v1/staticList/{id:int}/delete.json", r.delete_static_list, permission=ASSET_WRITE,

@@ -19,6 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, ApiUser, skipped
+from mkto.emulator._params import FolderRef, Page
+from mkto.emulator._render import asset_stamp
 from mkto.emulator._tables import (
     folders,
     leads,
@@ -30,7 +32,6 @@ from mkto.emulator._tables import (
 )
 from mkto.emulator.activities import _types as types
 from mkto.emulator.activities._model import record_activity
-from mkto.emulator.activities._params import FolderRef, Page, asset_stamp
 from mkto.emulator.leads import _paging
 from mkto.emulator.leads._model import LeadDatabase
 from mkto.emulator.leads._values import format_datetime, show

@@ -6,8 +6,9 @@ from typing import Any
 
 from starlette.responses import Response
 
+from mkto.emulator import _params as p
 from mkto.emulator._api import ApiError, Call, Reply
-from mkto.emulator.activities import _params as p
+from mkto.emulator._render import asset_not_found
 from mkto.emulator.lists._model import ListStore
 
 
@@ -59,7 +60,7 @@ def leads_in_list(call: Call) -> Reply:
 
 
 def _asset(call: Call, result: list[Any] | None) -> Reply | Response:
-    return Reply(result=result, envelope="asset") if result else p.asset_not_found(call)
+    return Reply(result=result, envelope="asset") if result else asset_not_found(call)
 
 
 def asset_by_id(call: Call) -> Reply | Response:

@@ -10,10 +10,10 @@ import datetime as dt
 
 from sqlalchemy.engine import Connection
 
+from mkto.emulator import _params as p
 from mkto.emulator._api import ApiError, Call, Endpoint, Reply
 from mkto.emulator._store import metadata
 from mkto.emulator._tables import AREA_TABLES, OBJECT_AREA_TABLES
-from mkto.emulator.crm import _http as h
 from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime
 from mkto.emulator.programmembers import _model as m
 
@@ -30,44 +30,44 @@ def setup(db: Connection) -> None:
 
 
 def _members(call: Call) -> m.ProgramMembers:
-    return m.ProgramMembers(call.db, call.now, h.path_id(call, "programId"), call.user)
+    return m.ProgramMembers(call.db, call.now, p.path_id(call, "programId"), call.user)
 
 
 def sync_status(call: Call) -> Reply:
-    data = h.body(call)
+    data = p.body(call)
     if "statusName" not in data:
         raise ApiError("1002", "statusName")
-    return Reply(result=_members(call).sync_status(data["statusName"], h.records(data)))
+    return Reply(result=_members(call).sync_status(data["statusName"], p.records(data)))
 
 
 def change_status(call: Call) -> Reply:
-    data = h.body(call)
+    data = p.body(call)
     if "status" not in data:
         raise ApiError("1002", "status")
-    return Reply(result=_members(call).sync_status(data["status"], h.records(data), id_key="id"))
+    return Reply(result=_members(call).sync_status(data["status"], p.records(data), id_key="id"))
 
 
 def sync_data(call: Call) -> Reply:
-    return Reply(result=_members(call).sync_data(h.records(h.body(call))))
+    return Reply(result=_members(call).sync_data(p.records(p.body(call))))
 
 
 def delete(call: Call) -> Reply:
-    return Reply(result=_members(call).delete(h.records(h.body(call))))
+    return Reply(result=_members(call).delete(p.records(p.body(call))))
 
 
 def query(call: Call) -> Reply:
     members = _members(call)
-    filter_type = h.required(call, "filterType").strip()
+    filter_type = p.required(call, "filterType").strip()
     window = _window(call) if filter_type.lower() == "updatedat" else None
     values: list[str] = []
     if window is None:
-        h.required(call, "filterValues")
+        p.required(call, "filterValues")
         values = call.param_list("filterValues")
         if not values:
             raise ApiError("701", "filterValues")
-    page = members.query(filter_type, values, call.param_list("fields") or None, h.batch_size(call),
-                         call.param("nextPageToken") or None, window=window)  # fmt: skip
-    return Reply(result=page.result, next_page_token=page.next_page_token, more_result=page.more_result)
+    page = members.query(filter_type, values, call.param_list("fields") or None, p.batch_size(call),
+                         p.page_token(call), window=window)  # fmt: skip
+    return p.paged(page, always=True)
 
 
 def _window(call: Call) -> tuple[str, str]:
@@ -78,7 +78,7 @@ def _window(call: Call) -> tuple[str, str]:
 
 
 def _moment(call: Call, name: str) -> dt.datetime:
-    raw = h.required(call, name)
+    raw = p.required(call, name)
     try:
         return parse_datetime(raw)
     except InvalidValue:
@@ -90,16 +90,15 @@ def describe(_: Call) -> Reply:
 
 
 def list_fields(call: Call) -> Reply:
-    page = m.fields_page(h.batch_size(call), call.param("nextPageToken") or None)
-    return Reply(result=page.result, next_page_token=page.next_page_token, more_result=page.more_result or None)
+    return p.paged(m.fields_page(p.batch_size(call), p.page_token(call)))
 
 
 def get_field(call: Call) -> Reply:
     return Reply(result=m.field_metadata(str(call.path_params.get("fieldApiName", ""))))
 
 
-_PROGRAM = h.path("programId")
-_LEADS = {"type": "array", "maxItems": 300, "items": {"type": "object", "properties": {"leadId": h.INT}}}
+_PROGRAM = p.path("programId")
+_LEADS = {"type": "array", "maxItems": 300, "items": {"type": "object", "properties": {"leadId": p.INT}}}
 
 ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/rest/v1/programs/members/describe.json", describe, permission=READ,
@@ -109,34 +108,34 @@ ENDPOINTS: list[Endpoint] = [
              operation_id="describeProgramMemberUsingGET", summary="Describe Program Member (Leads)"),
     Endpoint("GET", "/rest/v1/programs/members/schema/fields.json", list_fields, permission=SCHEMA,
              operation_id="getProgramMemberFieldsUsingGET", summary="Get Program Member Fields",
-             openapi={"parameters": [h.BATCH, h.TOKEN]}),
+             openapi={"parameters": [p.BATCH, p.TOKEN]}),
     Endpoint("GET", "/rest/v1/programs/members/schema/fields/{fieldApiName}.json", get_field, permission=SCHEMA,
              operation_id="getProgramMemberFieldByNameUsingGET", summary="Get Program Member Field by Name",
-             openapi={"parameters": [h.path("fieldApiName", {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$"})]}),
+             openapi={"parameters": [p.path("fieldApiName", {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$"})]}),
     Endpoint("POST", "/rest/v1/programs/{programId:int}/members/status.json", sync_status, body="json",
              permission=WRITE, operation_id="syncProgramMemberStatusUsingPOST", summary="Sync Program Member Status",
-             openapi={"parameters": [_PROGRAM], **h.json_body({
+             openapi={"parameters": [_PROGRAM], **p.json_body({
                  "type": "object", "required": ["statusName", "input"],
-                 "properties": {"statusName": h.STR, "input": _LEADS}})}),
+                 "properties": {"statusName": p.STR, "input": _LEADS}})}),
     Endpoint("GET", "/rest/v1/programs/{programId:int}/members.json", query, permission=READ,
              operation_id="getProgramMembersUsingGET", summary="Get Program Members",
              openapi={"parameters": [
-                 _PROGRAM, h.query("filterType", h.STR, required=True),
-                 h.query("filterValues", h.STR, required=True), h.query("startAt", h.STR),
-                 h.query("endAt", h.STR), h.FIELDS, h.BATCH, h.TOKEN]}),
+                 _PROGRAM, p.query("filterType", p.STR, required=True),
+                 p.query("filterValues", p.STR, required=True), p.query("startAt", p.STR),
+                 p.query("endAt", p.STR), p.FIELDS, p.BATCH, p.TOKEN]}),
     Endpoint("POST", "/rest/v1/programs/{programId:int}/members.json", sync_data, body="json", permission=WRITE,
              operation_id="syncProgramMemberDataUsingPOST", summary="Sync Program Member Data",
-             openapi={"parameters": [_PROGRAM], **h.json_body({
+             openapi={"parameters": [_PROGRAM], **p.json_body({
                  "type": "object", "required": ["input"],
-                 "properties": {"input": {"type": "array", "maxItems": 300, "items": h.OBJ}}})}),
+                 "properties": {"input": {"type": "array", "maxItems": 300, "items": p.OBJ}}})}),
     Endpoint("POST", "/rest/v1/programs/{programId:int}/members/delete.json", delete, body="json",
              permission=WRITE, operation_id="deleteProgramMemberUsingPOST", summary="Delete Program Members",
-             openapi={"parameters": [_PROGRAM], **h.json_body({
+             openapi={"parameters": [_PROGRAM], **p.json_body({
                  "type": "object", "required": ["input"], "properties": {"input": _LEADS}})}),
     Endpoint("POST", "/rest/v1/leads/programs/{programId:int}/status.json", change_status, body="json",
              permission=WRITE, operation_id="changeLeadProgramStatusUsingPOST", summary="Change Lead Program Status",
-             openapi={"parameters": [_PROGRAM], **h.json_body({
+             openapi={"parameters": [_PROGRAM], **p.json_body({
                  "type": "object", "required": ["status", "input"],
-                 "properties": {"status": h.STR, "input": {
-                     "type": "array", "maxItems": 300, "items": {"type": "object", "properties": {"id": h.INT}}}}})}),
+                 "properties": {"status": p.STR, "input": {
+                     "type": "array", "maxItems": 300, "items": {"type": "object", "properties": {"id": p.INT}}}}})}),
 ]  # fmt: skip

@@ -22,21 +22,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from mkto.emulator._api import ApiError, ApiUser, skipped
+from mkto.emulator._params import Page, parse_id
 from mkto.emulator._tables import leads, program_member_data, program_members, programs
 from mkto.emulator.leads import _paging
 from mkto.emulator.leads._model import LeadDatabase
-from mkto.emulator.leads._values import INT32_MAX, format_datetime, show, storable_text
+from mkto.emulator.leads._values import format_datetime, show, storable_text
 from mkto.emulator.programmembers._channels import Channel, Status, channel_of
-from mkto.errors import limits
+from mkto.errors.limits import MAX_BATCH_RECORDS
 
-MAX_BATCH_RECORDS = limits.MAX_BATCH_RECORDS
 MAX_TEXT = 255
 Record = dict[str, Any]
 
@@ -67,13 +66,6 @@ FIELD_NAMES = {name.lower(): name for name, *_ in FIELDS}
 SEARCHABLE = ("leadId", "statusName", "reachedSuccess", "registrationCode", "statusReason", "webinarUrl")
 DEFAULT_FIELDS = ("acquiredBy", "leadId", "membershipDate", "programId", "reachedSuccess")
 DESCRIBE_SINCE = "2021-03-20T01:30:05Z"
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    result: list[Record]
-    next_page_token: str | None
-    more_result: bool
 
 
 def describe() -> list[Record]:
@@ -117,16 +109,6 @@ def _metadata(spec: tuple[str, str, bool, int | None]) -> Record:
     return out
 
 
-def lead_id_of(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 12:
-        value = int(value.strip())
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return value if isinstance(value, int) and 0 < value <= INT32_MAX else None
-
-
 class ProgramMembers:
     def __init__(self, db: Connection, now: dt.datetime, program_id: int, user: ApiUser) -> None:
         self.db = db
@@ -150,7 +132,7 @@ class ProgramMembers:
         _check_batch(inputs)
         results: list[Record] = []
         for seq, item in enumerate(inputs):
-            lead_id = lead_id_of(item.get(id_key)) if isinstance(item, dict) else None
+            lead_id = parse_id(item.get(id_key)) if isinstance(item, dict) else None
             head: Record = {"seq": seq} if id_key == "leadId" else {}
             if lead_id is None:
                 results.append(skipped("1002", id_key, **head))
@@ -185,7 +167,7 @@ class ProgramMembers:
         _check_batch(inputs)
         results: list[Record] = []
         for seq, item in enumerate(inputs):
-            lead_id = lead_id_of(item.get("leadId")) if isinstance(item, dict) else None
+            lead_id = parse_id(item.get("leadId")) if isinstance(item, dict) else None
             if lead_id is None or not isinstance(item, dict):
                 results.append(skipped("1002", "leadId", seq=seq))
                 continue
@@ -222,7 +204,7 @@ class ProgramMembers:
         _check_batch(inputs)
         results: list[Record] = []
         for seq, item in enumerate(inputs):
-            lead_id = lead_id_of(item.get("leadId")) if isinstance(item, dict) else None
+            lead_id = parse_id(item.get("leadId")) if isinstance(item, dict) else None
             member = self._member(lead_id) if lead_id is not None else None
             if lead_id is None:
                 results.append(skipped("1002", "leadId", seq=seq))
