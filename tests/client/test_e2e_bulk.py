@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -439,3 +439,68 @@ def test_real_full_queues_are_waited_out_as_the_virtual_clock_runs_jobs(leads_em
         assert sleep.slept[0] == WAIT.queue_wait_s  # type: ignore[attr-defined]
     codes = [r.get("code") for r in emu.requests()]
     assert "1029" in codes and "1016" in codes
+
+
+class AsyncCutOnce(httpx.AsyncBaseTransport):
+    def __init__(self, after: int) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.after = after
+        self.cut = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if self.cut or not request.url.path.endswith("/file.json") or response.status_code != 200:
+            return response
+        self.cut = True
+        return httpx.Response(response.status_code, headers=response.headers, stream=AsyncCut(response, self.after))
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class AsyncCut(httpx.AsyncByteStream):
+    def __init__(self, response: httpx.Response, after: int) -> None:
+        self.response, self.after = response, after
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        sent = 0
+        async for chunk in self.response.stream:  # type: ignore[union-attr]
+            if sent + len(chunk) >= self.after:
+                yield chunk[: self.after - sent]
+                raise httpx.ReadError("connection reset by peer (test)")
+            sent += len(chunk)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self.response.aclose()
+
+
+def test_async_streamed_rows_survive_a_drop_and_an_early_stop(three_thousand: Emu, tmp_path: Path) -> None:
+    emu = three_thousand
+    body = {"fields": ["id", "email"], "format": "CSV", "filter": created_filter(emu)}
+    backend = InProcessLimiterBackend()
+    limits = Limits(rate_calls=100_000, rate_seconds=20, concurrency=10, backend=backend)
+
+    async def sleep(seconds: float) -> None:
+        emu.advance(seconds)
+
+    async def main() -> tuple[list[dict[str, str]], list[dict[str, str]], bool]:
+        transport = AsyncCutOnce(after=30_000)
+        async with AsyncClient(
+            **emu.client_kwargs(sleep=sleep, limits=limits, http_client=httpx.AsyncClient(transport=transport))
+        ) as mkto:
+            mkto.bulk.wait = WAIT
+            export_id = await mkto.bulk.start_extract("leads", body)
+            await mkto.bulk.resume_extract(export_id, path=tmp_path / "whole.csv")
+            streamed = [row async for row in mkto.bulk.iter_rows(export_id)]
+            rows = mkto.bulk.iter_rows(export_id)
+            first = await rows.__anext__()
+            await rows.aclose()
+            assert not backend._leases  # freed at once, not when the event loop finalises generators
+            return streamed, [first], transport.cut
+
+    streamed, first, cut = asyncio.run(main())
+    with (tmp_path / "whole.csv").open(newline="") as f:
+        expected = list(csv.DictReader(f))
+    assert cut and streamed == expected and first == expected[:1]
+    assert not backend._leases

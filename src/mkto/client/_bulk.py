@@ -10,6 +10,7 @@ resumes with `resume_extract`. Every call goes through the core: limits, token a
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import hashlib
 import io
@@ -543,8 +544,9 @@ class Bulk:
         status: dict[str, Any] = self._client.run(self._ops.completed(kind, export_id))
         decoder = RowDecoder(str(status.get("format", "CSV")))
         flow = self._ops.core.download(self._ops.file_spec(kind, export_id), None, size=int(status.get("fileSize", 0)))
-        for chunk in self._client.iterate(flow):
-            yield from decoder.feed(chunk)
+        with contextlib.closing(self._client.iterate(flow)) as chunks:  # an early stop closes the stream now
+            for chunk in chunks:
+                yield from decoder.feed(chunk)
         yield from decoder.finish()
         _verify(decoder, status, export_id)
 
@@ -647,9 +649,10 @@ class AsyncBulk:
         status: dict[str, Any] = await self._client.run(self._ops.completed(kind, export_id))
         decoder = RowDecoder(str(status.get("format", "CSV")))
         flow = self._ops.core.download(self._ops.file_spec(kind, export_id), None, size=int(status.get("fileSize", 0)))
-        async for chunk in self._client.iterate(flow):
-            for row in decoder.feed(chunk):
-                yield row
+        async with contextlib.aclosing(self._client.iterate(flow)) as chunks:  # an early stop closes it now
+            async for chunk in chunks:
+                for row in decoder.feed(chunk):
+                    yield row
         for row in decoder.finish():
             yield row
         _verify(decoder, status, export_id)

@@ -12,7 +12,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
@@ -238,7 +238,7 @@ class Client(_Base):
         except StopIteration as stop:
             return stop.value
 
-    def iterate(self, flow: Flow) -> Iterator[Any]:
+    def iterate(self, flow: Flow) -> Generator[Any, None, None]:
         """Drive a flow that emits values (a streamed download), yielding them as they come.
 
         Stopping early is safe: the flow is told (`Abandoned`), so it closes its stream and frees its slot.
@@ -425,7 +425,7 @@ class AsyncClient(_Base):
         except StopIteration as stop:
             return stop.value
 
-    async def iterate(self, flow: Flow) -> AsyncIterator[Any]:
+    async def iterate(self, flow: Flow) -> AsyncGenerator[Any, None]:
         """`Client.iterate` for asyncio: `async for chunk in client.iterate(flow)`."""
         try:
             op = flow.send(None)
