@@ -185,3 +185,9 @@ def test_exception_classes_follow_dispositions() -> None:
         assert cls.__name__ == f"Error{code}"
     assert issubclass(errors.CODE_CLASSES["606"], errors.LimitError)
     assert issubclass(errors.CODE_CLASSES["413"], errors.SizeError)
+
+
+def test_program_member_outcomes_are_identified_by_lead_id() -> None:
+    body = envelope(requestId="a#1", success=True, result=[{"seq": 0, "leadId": 1800, "status": "updated"}])
+    (outcome,) = parse_response(200, JSON, body).records
+    assert (outcome.index, outcome.id, outcome.ok) == (0, 1800, True)

@@ -80,7 +80,8 @@ def record_outcomes(result: list[Any]) -> list[RecordOutcome]:
             RecordError(str(r.get("code", "")), str(r.get("message", ""))) for r in raw_reasons if isinstance(r, Mapping)
         )
         index = item.get("seq", position)
-        record_id = item.get("id", item.get("marketoGUID"))
+        # Leads carry "id", custom objects and opportunities "marketoGUID", program members "leadId".
+        record_id = next((item[key] for key in ("id", "marketoGUID", "leadId") if key in item), None)
         outcomes.append(RecordOutcome(int(index), str(item["status"]), record_id, reasons, item))
     return outcomes
 
