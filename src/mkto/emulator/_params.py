@@ -267,3 +267,7 @@ FIELDS = query("fields", STR)
 ASSET_WINDOW = [query("offset", {"type": "integer", "minimum": 0}),
                 query("maxReturn", {"type": "integer", "minimum": 1, "maximum": ASSET_MAX_RETURN})]  # fmt: skip
 UPDATED_RANGE = [query("earliestUpdatedAt", STR), query("latestUpdatedAt", STR)]
+ASSET_CREATE_FORM = form_body({  # a static list or smart campaign: name, folder (`{"id":12,"type":"Folder"}`)
+    "type": "object", "required": ["name", "folder"],
+    "properties": {"name": STR, "folder": STR, "description": STR},
+})  # fmt: skip

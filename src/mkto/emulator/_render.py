@@ -105,6 +105,11 @@ def asset_stamp(stamp: str) -> str:
     return f"{stamp}+0000"
 
 
+def asset_result(call: Call, result: list[Any] | None) -> Reply | Response:
+    """An Asset API read or write: its records, or `asset_not_found` when there are none."""
+    return Reply(result=result, envelope="asset") if result else asset_not_found(call)
+
+
 def asset_not_found(call: Call) -> Response:
     """An Asset API search that found nothing: success with a warning string and no `result` (recorded:
     `{"success":true,"errors":[],"requestId":"…","warnings":[…]}`); the warning is 702's `no_assets` variant."""

@@ -34,12 +34,7 @@ def setup(db: Connection) -> None:
 _TOKEN = p.query("nextPageToken", p.STR, required=True)
 _LEADS = p.query("leadIds", p.STR)
 _LIST = p.query("listId", p.ID)
-_API_NAME = {
-    "name": "apiName",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_]+$"},
-}
+_API_NAME = p.path("apiName", {"type": "string", "pattern": "^[A-Za-z0-9_]+$"})
 _ATTRIBUTE = {
     "type": "object",
     "required": ["apiName", "name"],

@@ -33,11 +33,6 @@ def _not_found() -> Response:
     return PlainTextResponse(errors.get("610").format(), 404, headers={"Server": "nginx"}, media_type=PLAIN)
 
 
-def _batch_id(call: Call) -> int:
-    value = call.path_params.get("batchId")
-    return value if isinstance(value, int) and 0 < value < 2**31 else 0
-
-
 def _export_id(call: Call) -> str:
     return str(call.path_params.get("exportId", ""))
 
@@ -70,12 +65,12 @@ def import_file(call: Call) -> Reply:
 
 
 def import_status(call: Call) -> Reply:
-    return Reply(result=[_imports(call).status(_batch_id(call))])
+    return Reply(result=[_imports(call).status(p.path_id(call, "batchId"))])
 
 
 def _import_rows_file(call: Call, which: str) -> Response:
     try:
-        found = _imports(call).file(_batch_id(call), which)
+        found = _imports(call).file(p.path_id(call, "batchId"), which)
     except ApiError:
         found = None  # custom objects disabled or the type unknown: no such file either
     if found is None:

@@ -47,10 +47,6 @@ _SCHEDULE_BODY = p.json_body({
         "runAt": p.STR, "cloneToProgramName": p.STR, "tokens": _TOKENS,
     }}},
 }, required=False)  # fmt: skip
-_CREATE_FORM = p.form_body({
-    "type": "object", "required": ["name", "folder"],
-    "properties": {"name": p.STR, "folder": p.STR, "description": p.STR},
-})  # fmt: skip
 
 ENDPOINTS: list[Endpoint] = [
     Endpoint(
@@ -86,7 +82,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "POST", "/rest/asset/v1/smartCampaigns.json", r.create_smart_campaign, body="form", permission=ASSET_WRITE,
         envelope="asset", operation_id="createSmartCampaignUsingPOST", summary="Create Smart Campaign",
-        openapi=_CREATE_FORM,
+        openapi=p.ASSET_CREATE_FORM,
     ),
     Endpoint(
         "GET", "/rest/asset/v1/smartCampaign/{id:int}.json", r.asset_by_id, permission=ASSET_READ, envelope="asset",

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import Call, Reply
-from mkto.emulator._render import asset_not_found
+from mkto.emulator._render import asset_result
 from mkto.emulator.campaigns._model import Campaigns
 
 
@@ -42,16 +42,12 @@ def schedule_campaign(call: Call) -> Reply:
     return Reply(result=_model(call).schedule(p.path_id(call, "campaignId"), _input(call)))
 
 
-def _asset(call: Call, result: list[Any] | None) -> Reply | Response:
-    return Reply(result=result, envelope="asset") if result else asset_not_found(call)
-
-
 def asset_by_id(call: Call) -> Reply | Response:
-    return _asset(call, _model(call).asset_by_id(p.path_id(call, "id")))
+    return asset_result(call, _model(call).asset_by_id(p.path_id(call, "id")))
 
 
 def asset_by_name(call: Call) -> Reply | Response:
-    return _asset(call, _model(call).asset_by_name(p.required(call, "name")))
+    return asset_result(call, _model(call).asset_by_name(p.required(call, "name")))
 
 
 def asset_browse(call: Call) -> Reply | Response:
@@ -61,7 +57,7 @@ def asset_browse(call: Call) -> Reply | Response:
         max_return=max_return, since=p.datetime_param(call, "earliestUpdatedAt"),
         until=p.datetime_param(call, "latestUpdatedAt"),
     )  # fmt: skip
-    return _asset(call, result)
+    return asset_result(call, result)
 
 
 def create_smart_campaign(call: Call) -> Reply:
@@ -72,8 +68,8 @@ def create_smart_campaign(call: Call) -> Reply:
 
 
 def activate(call: Call) -> Reply | Response:
-    return _asset(call, _model(call).set_active(p.path_id(call, "id"), True))
+    return asset_result(call, _model(call).set_active(p.path_id(call, "id"), True))
 
 
 def deactivate(call: Call) -> Reply | Response:
-    return _asset(call, _model(call).set_active(p.path_id(call, "id"), False))
+    return asset_result(call, _model(call).set_active(p.path_id(call, "id"), False))

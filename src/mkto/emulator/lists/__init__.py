@@ -41,10 +41,6 @@ _MEMBERSHIP_BODY = p.json_body({
     "properties": {"input": {"type": "array", "maxItems": MAX_BATCH_RECORDS,
                              "items": {"type": "object", "properties": {"id": p.INT}}}},
 }, required=False)  # fmt: skip
-_CREATE_FORM = p.form_body({
-    "type": "object", "required": ["name", "folder"],
-    "properties": {"name": p.STR, "folder": p.STR, "description": p.STR},
-})  # fmt: skip
 
 ENDPOINTS: list[Endpoint] = [
     Endpoint(
@@ -102,7 +98,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "POST", "/rest/asset/v1/staticLists.json", r.create_static_list, body="form", permission=ASSET_WRITE,
         envelope="asset", operation_id="createStaticListUsingPOST", summary="Create Static List",
-        openapi=_CREATE_FORM,
+        openapi=p.ASSET_CREATE_FORM,
     ),
     Endpoint(
         "POST", "/rest/asset/v1/staticList/{id:int}.json", r.update_static_list, body="form", permission=ASSET_WRITE,

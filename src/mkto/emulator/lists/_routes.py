@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.responses import Response
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import ApiError, Call, Reply
-from mkto.emulator._render import asset_not_found
+from mkto.emulator._render import asset_result
 from mkto.emulator.lists._model import ListStore
 
 
@@ -59,16 +57,12 @@ def leads_in_list(call: Call) -> Reply:
     return p.paged(page)
 
 
-def _asset(call: Call, result: list[Any] | None) -> Reply | Response:
-    return Reply(result=result, envelope="asset") if result else asset_not_found(call)
-
-
 def asset_by_id(call: Call) -> Reply | Response:
-    return _asset(call, _store(call).asset_by_id(p.path_id(call, "id")))
+    return asset_result(call, _store(call).asset_by_id(p.path_id(call, "id")))
 
 
 def asset_by_name(call: Call) -> Reply | Response:
-    return _asset(call, _store(call).asset_by_name(p.required(call, "name")))
+    return asset_result(call, _store(call).asset_by_name(p.required(call, "name")))
 
 
 def asset_browse(call: Call) -> Reply | Response:
@@ -77,7 +71,7 @@ def asset_browse(call: Call) -> Reply | Response:
         folder=p.folder_param(call, needed=False), offset=offset, max_return=max_return,
         since=p.datetime_param(call, "earliestUpdatedAt"), until=p.datetime_param(call, "latestUpdatedAt"),
     )  # fmt: skip
-    return _asset(call, result)
+    return asset_result(call, result)
 
 
 def create_static_list(call: Call) -> Reply:
@@ -96,4 +90,4 @@ def update_static_list(call: Call) -> Reply:
 
 
 def delete_static_list(call: Call) -> Reply | Response:
-    return _asset(call, _store(call).delete(p.path_id(call, "id")))
+    return asset_result(call, _store(call).delete(p.path_id(call, "id")))
