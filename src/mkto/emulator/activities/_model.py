@@ -31,12 +31,12 @@ from mkto.emulator._tables import activities, leads, list_members, static_lists
 from mkto.emulator.activities import _types as t
 from mkto.emulator.activities._record import record_activity
 from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime, show
+from mkto.errors.limits import MAX_BATCH_RECORDS
 
 Record = dict[str, Any]
 
 MAX_TYPE_IDS = 10  # activityTypeIds per call
 MAX_LEAD_IDS = 30  # leadIds per call
-MAX_ADD_RECORDS = 300  # Add Custom Activities
 MAX_CUSTOM_TYPES = 10  # 1027 beyond
 MAX_CUSTOM_ATTRIBUTES = 20  # secondary attributes per custom type; 1028 beyond
 MAX_ATTRIBUTES_BYTES = 65_536  # attributes array of one custom activity; 1049 beyond
@@ -449,7 +449,7 @@ def _skipped(code: str, *args: object) -> Record:
 def add_custom_activities(db: Connection, records: Sequence[Any]) -> list[Record]:
     if not records:
         raise ApiError("1003")
-    if len(records) > MAX_ADD_RECORDS:
+    if len(records) > MAX_BATCH_RECORDS:  # Add Custom Activities
         raise ApiError("1003")
     types = {r.id: r.approved for r in db.execute(sa.select(custom_activity_types)).all() if r.approved is not None}
     lead_ids = {parse_id(r.get("leadId")) for r in records if isinstance(r, Mapping)} - {None}

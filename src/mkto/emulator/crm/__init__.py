@@ -28,6 +28,7 @@ from mkto.emulator.crm._objects import (
     SALES_PERSON,
     ObjectType,
 )
+from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ENDPOINTS", "setup"]
 
@@ -62,7 +63,7 @@ def _sync_body(obj: ObjectType) -> dict[str, Any]:
             "properties": {
                 "action": {"type": "string", "enum": ["createOnly", "updateOnly", "createOrUpdate"]},
                 "dedupeBy": {"type": "string", "enum": ["dedupeFields", "idField"]},
-                "input": {"type": "array", "items": item, "maxItems": 300},
+                "input": {"type": "array", "items": item, "maxItems": MAX_BATCH_RECORDS},
             },
         }
     )
@@ -74,7 +75,7 @@ _DELETE_BODY = p.json_body(
         "required": ["input"],
         "properties": {
             "deleteBy": {"type": "string", "enum": ["dedupeFields", "idField"]},
-            "input": {"type": "array", "items": p.OBJ, "maxItems": 300},
+            "input": {"type": "array", "items": p.OBJ, "maxItems": MAX_BATCH_RECORDS},
         },
     }
 )
@@ -164,7 +165,7 @@ def _membership_endpoints() -> list[Endpoint]:
             "properties": {
                 "input": {
                     "type": "array",
-                    "maxItems": 300,
+                    "maxItems": MAX_BATCH_RECORDS,
                     "items": {"type": "object", "properties": {"marketoGUID": p.STR}},
                 }
             },

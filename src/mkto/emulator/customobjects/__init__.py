@@ -18,6 +18,7 @@ from mkto.emulator.crm import _routes as r
 from mkto.emulator.crm._model import Reference
 from mkto.emulator.crm._objects import ObjectType
 from mkto.emulator.customobjects import _model as m
+from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ENDPOINTS", "setup"]
 
@@ -119,14 +120,14 @@ _SYNC = p.json_body({
     "properties": {
         "action": {"type": "string", "enum": ["createOnly", "updateOnly", "createOrUpdate"]},
         "dedupeBy": {"type": "string", "enum": ["dedupeFields", "idField"]},
-        "input": {"type": "array", "items": p.OBJ, "maxItems": 300},
+        "input": {"type": "array", "items": p.OBJ, "maxItems": MAX_BATCH_RECORDS},
     },
 })  # fmt: skip
 _DELETE = p.json_body({
     "type": "object", "required": ["input"],
     "properties": {
         "deleteBy": {"type": "string", "enum": ["dedupeFields", "idField"]},
-        "input": {"type": "array", "items": p.OBJ, "maxItems": 300},
+        "input": {"type": "array", "items": p.OBJ, "maxItems": MAX_BATCH_RECORDS},
     },
 })  # fmt: skip
 

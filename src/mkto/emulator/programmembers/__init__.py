@@ -16,6 +16,7 @@ from mkto.emulator._store import metadata
 from mkto.emulator._tables import AREA_TABLES, OBJECT_AREA_TABLES
 from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime
 from mkto.emulator.programmembers import _model as m
+from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ENDPOINTS", "setup"]
 
@@ -98,7 +99,7 @@ def get_field(call: Call) -> Reply:
 
 
 _PROGRAM = p.path("programId")
-_LEADS = {"type": "array", "maxItems": 300, "items": {"type": "object", "properties": {"leadId": p.INT}}}
+_LEADS = {"type": "array", "maxItems": MAX_BATCH_RECORDS, "items": {"type": "object", "properties": {"leadId": p.INT}}}
 
 ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/rest/v1/programs/members/describe.json", describe, permission=READ,
@@ -127,7 +128,7 @@ ENDPOINTS: list[Endpoint] = [
              operation_id="syncProgramMemberDataUsingPOST", summary="Sync Program Member Data",
              openapi={"parameters": [_PROGRAM], **p.json_body({
                  "type": "object", "required": ["input"],
-                 "properties": {"input": {"type": "array", "maxItems": 300, "items": p.OBJ}}})}),
+                 "properties": {"input": {"type": "array", "maxItems": MAX_BATCH_RECORDS, "items": p.OBJ}}})}),
     Endpoint("POST", "/rest/v1/programs/{programId:int}/members/delete.json", delete, body="json",
              permission=WRITE, operation_id="deleteProgramMemberUsingPOST", summary="Delete Program Members",
              openapi={"parameters": [_PROGRAM], **p.json_body({
@@ -137,5 +138,5 @@ ENDPOINTS: list[Endpoint] = [
              openapi={"parameters": [_PROGRAM], **p.json_body({
                  "type": "object", "required": ["status", "input"],
                  "properties": {"status": p.STR, "input": {
-                     "type": "array", "maxItems": 300, "items": {"type": "object", "properties": {"id": p.INT}}}}})}),
+                     "type": "array", "maxItems": MAX_BATCH_RECORDS, "items": {"type": "object", "properties": {"id": p.INT}}}}})}),
 ]  # fmt: skip
