@@ -135,6 +135,7 @@ CODE_TESTS: dict[str, tuple[str, ...]] = {
     ),
     "702": ("tests/emulator/lists/test_lists.py::test_update_static_list_metadata",),
     "703": (
+        "tests/emulator/crm/test_crm.py::test_named_accounts_without_abm_are_703",
         "tests/emulator/test_codes.py::test_fault_plan_answers_the_catalogue_envelope_and_counts_as_catalogued[703]",
     ),
     "704": (

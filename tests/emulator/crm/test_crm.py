@@ -131,6 +131,20 @@ def test_native_crm_sync_refuses_writes_with_1018(api: Api) -> None:
     assert sync_ok(api, "namedaccounts", [{"name": "ABM"}])[0]["status"] == "created"  # not a CRM object
 
 
+def test_named_accounts_without_abm_are_703(api: Api) -> None:
+    # Named accounts are Marketo ABM; a subscription without that feature refuses the whole API, reads too.
+    sync_ok(api, "namedaccounts", [{"name": "Acme"}])
+    api.admin("PUT", "/settings", json={"abm_enabled": False})
+    feature_off = "The feature is not enabled for the subscription"
+    assert_marketo_error(sync(api, "namedaccounts", [{"name": "Beta"}]), "703", feature_off)
+    assert_marketo_error(api.call("GET", "/rest/v1/namedaccounts/describe.json"), "703", feature_off)
+    assert_marketo_error(api.call("GET", "/rest/v1/namedaccountlists.json", params={"filterType": "name",
+                                                                                      "filterValues": "x"}), "703", feature_off)
+    assert len(query(api, "companies", "company", "none")["result"]) == 0  # other objects are untouched
+    api.admin("PUT", "/settings", json={"abm_enabled": True})
+    assert len(query(api, "namedaccounts", "name", "Acme")["result"]) == 1  # the data was kept
+
+
 def test_opportunity_with_an_unknown_sales_person_is_718(api: Api) -> None:
     record = {"externalOpportunityId": "O1", "name": "Deal", "externalSalesPersonId": "sp-9"}
     body = assert_marketo_error(sync(api, "opportunities", [record]), "718", "ExternalSalesPersonID not found")

@@ -8,6 +8,7 @@ account list membership.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -98,42 +99,52 @@ _AREAS: tuple[tuple[ObjectType, str, str, str, str], ...] = (
     (NAMED_ACCOUNT_LIST, "/rest/v1/namedaccountlists", "Named Account List", "NamedAccountList", "Named Account Lists"),
 )
 NO_DESCRIBE = (NAMED_ACCOUNT_LIST,)  # the docs give named account lists no Describe
+# Named accounts and their lists belong to Marketo ABM; on a subscription without it they answer 703.
+ABM = "abm_enabled"
+ABM_OBJECTS = (NAMED_ACCOUNT, NAMED_ACCOUNT_LIST)
 
 
 def _endpoints() -> list[Endpoint]:
     out: list[Endpoint] = []
     for obj, stem, noun, op, plural in _AREAS:
-        resolve = _fixed(obj)
-        read, write = f"Read-Only {noun}", f"Read-Write {noun}"
-        if obj not in NO_DESCRIBE:
-            out.append(
-                Endpoint(
-                    "GET",
-                    f"{stem}/describe.json",
-                    r.describe_handler(resolve),
-                    permission=read,
-                    operation_id=f"describe{op}UsingGET",
-                    summary=f"Describe {plural}",
-                )
+        mine = _object_endpoints(obj, stem, noun, op, plural)
+        out += [replace(e, feature=ABM) for e in mine] if obj in ABM_OBJECTS else mine
+    return out + [replace(e, feature=ABM) for e in _membership_endpoints()]
+
+
+def _object_endpoints(obj: ObjectType, stem: str, noun: str, op: str, plural: str) -> list[Endpoint]:
+    out: list[Endpoint] = []
+    resolve = _fixed(obj)
+    read, write = f"Read-Only {noun}", f"Read-Write {noun}"
+    if obj not in NO_DESCRIBE:
+        out.append(
+            Endpoint(
+                "GET",
+                f"{stem}/describe.json",
+                r.describe_handler(resolve),
+                permission=read,
+                operation_id=f"describe{op}UsingGET",
+                summary=f"Describe {plural}",
             )
+        )
+    out += [
+        Endpoint("GET", f"{stem}.json", r.query_handler(resolve), permission=read,
+                 operation_id=f"get{op}UsingGET", summary=f"Get {plural}", openapi=_QUERY),
+        Endpoint("POST", f"{stem}.json", r.sync_handler(resolve), body="json", permission=write,
+                 operation_id=f"sync{op}UsingPOST", summary=f"Sync {plural}", openapi=_sync_body(obj)),
+        Endpoint("POST", f"{stem}/delete.json", r.delete_handler(resolve), body="json", permission=write,
+                 operation_id=f"delete{op}UsingPOST", summary=f"Delete {plural}", openapi=_DELETE_BODY),
+    ]  # fmt: skip
+    if obj in SCHEMA_OBJECTS:
         out += [
-            Endpoint("GET", f"{stem}.json", r.query_handler(resolve), permission=read,
-                     operation_id=f"get{op}UsingGET", summary=f"Get {plural}", openapi=_QUERY),
-            Endpoint("POST", f"{stem}.json", r.sync_handler(resolve), body="json", permission=write,
-                     operation_id=f"sync{op}UsingPOST", summary=f"Sync {plural}", openapi=_sync_body(obj)),
-            Endpoint("POST", f"{stem}/delete.json", r.delete_handler(resolve), body="json", permission=write,
-                     operation_id=f"delete{op}UsingPOST", summary=f"Delete {plural}", openapi=_DELETE_BODY),
+            Endpoint("GET", f"{stem}/schema/fields.json", r.schema_fields_handler(resolve), permission=SCHEMA,
+                     operation_id=f"get{op}FieldsUsingGET", summary=f"Get {op} Fields",
+                     openapi={"parameters": [p.BATCH, p.TOKEN]}),
+            Endpoint("GET", f"{stem}/schema/fields/{{fieldApiName}}.json", r.schema_field_handler(resolve),
+                     permission=SCHEMA, operation_id=f"get{op}FieldByNameUsingGET",
+                     summary=f"Get {op} Field by Name", openapi={"parameters": [_FIELD_NAME]}),
         ]  # fmt: skip
-        if obj in SCHEMA_OBJECTS:
-            out += [
-                Endpoint("GET", f"{stem}/schema/fields.json", r.schema_fields_handler(resolve), permission=SCHEMA,
-                         operation_id=f"get{op}FieldsUsingGET", summary=f"Get {op} Fields",
-                         openapi={"parameters": [p.BATCH, p.TOKEN]}),
-                Endpoint("GET", f"{stem}/schema/fields/{{fieldApiName}}.json", r.schema_field_handler(resolve),
-                         permission=SCHEMA, operation_id=f"get{op}FieldByNameUsingGET",
-                         summary=f"Get {op} Field by Name", openapi={"parameters": [_FIELD_NAME]}),
-            ]  # fmt: skip
-    return out + _membership_endpoints()
+    return out
 
 
 def _list(call: Call) -> NamedAccountLists:
