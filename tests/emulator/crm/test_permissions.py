@@ -38,15 +38,38 @@ def documented() -> dict[tuple[str, str], set[str]]:
     return table
 
 
+# Endpoints the docs' table has no row for at all (we give them the permission of their neighbours).
+NOT_IN_TABLE = {
+    ("GET", "/rest/v1/stats/usage.json"),
+    ("GET", "/rest/v1/stats/usage/last7days.json"),
+    ("GET", "/rest/v1/stats/errors.json"),
+    ("GET", "/rest/v1/stats/errors/last7days.json"),
+    ("POST", "/rest/v1/leads/push.json"),  # its row points at partitions.json
+    ("GET", "/rest/v1/list/{}/leads.json"),  # the legacy singular path
+}
+
 ENDPOINTS = [(e.method.upper(), shape(e.path), e.permission) for e in load_endpoints(AREAS)]
 
 
-@pytest.mark.parametrize(("method", "path", "permission"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _ in ENDPOINTS])
-def test_permission_matches_the_docs_table(method: str, path: str, permission: str | None) -> None:
-    table = documented()
+def table_key(method: str, path: str, table: dict[tuple[str, str], set[str]]) -> tuple[str, str] | None:
     key = (method, DOC_TYPOS.get((method, path), path))
     if key not in table and path.startswith("/bulk/v1/customobjects/{}/"):
         key = (method, path.replace("/customobjects/{}/", "/customobjects/", 1))  # the table drops the apiName
-    if key not in table:
-        pytest.skip("not in the docs table: usage stats, Push Lead, the singular list path")
+    return key if key in table else None
+
+
+def test_exactly_the_known_endpoints_are_missing_from_the_docs_table() -> None:
+    table = documented()
+    missing = {(m, p) for m, p, _ in ENDPOINTS if table_key(m, p, table) is None}
+    assert missing == NOT_IN_TABLE
+
+
+DOCUMENTED = [(m, p, perm) for m, p, perm in ENDPOINTS if (m, p) not in NOT_IN_TABLE]
+
+
+@pytest.mark.parametrize(("method", "path", "permission"), DOCUMENTED, ids=[f"{m} {p}" for m, p, _ in DOCUMENTED])
+def test_permission_matches_the_docs_table(method: str, path: str, permission: str | None) -> None:
+    table = documented()
+    key = table_key(method, path, table)
+    assert key is not None
     assert permission in table[key]
