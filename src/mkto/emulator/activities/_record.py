@@ -49,17 +49,20 @@ def record_activity(
         if isinstance(attributes, Mapping)
         else [dict(a) for a in attributes]
     )
+    # Values go as parameters of one cached statement: building `insert().values(...)` per row costs
+    # more than the insert itself.
     result = db.execute(
-        activities.insert().values(
-            lead_id=lead_id,
-            type_id=type_id,
-            activity_date=stamp(when),
-            primary_attribute_value=primary_attribute_value,
-            primary_attribute_value_id=primary_attribute_value_id,
-            campaign_id=campaign_id,
-            attributes=attrs,
-            fields=[dict(f) for f in fields] if fields is not None else None,
-        )
+        activities.insert(),
+        {
+            "lead_id": lead_id,
+            "type_id": type_id,
+            "activity_date": stamp(when),
+            "primary_attribute_value": primary_attribute_value,
+            "primary_attribute_value_id": primary_attribute_value_id,
+            "campaign_id": campaign_id,
+            "attributes": attrs,
+            "fields": [dict(f) for f in fields] if fields is not None else None,
+        },
     )
     key = result.inserted_primary_key
     return int(key[0]) if key is not None else 0

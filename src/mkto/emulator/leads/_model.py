@@ -873,7 +873,7 @@ class _Upsert:
             row = self.m._lead(lead_id) if lead_id is not None else None
             return [row] if row is not None else []
         if self.lookup_field == "email":
-            condition = leads.c.email_key == _email_key(key)
+            return list(self.m.db.execute(_FIND_BY_EMAIL, {"email_key": _email_key(key)}).all())
         else:
             field = self.m.schema.get(self.lookup_field)
             if field is None:
@@ -901,15 +901,14 @@ class _Upsert:
         if self._company_locked(values, {}):
             return skipped("1021")
         data = {k: v for k, v in values.items() if v is not None}
-        inserted = self.m.db.execute(
-            leads.insert().values(
-                partition_id=self.target,
-                email_key=_email_key(data.get("email")),
-                created_at=self.m.stamp,
-                updated_at=self.m.stamp,
-                data=data,
-            )
-        ).inserted_primary_key
+        row = {
+            "partition_id": self.target,
+            "email_key": _email_key(data.get("email")),
+            "created_at": self.m.stamp,
+            "updated_at": self.m.stamp,
+            "data": data,
+        }
+        inserted = self.m.db.execute(leads.insert(), row).inserted_primary_key  # one cached statement
         assert inserted is not None
         self.m._log_new_lead(int(inserted[0]), self.api_method)
         return {"id": inserted[0], "status": "created"}
@@ -924,12 +923,16 @@ class _Upsert:
             return skipped("1021")
         data = {k: v for k, v in {**current, **values}.items() if v is not None}
         self.m.db.execute(
-            leads.update()
-            .where(leads.c.id == row.id)
-            .values(data=data, email_key=_email_key(data.get("email")), updated_at=self.m.stamp)
+            _UPDATE_LEAD,
+            {"row_id": row.id, "data": data, "email_key": _email_key(data.get("email")), "updated_at": self.m.stamp},
         )
         self.m._log_changes(row.id, current, data, self.api_method)
         return {"id": row.id, "status": "updated"}
+
+
+# Statements built once, with values bound per execute: building one per record costs more than running it.
+_UPDATE_LEAD = leads.update().where(leads.c.id == sa.bindparam("row_id"))
+_FIND_BY_EMAIL = sa.select(leads).where(leads.c.email_key == sa.bindparam("email_key")).order_by(leads.c.id).limit(2)
 
 
 def _activity_value(value: Any) -> str | None:
