@@ -138,3 +138,23 @@ def test_bad_fault_plans_are_refused(api: Api) -> None:
                  {}, {"code": "611", "colour": "red"}):
         response = api.http.post("/_mkto/faults", json=plan)
         assert response.status_code == 400, plan
+
+
+def test_a_plan_fills_the_placeholders_of_the_code_it_injects(api: Api) -> None:
+    api.fault(code="701", times=1, args=["name"])
+    assert_marketo_error(api.call("GET", ECHO), "701", "name cannot be blank")
+    api.fault(code="1029", times=1, variant="export_quota", args=[500])
+    assert_marketo_error(api.call("GET", ECHO), "1029", "Export daily quota 500MB exceeded.")
+    api.fault(code="1003", times=1, variant="too_many_results")
+    assert_marketo_error(api.call("GET", ECHO), "1003", "Too many results match the filter")
+
+
+def test_a_plan_that_cannot_fill_its_message_is_refused_with_the_reason(api: Api) -> None:
+    missing = api.http.post("/_mkto/faults", json={"code": "701"})
+    assert missing.status_code == 400
+    assert "needs 1 value(s) in args" in missing.text
+    unknown = api.http.post("/_mkto/faults", json={"code": "1029", "variant": "nope"})
+    assert unknown.status_code == 400
+    assert "export_quota" in unknown.text  # the variants it does have
+    assert api.http.post("/_mkto/faults", json={"code": "http:502", "args": ["x"]}).status_code == 400
+    assert api.admin("GET", "/faults").json() == {"faults": []}

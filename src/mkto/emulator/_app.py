@@ -220,14 +220,16 @@ def _bearer(headers: Headers) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def _fault_message(code: str, method: str, limits: Limits) -> str:
-    spec = errors.get(code)
-    args: dict[str, tuple[object, ...]] = {
+def _fault_message(
+    code: str, method: str, limits: Limits, args: tuple[object, ...] = (), variant: str | None = None
+) -> str:
+    """The catalogue message for a code the pipeline or a fault plan answers, its placeholders filled."""
+    own: dict[str, tuple[object, ...]] = {
         "605": (method,),
         "606": (limits.rate_calls, _number(limits.rate_seconds)),
         "615": (limits.concurrency,),
     }
-    return spec.format(*args.get(code, ()))
+    return errors.get(code).format(*(args or own.get(code, ())), variant=variant)
 
 
 def _number(value: float) -> int | float:
@@ -467,7 +469,7 @@ class Pipeline:
         if status is not None:
             return Answer(nginx_page(status, self.emu.clock.now()), f"http:{status}")
         assert plan.code is not None
-        message = _fault_message(plan.code, method, self.emu.limits)
+        message = _fault_message(plan.code, method, self.emu.limits, plan.args, plan.variant)
         body = error_body(plan.code, message, request_id, _envelope(endpoint))
         return Answer(json_response(body, self.emu.clock.now()), plan.code)
 

@@ -4,6 +4,8 @@
     {"code": "http:502", "path": "/rest/v1/leads*"}   # a gateway page, as nginx would send it
     {"latency_ms": 2000}                              # only delays (without blocking the server)
     {"code": "604", "after_commit": true}             # the call runs and commits; its answer is lost
+    {"code": "701", "args": ["name"]}                 # "name cannot be blank": values for the placeholders
+    {"code": "1029", "variant": "export_quota", "args": [500]}   # a named message variant of the code
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class FaultPlan:
     path: str | None = None  # fnmatch glob over the request path
     latency_ms: int = 0
     after_commit: bool = False
+    args: tuple[str, ...] = ()  # values for the message's %s placeholders (605/606/615 fill their own)
+    variant: str | None = None  # a named message variant of the code (1029 "export_quota", ...)
     fired: int = 0
 
     def as_dict(self) -> dict[str, Any]:
@@ -40,7 +44,7 @@ class FaultPlan:
 
 def parse_plan(plan_id: int, body: Mapping[str, Any]) -> FaultPlan:
     """A plan from its admin JSON; ValueError says what is wrong."""
-    known = {"code", "times", "probability", "method", "path", "latency_ms", "after_commit"}
+    known = {"code", "times", "probability", "method", "path", "latency_ms", "after_commit", "args", "variant"}
     unknown = set(body) - known
     if unknown:
         raise ValueError(f"unknown fault field(s): {', '.join(sorted(unknown))}")
@@ -64,6 +68,7 @@ def parse_plan(plan_id: int, body: Mapping[str, Any]) -> FaultPlan:
         raise ValueError("latency_ms must be a non-negative number")
     if code is None and not latency:
         raise ValueError("a fault needs a code, a latency_ms, or both")
+    args, variant = _message_parts(code, body)
     method = body.get("method")
     return FaultPlan(
         id=plan_id,
@@ -74,7 +79,37 @@ def parse_plan(plan_id: int, body: Mapping[str, Any]) -> FaultPlan:
         path=str(body["path"]) if body.get("path") else None,
         latency_ms=int(latency),
         after_commit=bool(body.get("after_commit", False)),
+        args=args,
+        variant=variant,
     )
+
+
+SELF_FILLED = frozenset({"605", "606", "615"})  # the emulator fills these from the method and the limits
+
+
+def _message_parts(code: str | None, body: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None]:
+    """The plan's `args` and `variant`, checked against the catalogue message they fill."""
+    raw_args, variant = body.get("args", []), body.get("variant")
+    if not isinstance(raw_args, list) or not all(isinstance(a, str | int | float) for a in raw_args):
+        raise ValueError("args must be a list of strings or numbers")
+    if variant is not None and not isinstance(variant, str):
+        raise ValueError("variant must be a string")
+    if code is None or code.startswith("http:"):
+        if raw_args or variant:
+            raise ValueError("args and variant need a catalogue code")
+        return (), None
+    spec = errors.get(code)
+    try:
+        template = spec.variant(variant).message if variant else spec.message
+    except KeyError:
+        names = ", ".join(v.name for v in spec.variants) or "none"
+        raise ValueError(f"{code} has no message variant {variant!r} (variants: {names})") from None
+    wanted = template.count("%s")
+    if code in SELF_FILLED and not variant and not raw_args:
+        return (), None
+    if len(raw_args) != wanted:
+        raise ValueError(f"{code}'s message {template!r} needs {wanted} value(s) in args, got {len(raw_args)}")
+    return tuple(str(a) for a in raw_args), variant
 
 
 class FaultBook:
