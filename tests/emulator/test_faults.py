@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 
 from mkto.emulator import Emulator
 
@@ -158,3 +159,15 @@ def test_a_plan_that_cannot_fill_its_message_is_refused_with_the_reason(api: Api
     assert "export_quota" in unknown.text  # the variants it does have
     assert api.http.post("/_mkto/faults", json={"code": "http:502", "args": ["x"]}).status_code == 400
     assert api.admin("GET", "/faults").json() == {"faults": []}
+
+
+def test_truncate_cuts_the_real_answer_and_drops_the_connection(api: Api) -> None:
+    api.fault(truncate_after_bytes=40, times=1, path=ECHO)
+    with pytest.raises(httpx.RemoteProtocolError, match="received 40 bytes"):
+        api.call("GET", ECHO, params={"pad": "x" * 500})
+    assert_success(api.call("GET", ECHO))  # the plan is spent and the server is fine
+    logged = api.admin("GET", "/requests", params={"limit": 2}).json()["requests"]
+    assert [r["status"] for r in logged] == [200, 200]  # the cut call ran: only its answer was lost
+    refused = api.http.post("/_mkto/faults", json={"truncate_after_bytes": 10, "code": "611"})
+    assert refused.status_code == 400
+    assert "takes no code" in refused.text

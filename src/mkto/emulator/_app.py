@@ -15,7 +15,7 @@ import logging
 import random
 import time
 import urllib.parse
-from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -34,7 +34,7 @@ from . import _admin
 from ._api import ApiError, ApiUser, Call, Endpoint, Envelope, Reply
 from ._auth import Users, has_permission, ip_allowed, user_from_dict
 from ._clock import VirtualClock
-from ._faults import FaultBook, FaultPlan
+from ._faults import FaultBook, FaultPlan, fault_message
 from ._limits import Counters, Limits
 from ._render import JSON_CONTENT_TYPE, RequestIds, error_body, http_date, json_response, nginx_page, success_body
 from ._router import AREAS, Router, load_endpoints
@@ -214,26 +214,38 @@ def _multipart_complete(headers: Headers, body: bytes) -> bool:
     return bool(boundary) and f"--{boundary}--".encode() in body
 
 
+class DroppedConnection(Exception):
+    """Raised inside a response body to make the server drop the connection (a fault plan's truncation)."""
+
+
+def truncated(response: Response, limit: int) -> StreamingResponse:
+    """`response` with the same status and headers whose body stops after `limit` bytes, mid-stream."""
+
+    async def body() -> AsyncIterator[bytes]:
+        sent = 0
+        async for chunk in _body_chunks(response):
+            if sent + len(chunk) >= limit:
+                yield chunk[: limit - sent]
+                raise DroppedConnection(f"fault plan: connection dropped after {limit} bytes")
+            sent += len(chunk)
+            yield chunk
+
+    headers = dict(response.headers.items())
+    return StreamingResponse(body(), status_code=response.status_code, headers=headers, media_type=response.media_type)
+
+
+async def _body_chunks(response: Response) -> AsyncIterator[bytes]:
+    if isinstance(response, StreamingResponse):
+        async for chunk in response.body_iterator:
+            yield chunk if isinstance(chunk, bytes) else str(chunk).encode()
+    else:
+        yield bytes(response.body)
+
+
 def _bearer(headers: Headers) -> str | None:
     value = headers.get("authorization", "")
     scheme, _, token = value.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def _fault_message(
-    code: str, method: str, limits: Limits, args: tuple[object, ...] = (), variant: str | None = None
-) -> str:
-    """The catalogue message for a code the pipeline or a fault plan answers, its placeholders filled."""
-    own: dict[str, tuple[object, ...]] = {
-        "605": (method,),
-        "606": (limits.rate_calls, _number(limits.rate_seconds)),
-        "615": (limits.concurrency,),
-    }
-    return errors.get(code).format(*(args or own.get(code, ())), variant=variant)
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
 
 
 class Pipeline:
@@ -355,7 +367,7 @@ class Pipeline:
         return answer
 
     def _limit_answer(self, code: str, request_id: str, endpoint: Endpoint) -> Answer:
-        message = _fault_message(code, "", self.emu.limits)
+        message = fault_message(code, "", self.emu.limits)
         body = error_body(code, message, request_id, _envelope(endpoint))
         return Answer(json_response(body, self.emu.clock.now()), code)
 
@@ -420,6 +432,8 @@ class Pipeline:
                 await upload.close()
         if plan is not None and plan.code and plan.after_commit:
             return self._fault_answer(plan, method, request_id, endpoint)
+        if plan is not None and plan.truncate_after_bytes is not None:
+            return Answer(truncated(answer.response, plan.truncate_after_bytes), answer.code)
         return answer
 
     async def _parse_body(
@@ -469,7 +483,7 @@ class Pipeline:
         if status is not None:
             return Answer(nginx_page(status, self.emu.clock.now()), f"http:{status}")
         assert plan.code is not None
-        message = _fault_message(plan.code, method, self.emu.limits, plan.args, plan.variant)
+        message = fault_message(plan.code, method, self.emu.limits, plan.args, plan.variant)
         body = error_body(plan.code, message, request_id, _envelope(endpoint))
         return Answer(json_response(body, self.emu.clock.now()), plan.code)
 

@@ -4,6 +4,7 @@
     {"code": "http:502", "path": "/rest/v1/leads*"}   # a gateway page, as nginx would send it
     {"latency_ms": 2000}                              # only delays (without blocking the server)
     {"code": "604", "after_commit": true}             # the call runs and commits; its answer is lost
+    {"truncate_after_bytes": 50000}                   # the answer is cut there and the connection dropped
     {"code": "701", "args": ["name"]}                 # "name cannot be blank": values for the placeholders
     {"code": "1029", "variant": "export_quota", "args": [500]}   # a named message variant of the code
 """
@@ -18,6 +19,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from mkto import errors
+from mkto.errors.limits import BULK_QUEUE_SIZE, MAX_MERGE_IDS
+
+from ._limits import Limits
 
 
 @dataclasses.dataclass(slots=True)
@@ -32,6 +36,7 @@ class FaultPlan:
     after_commit: bool = False
     args: tuple[str, ...] = ()  # values for the message's %s placeholders (605/606/615 fill their own)
     variant: str | None = None  # a named message variant of the code (1029 "export_quota", ...)
+    truncate_after_bytes: int | None = None  # send this much of the real answer's body, then drop the connection
     fired: int = 0
 
     def as_dict(self) -> dict[str, Any]:
@@ -44,7 +49,10 @@ class FaultPlan:
 
 def parse_plan(plan_id: int, body: Mapping[str, Any]) -> FaultPlan:
     """A plan from its admin JSON; ValueError says what is wrong."""
-    known = {"code", "times", "probability", "method", "path", "latency_ms", "after_commit", "args", "variant"}
+    known = {
+        "code", "times", "probability", "method", "path", "latency_ms", "after_commit", "args", "variant",
+        "truncate_after_bytes",
+    }  # fmt: skip
     unknown = set(body) - known
     if unknown:
         raise ValueError(f"unknown fault field(s): {', '.join(sorted(unknown))}")
@@ -66,8 +74,14 @@ def parse_plan(plan_id: int, body: Mapping[str, Any]) -> FaultPlan:
     latency = body.get("latency_ms", 0)
     if not isinstance(latency, int | float) or isinstance(latency, bool) or latency < 0:
         raise ValueError("latency_ms must be a non-negative number")
-    if code is None and not latency:
-        raise ValueError("a fault needs a code, a latency_ms, or both")
+    truncate = body.get("truncate_after_bytes")
+    if truncate is not None:
+        if not isinstance(truncate, int) or isinstance(truncate, bool) or truncate < 0:
+            raise ValueError("truncate_after_bytes must be a non-negative integer")
+        if code is not None:
+            raise ValueError("truncate_after_bytes cuts the real answer: it takes no code")
+    if code is None and not latency and truncate is None:
+        raise ValueError("a fault needs a code, a latency_ms, a truncate_after_bytes, or a combination")
     args, variant = _message_parts(code, body)
     method = body.get("method")
     return FaultPlan(
@@ -81,10 +95,34 @@ def parse_plan(plan_id: int, body: Mapping[str, Any]) -> FaultPlan:
         after_commit=bool(body.get("after_commit", False)),
         args=args,
         variant=variant,
+        truncate_after_bytes=truncate,
     )
 
 
-SELF_FILLED = frozenset({"605", "606", "615"})  # the emulator fills these from the method and the limits
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _own_args(method: str, limits: Limits) -> dict[str, tuple[object, ...]]:
+    """The placeholder values the emulator knows itself: the method, and the limits in force."""
+    return {
+        "605": (method,),
+        "606": (limits.rate_calls, _number(limits.rate_seconds)),
+        "615": (limits.concurrency,),
+        "1016": (BULK_QUEUE_SIZE,),
+        "1080": (MAX_MERGE_IDS,),
+    }
+
+
+SELF_FILLED = frozenset(_own_args("GET", Limits()))
+
+
+def fault_message(
+    code: str, method: str, limits: Limits, args: tuple[object, ...] = (), variant: str | None = None
+) -> str:
+    """The catalogue message for a code the pipeline or a fault plan answers, its placeholders filled."""
+    return errors.get(code).format(*(args or _own_args(method, limits).get(code, ())), variant=variant)
+
 
 
 def _message_parts(code: str | None, body: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None]:
