@@ -49,6 +49,8 @@ def spec_record(spec: ErrorSpec) -> dict[str, Any]:
         "note_zh": spec.note_zh,
         "disposition": spec.disposition.value,
         "counts_against_limits": spec.counts_against_limits,
+        "maybe_executed": spec.maybe_executed,
+        "few_tries": spec.few_tries,
         "variants": [
             {"name": v.name, "message": v.message, "disposition": (v.disposition or spec.disposition).value}
             for v in spec.variants

@@ -148,3 +148,9 @@ def test_unknown_codes_are_not_in_the_catalogue() -> None:
     assert errors.lookup(1005) is errors.get("1005")
     with pytest.raises(KeyError):
         errors.get("1005").variant("nope")
+
+
+def test_only_a_lost_response_leaves_the_outcome_unknown() -> None:
+    # 6xx means "not executed" (the seed); only the gateway/server failures may hide a call that ran.
+    assert {s.code for s in errors.all_specs() if s.maybe_executed} == {"500", "502"}
+    assert {s.code for s in errors.all_specs() if s.few_tries} == {"611"}

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mkto.errors import all_specs
 from mkto.errors.limits import CONCURRENCY, RATE_CALLS, RATE_SECONDS
 
 if TYPE_CHECKING:
     from ._limits import LimiterBackend
+
+FEW_TRIES_CODES = frozenset(spec.code for spec in all_specs() if spec.few_tries)  # the catalogue's (611)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +39,7 @@ class RetryPolicy:
     deadline_s: float = 180.0  # total time one call may take, waits included
     base_delay_s: float = 0.5  # full-jitter backoff: uniform(0, min(max_delay, base * 2**n))
     max_delay_s: float = 30.0
-    few_tries_codes: frozenset[str] = field(default_factory=lambda: frozenset({"611"}))
+    few_tries_codes: frozenset[str] = field(default_factory=lambda: FEW_TRIES_CODES)
     few_tries_attempts: int = 2
     max_reauthentications: int = 2  # per call: a second 601/602 right after a fresh token is not a token problem
     concurrency_wait_s: float = 0.5  # 615: roughly how long a call in flight takes to finish

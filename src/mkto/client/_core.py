@@ -388,7 +388,7 @@ class Core:
         try:
             response = parse_response(raw.status, raw.headers, raw.content)
         except MarketoError as err:
-            if err.spec is None and err.code != "401":
+            if err.spec is None:  # an answer the catalogue does not know: log it whole, redacted
                 self._log_unexpected(request, raw, err)
             raise
         self._log(

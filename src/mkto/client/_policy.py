@@ -45,7 +45,7 @@ def is_ambiguous(error: BaseException) -> bool:
     if isinstance(error, NetworkError):
         return error.maybe_sent
     if isinstance(error, MarketoError):
-        if error.code in {"500", "502"}:
+        if error.spec is not None and error.spec.maybe_executed:
             return True
         return error.code is None and error.http_status is not None and error.http_status >= 500
     return False

@@ -100,6 +100,10 @@ class ErrorSpec:
     http_status: int = 200
     variants: tuple[Variant, ...] = ()
     zh_from_seed: bool = True
+    # The call may have run although its answer says it failed (a lost response); 6xx means "not executed".
+    maybe_executed: bool = False
+    # Worth only a few tries: if it does not clear quickly it will not clear (an unhandled error).
+    few_tries: bool = False
 
     def format(self, *args: object, variant: str | None = None) -> str:
         """The runtime message with its placeholders filled: `spec.format(100, 20)`."""
@@ -166,14 +170,14 @@ _SPECS: tuple[ErrorSpec, ...] = (
         "An unexpected condition on Marketo's side, sometimes a malformed URL. Whether the call ran is "
         "unknown: retry idempotent calls with backoff.",
         "内部服务器错误", "Marketo 端出现意外情况，有时源于格式不正确的 URL。是否已执行不确定：幂等调用可退避重试。",
-        D.BACKOFF, http_status=500, zh_from_seed=False,
+        D.BACKOFF, http_status=500, zh_from_seed=False, maybe_executed=True,
     ),
     ErrorSpec(
         "502", (H, R), "Bad Gateway", "Bad Gateway",
         "The remote server answered with an error, often a timeout. The call may or may not have run: "
         "retry idempotent calls with exponential backoff.",
         "错误网关", "远程服务器返回了一个错误。 可能是超时。 应重试该请求，并返回指数回退。",
-        D.BACKOFF, http_status=502,
+        D.BACKOFF, http_status=502, maybe_executed=True,
     ),
     # --- response level: 6xx, the request was not executed ---------------------------------------
     ErrorSpec(
@@ -249,7 +253,7 @@ _SPECS: tuple[ErrorSpec, ...] = (
         "An unhandled exception inside Marketo. Retry a few times with backoff; if it persists, log the "
         "request and response and contact support.",
         "系统错误", "所有未处理的异常",
-        D.BACKOFF, counts_against_limits=False,
+        D.BACKOFF, counts_against_limits=False, few_tries=True,
     ),
     ErrorSpec(
         "612", (R,), "Invalid Content Type", "Invalid Content Type",
