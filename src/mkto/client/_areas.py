@@ -142,10 +142,23 @@ def _list_params(
     return {"id": ids, "name": names, "programName": program_names, "batchSize": batch_size}
 
 
-def _activity_params(
-    activity_type_ids: Sequence[int], list_id: int | None, lead_ids: Sequence[int] | None, batch_size: int | None
-) -> dict[str, Any]:
-    return {"activityTypeIds": list(activity_type_ids), "listId": list_id, "leadIds": lead_ids, "batchSize": batch_size}
+def _activity_pager(
+    path: str,
+    params: dict[str, Any],
+    *,
+    since: dt.datetime | str | None,
+    next_page_token: str | None,
+    list_id: int | None,
+    lead_ids: Sequence[int] | None,
+    batch_size: int | None,
+) -> ActivityPager:
+    """One pager for activities and lead changes, shared by the sync and async resources."""
+    return ActivityPager(
+        path,
+        {**params, "listId": list_id, "leadIds": lead_ids, "batchSize": batch_size},
+        since=_when(since) if since is not None else None,
+        next_page_token=next_page_token,
+    )
 
 
 # --- sync -----------------------------------------------------------------------------------------------
@@ -273,13 +286,10 @@ class Activities:
         batch_size: int | None = None,
     ) -> PageIterator:
         """Activities from `since` (or a saved `next_page_token`); `.next_page_token` resumes."""
-        params = _activity_params(activity_type_ids, list_id, lead_ids, batch_size)
-        pager = ActivityPager(
-            f"{REST}/activities.json",
-            params,
-            since=_when(since) if since is not None else None,
-            next_page_token=next_page_token,
-        )
+        pager = _activity_pager(
+            f"{REST}/activities.json", {"activityTypeIds": list(activity_type_ids)}, since=since,
+            next_page_token=next_page_token, list_id=list_id, lead_ids=lead_ids, batch_size=batch_size,
+        )  # fmt: skip
         return PageIterator(self._client, self._ops.core, pager)
 
     def lead_changes(
@@ -292,13 +302,10 @@ class Activities:
         lead_ids: Sequence[int] | None = None,
         batch_size: int | None = None,
     ) -> PageIterator:
-        params = {"fields": list(fields), "listId": list_id, "leadIds": lead_ids, "batchSize": batch_size}
-        pager = ActivityPager(
-            f"{REST}/activities/leadchanges.json",
-            params,
-            since=_when(since) if since is not None else None,
-            next_page_token=next_page_token,
-        )
+        pager = _activity_pager(
+            f"{REST}/activities/leadchanges.json", {"fields": list(fields)}, since=since,
+            next_page_token=next_page_token, list_id=list_id, lead_ids=lead_ids, batch_size=batch_size,
+        )  # fmt: skip
         return PageIterator(self._client, self._ops.core, pager)
 
     def add_custom(self, activities: Sequence[dict[str, Any]]) -> list[RecordOutcome]:
@@ -396,13 +403,26 @@ class AsyncActivities:
         lead_ids: Sequence[int] | None = None,
         batch_size: int | None = None,
     ) -> AsyncPageIterator:
-        params = _activity_params(activity_type_ids, list_id, lead_ids, batch_size)
-        pager = ActivityPager(
-            f"{REST}/activities.json",
-            params,
-            since=_when(since) if since is not None else None,
-            next_page_token=next_page_token,
-        )
+        pager = _activity_pager(
+            f"{REST}/activities.json", {"activityTypeIds": list(activity_type_ids)}, since=since,
+            next_page_token=next_page_token, list_id=list_id, lead_ids=lead_ids, batch_size=batch_size,
+        )  # fmt: skip
+        return AsyncPageIterator(self._client, self._ops.core, pager)
+
+    def lead_changes(
+        self,
+        fields: Sequence[str],
+        *,
+        since: dt.datetime | str | None = None,
+        next_page_token: str | None = None,
+        list_id: int | None = None,
+        lead_ids: Sequence[int] | None = None,
+        batch_size: int | None = None,
+    ) -> AsyncPageIterator:
+        pager = _activity_pager(
+            f"{REST}/activities/leadchanges.json", {"fields": list(fields)}, since=since,
+            next_page_token=next_page_token, list_id=list_id, lead_ids=lead_ids, batch_size=batch_size,
+        )  # fmt: skip
         return AsyncPageIterator(self._client, self._ops.core, pager)
 
     async def add_custom(self, activities: Sequence[dict[str, Any]]) -> list[RecordOutcome]:
