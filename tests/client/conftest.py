@@ -1,7 +1,4 @@
-"""One emulator per client test session, over real HTTP; every test gets it reset.
-
-Leads tests need the emulator's leads area; until it exposes endpoints they skip with that reason.
-"""
+"""One emulator per client test session, over real HTTP; every test gets it reset."""
 
 from __future__ import annotations
 
@@ -13,11 +10,7 @@ import httpx
 import pytest
 
 from mkto.client import Limits, RetryPolicy
-
-try:
-    from mkto.emulator import Emulator
-except ImportError:  # pragma: no cover - the emulator is part of this repository
-    Emulator = None  # type: ignore[assignment,misc]
+from mkto.emulator import Emulator
 
 FAST_RETRY = RetryPolicy(max_attempts=6, deadline_s=600.0, base_delay_s=0.005, max_delay_s=0.05)
 
@@ -25,9 +18,8 @@ FAST_RETRY = RetryPolicy(max_attempts=6, deadline_s=600.0, base_delay_s=0.005, m
 class Emu:
     """The running emulator plus its admin API, as tests use it."""
 
-    def __init__(self, server: Any, has_leads: bool) -> None:
+    def __init__(self, server: Any) -> None:
         self.server = server
-        self.has_leads = has_leads
         self.base_url: str = server.base_url
         self.client_id: str = server.client_id
         self.client_secret: str = server.client_secret
@@ -86,33 +78,11 @@ class Emu:
         return kwargs
 
 
-def _start(areas: tuple[str, ...] | None) -> Any:
-    server = Emulator(seed=0) if areas is None else Emulator(seed=0, areas=areas)
-    server.start()
-    try:
-        server.reset()
-        if areas is None:
-            probe = httpx.get(
-                f"{server.base_url}/rest/v1/leads/describe.json", headers={"Authorization": f"Bearer {server.token()}"}
-            )
-            if probe.json().get("success") is not True:
-                raise RuntimeError(f"leads area not answering: {probe.text[:200]}")
-    except Exception:
-        server.stop()
-        raise
-    return server
-
-
 @pytest.fixture(scope="session")
 def emu_session() -> Iterator[Emu]:
-    if Emulator is None:
-        pytest.skip("mkto.emulator is not importable")
-    try:
-        server, has_leads = _start(None), True
-    except Exception:
-        # The leads area is still being built: run everything that does not need it.
-        server, has_leads = _start(("mkto.emulator.stats",)), False
-    emu = Emu(server, has_leads)
+    server = Emulator(seed=0)
+    server.start()
+    emu = Emu(server)
     try:
         yield emu
     finally:
@@ -128,6 +98,5 @@ def emu(emu_session: Emu) -> Emu:
 
 @pytest.fixture
 def leads_emu(emu: Emu) -> Emu:
-    if not emu.has_leads:
-        pytest.skip("the emulator's leads area exposes no endpoints yet (src/mkto/emulator/leads)")
+    """The same reset emulator; the name says the test writes leads."""
     return emu
