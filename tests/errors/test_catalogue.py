@@ -54,7 +54,7 @@ def test_every_seed_code_is_in_the_catalogue_with_its_chinese_text() -> None:
 def test_asterisked_codes_and_only_they_are_free_among_the_seeds_response_codes() -> None:
     # The seed's asterisk marks calls that do not count; 606/607/615 are rejected by the limits
     # themselves, 413/414 by the gateway and 610 before authentication, so they do not count either
-    # (DESIGN.md: rejected calls are not counted).
+    # (rejected calls are not counted).
     not_counted_by_design = {"606", "607", "615", "413", "414", "610"}
     for code, (_, _, asterisk) in seed_rows().items():
         spec = errors.get(code)

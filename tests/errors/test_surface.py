@@ -11,7 +11,7 @@ EXPECTED = {
     "RecordError", "RecordOutcome", "SizeError", "TransientError", "UriTooLong", "Variant", "all_specs",
     "base_for", "error_class", "error_from_code", "get", "limits", "lookup", "next_reset", "parse_response",
     "record_outcomes", "server_time",
-}
+} | {f"Error{code}" for code in mkto.errors.CATALOGUE}  # one class per catalogue code, by name
 
 
 def test_errors_all_is_pinned() -> None:

@@ -1,11 +1,14 @@
 """mkto.errors: every documented Marketo error as data, the exceptions raised for them, and the parser
 that turns an HTTP answer into one or the other. Depends on nothing else in mkto.
 
-    from mkto.errors import get, parse_response
+    from mkto.errors import Error1029, get, parse_response
     get("606").format(100, 20)   # "Max rate limit '100' exceeded with in '20' secs"
+
+Every catalogue code has its exception class here by name (`Error401` ... `Error1080`, generated into
+`_codes.py`); the hierarchy of their bases is drawn in `_exceptions.py`.
 """
 
-from . import limits
+from . import _codes, limits
 from ._catalogue import (
     ADVICE_EN,
     ADVICE_ZH,
@@ -18,9 +21,18 @@ from ._catalogue import (
     get,
     lookup,
 )
-from ._envelope import MarketoResponse, RecordOutcome, error_from_code, parse_response, record_outcomes, server_time
+from ._codes import *  # noqa: F403  (every ErrorNNN class; the names are in _codes.__all__)
+from ._codes import CODE_CLASSES
+from ._envelope import (
+    MarketoResponse,
+    RecordOutcome,
+    error_class,
+    error_from_code,
+    parse_response,
+    record_outcomes,
+    server_time,
+)
 from ._exceptions import (
-    CODE_CLASSES,
     MARKETO_TZ,
     AmbiguousOutcome,
     AuthError,
@@ -39,7 +51,6 @@ from ._exceptions import (
     TransientError,
     UriTooLong,
     base_for,
-    error_class,
     next_reset,
 )
 
@@ -83,3 +94,4 @@ __all__ = [
     "record_outcomes",
     "server_time",
 ]
+__all__ += _codes.__all__

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._catalogue import Disposition, Level, lookup
+from ._codes import CODE_CLASSES
 from ._exceptions import (
     BadCredentials,
     MarketoError,
     QuotaExhausted,
     RecordError,
     TransientError,
-    error_class,
+    base_for,
     next_reset,
 )
 
@@ -107,6 +109,18 @@ def server_time(headers: Mapping[str, str]) -> dt.datetime:
         except (TypeError, ValueError):
             pass
     return dt.datetime.now(dt.UTC)
+
+
+@functools.cache
+def error_class(code: str, disposition: Disposition | None = None) -> type[MarketoError]:
+    """The class to raise for `code`; a message variant with its own disposition gets that base instead."""
+    cls = CODE_CLASSES.get(code)
+    if cls is None:
+        return base_for(disposition) if disposition else MarketoError
+    if disposition is None or issubclass(cls, base_for(disposition)):
+        return cls
+    # e.g. 1029 "Export daily quota ..." is a QuotaExhausted although 1029 is usually QueueFull.
+    return type(f"Error{code}", (cls, base_for(disposition)), {"__module__": __name__})
 
 
 def error_from_code(

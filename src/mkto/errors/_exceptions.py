@@ -16,20 +16,21 @@
     ├── CallerError                     603, 605, 609, 610, 612, 613, 616, 7xx, 1xxx for the call
     └── AmbiguousOutcome                a non-idempotent call whose response was lost
 
-Each documented code has its own subclass, `Error601` ... `Error1080`, under the base its disposition
-names; `error_class(code)` returns it. A record-level reason is never an exception: it is a
-`RecordError` value on the record's outcome.
+Each documented code has its own subclass, `Error401` ... `Error1080`, under the base its disposition
+names: literal classes generated from the catalogue into `_codes.py` (`python scripts/gen_errors.py`), so
+`from mkto.errors import Error1029` works and type checkers see them; `error_class(code)` in
+`_envelope.py` picks the one to raise. A record-level reason is never an exception: it is a `RecordError` value on the record's
+outcome.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ._catalogue import CATALOGUE, Disposition, ErrorSpec, Level, lookup
+from ._catalogue import Disposition, ErrorSpec, Level, lookup
 
 MARKETO_TZ = ZoneInfo("America/Chicago")
 
@@ -174,32 +175,6 @@ _BASE_FOR: dict[Disposition, type[MarketoError]] = {
 
 def base_for(disposition: Disposition) -> type[MarketoError]:
     return _BASE_FOR[disposition]
-
-
-def _build_code_classes() -> dict[str, type[MarketoError]]:
-    classes: dict[str, type[MarketoError]] = {}
-    for code, spec in CATALOGUE.items():
-        level = spec.levels[0] if spec.levels[0] is not Level.RECORD else Level.RESPONSE
-        base = base_for(spec.disposition_for(level))
-        doc = f"{code}: {spec.summary_en}. {spec.note_en}"
-        classes[code] = type(f"Error{code}", (base,), {"__doc__": doc, "__module__": __name__})
-    return classes
-
-
-CODE_CLASSES: dict[str, type[MarketoError]] = _build_code_classes()
-globals().update({cls.__name__: cls for cls in CODE_CLASSES.values()})
-
-
-@functools.cache
-def error_class(code: str, disposition: Disposition | None = None) -> type[MarketoError]:
-    """The class to raise for `code`; a message variant with its own disposition gets that base instead."""
-    cls = CODE_CLASSES.get(code)
-    if cls is None:
-        return base_for(disposition) if disposition else MarketoError
-    if disposition is None or issubclass(cls, base_for(disposition)):
-        return cls
-    # e.g. 1029 "Export daily quota ..." is a QuotaExhausted although 1029 is usually QueueFull.
-    return type(f"Error{code}", (cls, base_for(disposition)), {"__module__": __name__})
 
 
 def next_reset(now: dt.datetime) -> dt.datetime:
