@@ -96,7 +96,7 @@ def test_request_log_newest_first_with_codes(api: Api) -> None:
 
 
 def test_request_log_is_bounded(api: Api) -> None:
-    from mkto.emulator._app import REQUEST_LOG_SIZE
+    from mkto.emulator._instance import REQUEST_LOG_SIZE
 
     for _ in range(3):
         api.call("GET", "/rest/v1/nothing.json")

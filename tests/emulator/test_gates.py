@@ -1,4 +1,4 @@
-"""The request gates in DESIGN.md's order, each answering with the catalogue's envelope or nginx page."""
+"""The request gates in their fixed order (docs/architecture.md), each answering with the catalogue's envelope or nginx page."""
 
 from __future__ import annotations
 

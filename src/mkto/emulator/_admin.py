@@ -17,12 +17,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ._auth import user_from_dict, user_to_dict
 from ._dashboard import render_dashboard
 from ._openapi import openapi_document
+from ._users import user_from_dict, user_to_dict
 
 if TYPE_CHECKING:
-    from ._app import Emulation
+    from ._instance import Emulation
 
 AdminHandler = Callable[[Request], Awaitable[Response]]
 REQUEST_LOG_DEFAULT = 50

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 import uvicorn
 
-from ._app import DEFAULT_MUNCHKIN_ID, create_app, default_db_path
+from ._app import create_app, default_db_path
+from ._instance import DEFAULT_MUNCHKIN_ID
 from ._server import uvicorn_config
 
 

@@ -18,7 +18,8 @@ from typing import Any
 import httpx
 import uvicorn
 
-from ._app import DEFAULT_MUNCHKIN_ID, Emulation, create_app
+from ._app import create_app
+from ._instance import DEFAULT_MUNCHKIN_ID, Emulation
 from ._limits import Limits
 from ._router import AREAS
 

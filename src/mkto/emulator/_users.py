@@ -1,4 +1,6 @@
-"""API users (custom services) and the access tokens the identity endpoint hands out.
+"""API users (custom services), the access tokens issued to them, and what each user may do (permissions,
+IP allowlist). The HTTP side, the identity endpoint that hands tokens out and the reading of a REST call's
+token, is `_identity.py`.
 
 Users live in the database (kept across resets); tokens live in memory, so a restarted server answers
 601 to an old token and the caller fetches a new one, as after a Marketo token purge.

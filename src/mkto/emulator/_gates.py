@@ -1,0 +1,218 @@
+"""The REST request pipeline (`Pipeline`): the gates a call goes through, in their fixed order, each
+answering with the catalogue's code and message (docs/architecture.md draws the order):
+
+414 URI too long > 413 body too large > 610 unknown resource > 605 method not supported > 601/602 token >
+603 permission or IP allowlist > 607 daily quota > 606 rate window > 615 concurrency > injected faults >
+703 feature not enabled > 612 content type / 613 multipart > 609 JSON > the area's handler, run in one
+transaction (611 when it raises). `POST ...?_method=GET` (or `_method` in a form body) is the GET it names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from mkto import errors
+
+from ._answers import Answer, Responder, envelope_of
+from ._api import ApiError, ApiUser, Call, Endpoint, Reply
+from ._body import FORM_TYPES, media_type, multi, parse_body, parse_form, read_body, truncated
+from ._faults import fault_message
+from ._identity import authenticate
+from ._render import JSON_CONTENT_TYPE, error_body, http_date, json_response, success_body
+from ._users import has_permission, ip_allowed
+
+log = logging.getLogger("mkto.emulator")
+
+OVERRIDABLE_METHODS = frozenset({"GET", "DELETE"})
+
+
+class Pipeline(Responder):
+    """The REST request pipeline."""
+
+    # -- entry points ------------------------------------------------------------------------------
+    async def rest(self, request: Request) -> Response:
+        emu = self.emu
+        started = time.perf_counter()
+        request_id = emu.request_ids.next(emu.clock.now())
+        try:
+            answer = await self._rest(request, request_id)
+        except Exception:
+            log.exception("unhandled error in the pipeline for %s %s", request.method, request.url.path)
+            answer = self._error("611", request_id)
+        if answer.code is not None and errors.Level.RESPONSE in _levels(answer.code):
+            emu.counters.record_error(emu.clock.now(), answer.code)
+        logged_id = request_id if answer.response.media_type == JSON_CONTENT_TYPE else None
+        emu.log_request(request.method, request.url.path, answer, logged_id, started)
+        return answer.response
+
+    async def asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            response = await self.rest(Request(scope, receive))
+            await response(scope, receive, send)
+
+    # -- the REST pipeline ---------------------------------------------------------------------------
+    async def _rest(self, request: Request, request_id: str) -> Answer:
+        emu = self.emu
+        limits = emu.limits
+        if self._uri_too_long(request):
+            return self._page(414)
+
+        path = request.url.path
+        query = multi(urllib.parse.parse_qsl(request.url.query, keep_blank_values=True))
+        method = request.method.upper()
+        override = (query.get("_method") or [""])[-1].upper() if method == "POST" else ""
+        guess = emu.router.match(override if override in OVERRIDABLE_METHODS else method, path)
+        large = guess is not None and guess.endpoint is not None and guess.endpoint.large_body
+        body = await read_body(request, limits.max_import_bytes if large else limits.max_body_bytes)
+        if body is None:
+            return self._page(413)
+
+        media = media_type(request.headers)
+        params = {k: list(v) for k, v in query.items()}
+        form_consumed = False
+        if method == "POST" and media in FORM_TYPES and body:
+            form = parse_form(body)
+            if not override and "_method" in form:
+                override = form["_method"][-1].upper()
+            if override in OVERRIDABLE_METHODS:
+                for key, values in form.items():
+                    params.setdefault(key, []).extend(values)
+                form_consumed = True
+        effective = override if override in OVERRIDABLE_METHODS else method
+        params.pop("_method", None)
+
+        match = emu.router.match(effective, path)
+        if match is None:
+            return self._error("610", request_id)
+        endpoint = match.endpoint
+        if endpoint is None:
+            return self._error("605", request_id, effective)
+
+        user_or_code = authenticate(emu, request.headers, params)
+        if isinstance(user_or_code, str):
+            return self._error(user_or_code, request_id, endpoint=endpoint)
+        user = user_or_code
+        now = emu.clock.now()
+        client = request.client.host if request.client else None
+        if not has_permission(user, endpoint.permission) or not ip_allowed(user, client):
+            emu.counters.charge(now, user.email)
+            return self._error("603", request_id, endpoint=endpoint)
+
+        slot = emu.counters.admit(now, limits, user.email)
+        if isinstance(slot, str):
+            return self._limit_answer(slot, request_id, endpoint)
+        code: str | None = "611"  # what `rest` answers if the call raises past its handler
+        try:
+            answer = await self._admitted(
+                request,
+                request_id=request_id,
+                endpoint=endpoint,
+                path_params=match.path_params,
+                user=user,
+                method=effective,
+                params=params,
+                body=body,
+                media=media,
+                overridden=form_consumed or override in OVERRIDABLE_METHODS,
+            )
+            code = answer.code
+        finally:
+            emu.counters.finish(slot, code.removeprefix("http:") if code else None)
+        return answer
+
+    def _limit_answer(self, code: str, request_id: str, endpoint: Endpoint) -> Answer:
+        message = fault_message(code, "", self.emu.limits)
+        body = error_body(code, message, request_id, envelope_of(endpoint))
+        return Answer(json_response(body, self.emu.clock.now()), code)
+
+    async def _admitted(
+        self,
+        request: Request,
+        *,
+        request_id: str,
+        endpoint: Endpoint,
+        path_params: dict[str, Any],
+        user: ApiUser,
+        method: str,
+        params: dict[str, list[str]],
+        body: bytes,
+        media: str,
+        overridden: bool,
+    ) -> Answer:
+        emu = self.emu
+        plan = emu.faults.draw(method, request.url.path)
+        if plan is not None and plan.latency_ms:
+            await asyncio.sleep(plan.latency_ms / 1000)
+        if plan is not None and plan.code and not plan.after_commit:
+            return self._fault_answer(plan, method, request_id, endpoint)
+
+        if endpoint.feature and not emu.settings.get(endpoint.feature):
+            return self._error("703", request_id, endpoint=endpoint)  # a feature this subscription lacks
+        parsed = await parse_body(
+            endpoint, body=body, media=media, overridden=overridden, params=params, headers=request.headers
+        )
+        if isinstance(parsed, str):
+            return self._error(parsed, request_id, endpoint=endpoint)
+        payload, files = parsed
+        make_call = functools.partial(
+            Call,
+            method=endpoint.method.upper(),
+            path=request.url.path,
+            path_params=path_params,
+            params=params,
+            json=payload,
+            files=files,
+            user=user,
+            now=emu.clock.now(),
+            request_id=request_id,
+            settings={**emu.settings, "munchkin_id": emu.munchkin_id},
+            instance=emu,
+        )
+        try:
+            answer = await run_in_threadpool(self._run_handler, endpoint, make_call, request_id)
+        finally:
+            for upload in files.values():
+                await upload.close()
+        if plan is not None and plan.code and plan.after_commit:
+            return self._fault_answer(plan, method, request_id, endpoint)
+        if plan is not None and plan.truncate_after_bytes is not None:
+            return Answer(truncated(answer.response, plan.truncate_after_bytes), answer.code)
+        return answer
+
+    def _run_handler(self, endpoint: Endpoint, make_call: Callable[..., Call], request_id: str) -> Answer:
+        """Run the handler in one transaction: committed when it returns, rolled back when it raises."""
+        now = self.emu.clock.now()
+        try:
+            with self.emu.store.transaction() as db:
+                result = endpoint.handler(make_call(db=db))
+        except ApiError as exc:
+            body = error_body(exc.code, exc.message, request_id, envelope_of(endpoint))
+            return Answer(json_response(body, now), exc.code)
+        except Exception:
+            log.exception("unhandled error in %s %s (%s)", endpoint.method, endpoint.path, request_id)
+            body = error_body("611", errors.get("611").format(), request_id, envelope_of(endpoint))
+            return Answer(json_response(body, now), "611")
+        if isinstance(result, Reply):
+            return Answer(json_response(success_body(result, request_id), now))
+        result.headers.setdefault("date", http_date(now))
+        result.headers.setdefault("server", "nginx")
+        return Answer(result)
+
+
+def _levels(code: str) -> tuple[errors.Level, ...]:
+    spec = errors.lookup(code)  # "http:502" is no catalogue key: a gateway page, never an API error
+    return spec.levels if spec is not None else ()
+
+
+__all__ = ["OVERRIDABLE_METHODS", "Pipeline"]

@@ -1,0 +1,107 @@
+"""Who is calling. The identity endpoint (`/identity/oauth/token`: client id and secret in, an access token
+out, or the OAuth-shaped 401) and the other half, reading that token back off a REST call (the bearer
+header, or `access_token` in the query when the instance allows it) and resolving it to its API user or
+601/602. The users and tokens themselves, and what each user may do, live in `_users.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import urllib.parse
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mkto import errors
+
+from ._answers import Answer, Responder
+from ._api import ApiUser
+from ._body import FORM_TYPES, media_type, multi, parse_form, read_body
+from ._instance import Emulation
+from ._render import json_response
+
+IDENTITY_PATH = "/identity/oauth/token"
+IDENTITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Pragma": "no-cache",
+    "X-XSS-Protection": "1; mode=block",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def bearer(headers: Headers) -> str | None:
+    """The token of an `Authorization: Bearer ...` header, or None."""
+    value = headers.get("authorization", "")
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def authenticate(emu: Emulation, headers: Headers, params: dict[str, list[str]]) -> ApiUser | str:
+    """The REST caller's API user, or "601" (no or unknown token) / "602" (expired); pops `access_token`."""
+    token = bearer(headers)
+    query_token = params.pop("access_token", None)
+    if token is None and query_token:
+        if not emu.allow_query_token:
+            return "601"
+        token = query_token[-1]
+    if token is None:
+        return "601"
+    return emu.users.authenticate(token, emu.clock.timestamp())
+
+
+class Identity(Responder):
+    """The identity endpoint."""
+
+    async def endpoint(self, request: Request) -> Response:
+        emu = self.emu
+        started = time.perf_counter()
+        answer = await self._identity(request)
+        emu.log_request(request.method, request.url.path, answer, None, started)
+        return answer.response
+
+    async def _identity(self, request: Request) -> Answer:
+        emu = self.emu
+        if self._uri_too_long(request):
+            return self._page(414)
+        body = await read_body(request, emu.limits.max_body_bytes)
+        if body is None:
+            return self._page(413)
+        # Only plans aimed at the identity path apply to it: a bare {"code": "606"} is meant for REST calls.
+        plan = emu.faults.draw(request.method.upper(), request.url.path, targeted_only=True)
+        if plan is not None and plan.latency_ms:
+            await asyncio.sleep(plan.latency_ms / 1000)
+        if plan is not None and plan.code:
+            return self._fault_answer(plan, request.method.upper(), emu.request_ids.next(emu.clock.now()), None)
+
+        params = multi(urllib.parse.parse_qsl(request.url.query, keep_blank_values=True))
+        if request.method == "POST" and media_type(request.headers) in FORM_TYPES:
+            for key, values in parse_form(body).items():
+                params.setdefault(key, []).extend(values)
+        client_id = (params.get("client_id") or [""])[-1]
+        secret = (params.get("client_secret") or [""])[-1]
+        spec = errors.get("401")
+        now = emu.clock.now()
+        user = emu.users.get(client_id)
+        if user is None:
+            description = spec.format(client_id, variant="unknown_client")
+            body_401 = {"error": "unauthorized", "error_description": description}
+            return Answer(json_response(body_401, now, 401, IDENTITY_HEADERS), "401")
+        if secret != user.client_secret:
+            description = spec.format(variant="bad_secret")
+            body_401 = {"error": "invalid_client", "error_description": description}
+            return Answer(json_response(body_401, now, 401, IDENTITY_HEADERS), "401")
+        epoch = now.timestamp()
+        token = emu.users.issue(user, epoch, emu.limits.token_ttl)
+        answer = {
+            "access_token": token.value,
+            "token_type": "bearer",
+            "expires_in": int(token.expires_at - epoch),
+            "scope": user.email,
+        }
+        return Answer(json_response(answer, now, 200, IDENTITY_HEADERS))
+
+
+__all__ = ["IDENTITY_HEADERS", "IDENTITY_PATH", "Identity", "authenticate", "bearer"]

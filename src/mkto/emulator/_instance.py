@@ -1,0 +1,118 @@
+"""The state of one emulated Marketo instance (`Emulation`): its virtual clock, limits and counters, fault
+plans, API users, request log, settings, and the areas' setups that a reset runs again. Handlers see it as
+`call.instance` (the `Instance` protocol of `_api.py`); the admin API reads and changes it.
+"""
+
+from __future__ import annotations
+
+import collections
+import importlib
+import random
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ._answers import Answer
+from ._api import Endpoint
+from ._clock import VirtualClock
+from ._faults import FaultBook
+from ._limits import Counters, Limits
+from ._render import RequestIds
+from ._router import Router
+from ._store import Store
+from ._users import Users
+
+REQUEST_LOG_SIZE = 1000
+DEFAULT_MUNCHKIN_ID = "123-ABC-456"
+# Instance settings handlers read as `call.settings`; `PUT /_mkto/settings` changes them, a reset restores these.
+DEFAULT_SETTINGS: Mapping[str, Any] = {
+    "native_crm_sync": False,  # a native SFDC/Dynamics sync: CRM objects read-only (1018), merge in CRM
+    "crm_default_record_type": True,  # False: Merge Leads with mergeInCRM answers 714
+    "custom_objects_enabled": True,  # False: custom object calls answer 1026
+    "custom_object_metadata_api": True,  # False: the subscription type lacks the metadata API (616)
+    "abm_enabled": True,  # False: Account-Based Marketing is not enabled, Named Account APIs answer 703
+    "bulk_extract_unsupported_filters": ["updatedAt", "smartListId", "smartListName"],  # lead extract: 1035
+}
+
+
+class Emulation:
+    """All state of one emulated Marketo instance."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        endpoints: Sequence[Endpoint],
+        areas: Sequence[str],
+        seed: int,
+        limits: Limits,
+        munchkin_id: str,
+        allow_query_token: bool,
+        admin_token: str | None,
+    ) -> None:
+        self.store = store
+        self.seed = seed
+        self._rng = random.Random(seed)
+        self.clock = VirtualClock()
+        self.limits = limits
+        self.counters = Counters()
+        self.faults = FaultBook(self._rng)
+        self.users = Users(store, self._rng)
+        self.router = Router(endpoints)
+        self.request_ids = RequestIds(self._rng)
+        self.munchkin_id = munchkin_id
+        self.allow_query_token = allow_query_token
+        self.admin_token = admin_token
+        self.request_log: collections.deque[dict[str, Any]] = collections.deque(maxlen=REQUEST_LOG_SIZE)
+        self.settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
+        self._setups = [m.setup for m in (importlib.import_module(a) for a in areas) if hasattr(m, "setup")]
+        self.run_setups()
+
+    # -- the Instance protocol (what handlers see as call.instance) --------------------------------
+    @property
+    def rng(self) -> random.Random:
+        return self._rng
+
+    def limit(self, name: str) -> float:
+        value = getattr(self.limits, name)
+        return float(value)
+
+    def usage_days(self, now: Any, days: int) -> list[dict[str, Any]]:
+        return self.counters.usage_days(now, days)
+
+    def error_days(self, now: Any, days: int) -> list[dict[str, Any]]:
+        return self.counters.error_days(now, days)
+
+    def export_bytes_today(self, now: Any) -> int:
+        return self.counters.snapshot(now, self.limits)["export_bytes_today"]["bytes"]  # type: ignore[no-any-return]
+
+    def add_export_bytes(self, now: Any, count: int) -> None:
+        self.counters.add_export_bytes(now, count)
+
+    # -- admin operations --------------------------------------------------------------------------
+    def run_setups(self) -> None:
+        for setup in self._setups:
+            with self.store.transaction() as db:
+                setup(db)
+
+    def reset(self) -> None:
+        self.store.reset()
+        self.counters.reset()
+        self.faults.clear()
+        self.request_log.clear()
+        self.settings = dict(DEFAULT_SETTINGS)
+        self.run_setups()
+
+    def log_request(self, method: str, path: str, answer: Answer, request_id: str | None, started: float) -> None:
+        self.request_log.appendleft({
+            "time": self.clock.now().isoformat(),
+            "method": method,
+            "path": path,
+            "status": answer.response.status_code,
+            "code": answer.code,
+            "requestId": request_id,
+            "latency_ms": round((time.perf_counter() - started) * 1000, 3),
+        })
+
+
+__all__ = ["DEFAULT_MUNCHKIN_ID", "DEFAULT_SETTINGS", "REQUEST_LOG_SIZE", "Emulation"]
