@@ -17,10 +17,10 @@
     └── AmbiguousOutcome                a non-idempotent call whose response was lost
 
 Each documented code has its own subclass, `Error401` ... `Error1080`, under the base its disposition
-names: literal classes generated from the catalogue into `_codes.py` (`python scripts/gen_errors.py`), so
-`from mkto.errors import Error1029` works and type checkers see them; `error_class(code)` in
-`_envelope.py` picks the one to raise. A record-level reason is never an exception: it is a `RecordError` value on the record's
-outcome.
+names: literal classes generated from the catalogue into `_codes.py` (`python scripts/gen_errors.py`),
+so `from mkto.errors import Error1029` works and type checkers see them; `error_class(code)` in
+`_envelope.py` picks the one to raise. A record-level reason is never an exception: it is a
+`RecordError` value on the record's outcome.
 """
 
 from __future__ import annotations
