@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from mkto.client import AsyncClient, Client
-from mkto.client._areas import ActivityPager
+from mkto.client._ops.activities import ActivityPager
 from mkto.errors import AmbiguousOutcome, MarketoResponse
 
 from .conftest import Emu
