@@ -48,9 +48,8 @@ COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in REPLA
 
 
 def header(source: Path) -> str:
-    relative = source.relative_to(ROOT).as_posix()
     return (
-        f"# GENERATED FILE, do not edit: made from {relative} by `python scripts/unasync.py`.\n"
+        f"# GENERATED FILE, do not edit: made from src/mkto/client/_async/{source.name} by `python scripts/unasync.py`.\n"
         "# Change the async source and run the script again (CI fails when this file is stale: --check).\n"
     )
 
@@ -110,19 +109,25 @@ def write(source_dir: Path = SOURCE, target_dir: Path = TARGET) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if a generated file is stale; write nothing")
+    parser.add_argument("--source", type=Path, default=SOURCE, help=argparse.SUPPRESS)  # for the script's own tests
+    parser.add_argument("--target", type=Path, default=TARGET, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.check:
-        bad = stale()
+        bad = stale(args.source, args.target)
         for path in bad:
-            print(f"stale: {path.relative_to(ROOT)}", file=sys.stderr)
+            print(f"stale: {_shown(path)}", file=sys.stderr)
         if bad:
-            print("unasync: the sync client is out of date: run `python scripts/unasync.py`", file=sys.stderr)
+            print("unasync: the generated sync client is out of date: run `python scripts/unasync.py`", file=sys.stderr)
             return 1
-        print(f"unasync: {TARGET.relative_to(ROOT)} is up to date")
+        print(f"unasync: {_shown(args.target)} is up to date")
         return 0
-    for path in write():
-        print(f"wrote {path.relative_to(ROOT)}")
+    for path in write(args.source, args.target):
+        print(f"wrote {_shown(path)}")
     return 0
+
+
+def _shown(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
 
 
 if __name__ == "__main__":
