@@ -90,3 +90,21 @@ def test_a_lost_custom_activity_add_is_ambiguous(emu: Emu) -> None:
         emu.fault(code="http:502", times=1, method="POST", path="/rest/v1/activities/external.json")
         with pytest.raises(AmbiguousOutcome):
             client.activities.add_custom([{"leadId": 1, "activityTypeId": 100001, "primaryAttributeValue": "x"}])
+
+
+def test_what_the_async_side_once_lacked_works_end_to_end(emu: Emu) -> None:
+    async def main() -> tuple[list[int], set[int], str | None, int]:
+        async with AsyncClient(**emu.client_kwargs()) as client:
+            (lead,) = await client.leads.sync([{"email": "ada@example.com"}])
+            created = await client.assets.create_static_list("Async readers", folder=LIST_FOLDER)
+            assert created is not None
+            await client.lists.add(created["id"], [lead.id])
+            members = [found["id"] async for found in client.lists.iter_leads(created["id"])]
+            campaigns = {c["id"] async for c in client.campaigns.iter()}
+            token = await client.activities.paging_token(since_yesterday(emu))
+            return members, campaigns, token, lead.id
+
+    members, campaigns, token, lead_id = asyncio.run(main())
+    assert members == [lead_id]
+    assert TRIGGER_CAMPAIGN in campaigns
+    assert token
