@@ -65,7 +65,17 @@ def unasync_text(text: str) -> str:
 
 
 def _ruff(args: list[str], text: str, filename: Path) -> str:
-    command = [sys.executable, "-m", "ruff", *args, "--config", str(RUFF_CONFIG), "--stdin-filename", str(filename), "-"]
+    command = [
+        sys.executable,
+        "-m",
+        "ruff",
+        *args,
+        "--config",
+        str(RUFF_CONFIG),
+        "--stdin-filename",
+        str(filename),
+        "-",
+    ]
     done = subprocess.run(command, input=text, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"unasync: ruff {args[0]} failed on {filename}:\n{done.stderr}")

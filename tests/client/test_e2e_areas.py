@@ -64,7 +64,10 @@ def test_campaign_trigger_shows_up_as_an_activity(emu: Emu) -> None:
         assert TRIGGER_CAMPAIGN in {c["id"] for c in client.campaigns.iter()}
         client.campaigns.trigger(TRIGGER_CAMPAIGN, [lead.id])
         seen = list(client.activities.iter([REQUEST_CAMPAIGN, NEW_LEAD], since=since_yesterday(emu)))
-        assert sorted((a["leadId"], a["activityTypeId"]) for a in seen) == [(lead.id, NEW_LEAD), (lead.id, REQUEST_CAMPAIGN)]
+        assert sorted((a["leadId"], a["activityTypeId"]) for a in seen) == [
+            (lead.id, NEW_LEAD),
+            (lead.id, REQUEST_CAMPAIGN),
+        ]
 
 
 def test_lead_changes_sync_and_async_agree(emu: Emu) -> None:

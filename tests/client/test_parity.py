@@ -32,7 +32,17 @@ MODULES = [
 ]
 SAME_DEFAULTS = {(time.sleep, asyncio.sleep)}
 RENAMED = {"aclose": "close"}
-DUNDERS = ("__init__", "__iter__", "__next__", "__enter__", "__exit__", "__aiter__", "__anext__", "__aenter__", "__aexit__")
+DUNDERS = (
+    "__init__",
+    "__iter__",
+    "__next__",
+    "__enter__",
+    "__exit__",
+    "__aiter__",
+    "__anext__",
+    "__aenter__",
+    "__aexit__",
+)
 
 
 def own_classes(module: Any) -> dict[str, type]:

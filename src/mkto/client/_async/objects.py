@@ -112,7 +112,9 @@ class AsyncAssets:
     async def folder_by_name(
         self, name: str, *, type: str | None = None, work_space: str | None = None
     ) -> dict[str, Any] | None:
-        return await self._client.run(self._ops.first("/folder/byName.json", name=name, type=type, workSpace=work_space))
+        return await self._client.run(
+            self._ops.first("/folder/byName.json", name=name, type=type, workSpace=work_space)
+        )
 
     def iter_folders(
         self, *, root: int | Mapping[str, Any] | None = None, max_depth: int | None = None

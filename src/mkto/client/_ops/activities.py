@@ -53,7 +53,9 @@ class ActivityOps:
         return result_of(self.core, "GET", f"{REST}/activities/types.json")
 
     def paging_token(self, since: dt.datetime | str) -> Flow[str | None]:
-        response = yield from self.core.call(RequestSpec.build("GET", PAGING_TOKEN_PATH, params={"sinceDatetime": when(since)}))
+        response = yield from self.core.call(
+            RequestSpec.build("GET", PAGING_TOKEN_PATH, params={"sinceDatetime": when(since)})
+        )
         return response.next_page_token
 
     def pager(

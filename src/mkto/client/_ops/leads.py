@@ -32,7 +32,9 @@ class LeadOps:
     def __init__(self, core: Core) -> None:
         self.core = core
 
-    def _batch(self, path: str, records: Sequence[Any], head: dict[str, Any] | None = None) -> Flow[list[RecordOutcome]]:
+    def _batch(
+        self, path: str, records: Sequence[Any], head: dict[str, Any] | None = None
+    ) -> Flow[list[RecordOutcome]]:
         def make_spec(chunk: list[Any]) -> RequestSpec:
             return RequestSpec.build("POST", f"{REST}{path}", json={**(head or {}), "input": chunk})
 
@@ -107,9 +109,7 @@ class LeadOps:
         head.update({k: v for k, v in (("lookupField", lookup_field), ("source", source), ("reason", reason)) if v})
         return self._batch("/leads/push.json", leads, head)
 
-    def submit_form(
-        self, form_id: int, inputs: Sequence[Record], program_id: int | None
-    ) -> Flow[list[RecordOutcome]]:
+    def submit_form(self, form_id: int, inputs: Sequence[Record], program_id: int | None) -> Flow[list[RecordOutcome]]:
         head: dict[str, Any] = {"formId": int(form_id)}
         if program_id is not None:
             head["programId"] = int(program_id)

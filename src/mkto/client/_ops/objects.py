@@ -84,7 +84,9 @@ class DedupeOps:
                     body["nextPageToken"] = token
                 override = {"_method": "GET", "batchSize": batch_size}
                 return RequestSpec.build("POST", f"{self.base}.json", params=override, json=body)
-            return RequestSpec.build("GET", f"{self.base}.json", params=_query(filter_type, chunk, fields, batch_size, token))
+            return RequestSpec.build(
+                "GET", f"{self.base}.json", params=_query(filter_type, chunk, fields, batch_size, token)
+            )
 
         items = list(values)
         if compound:
