@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from mkto.client import AsyncClient, Client
-from mkto.client._areas import ActivityPager
+from mkto.client._ops.activities import ActivityPager
 from mkto.errors import AmbiguousOutcome, MarketoResponse
 
 from .conftest import Emu
@@ -64,7 +64,10 @@ def test_campaign_trigger_shows_up_as_an_activity(emu: Emu) -> None:
         assert TRIGGER_CAMPAIGN in {c["id"] for c in client.campaigns.iter()}
         client.campaigns.trigger(TRIGGER_CAMPAIGN, [lead.id])
         seen = list(client.activities.iter([REQUEST_CAMPAIGN, NEW_LEAD], since=since_yesterday(emu)))
-        assert sorted((a["leadId"], a["activityTypeId"]) for a in seen) == [(lead.id, NEW_LEAD), (lead.id, REQUEST_CAMPAIGN)]
+        assert sorted((a["leadId"], a["activityTypeId"]) for a in seen) == [
+            (lead.id, NEW_LEAD),
+            (lead.id, REQUEST_CAMPAIGN),
+        ]
 
 
 def test_lead_changes_sync_and_async_agree(emu: Emu) -> None:
@@ -90,3 +93,21 @@ def test_a_lost_custom_activity_add_is_ambiguous(emu: Emu) -> None:
         emu.fault(code="http:502", times=1, method="POST", path="/rest/v1/activities/external.json")
         with pytest.raises(AmbiguousOutcome):
             client.activities.add_custom([{"leadId": 1, "activityTypeId": 100001, "primaryAttributeValue": "x"}])
+
+
+def test_what_the_async_side_once_lacked_works_end_to_end(emu: Emu) -> None:
+    async def main() -> tuple[list[int], set[int], str | None, int]:
+        async with AsyncClient(**emu.client_kwargs()) as client:
+            (lead,) = await client.leads.sync([{"email": "ada@example.com"}])
+            created = await client.assets.create_static_list("Async readers", folder=LIST_FOLDER)
+            assert created is not None
+            await client.lists.add(created["id"], [lead.id])
+            members = [found["id"] async for found in client.lists.iter_leads(created["id"])]
+            campaigns = {c["id"] async for c in client.campaigns.iter()}
+            token = await client.activities.paging_token(since_yesterday(emu))
+            return members, campaigns, token, lead.id
+
+    members, campaigns, token, lead_id = asyncio.run(main())
+    assert members == [lead_id]
+    assert TRIGGER_CAMPAIGN in campaigns
+    assert token

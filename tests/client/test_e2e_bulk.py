@@ -17,8 +17,23 @@ import httpx
 import pytest
 
 from mkto.client import AsyncClient, BulkWait, Client, FileNotAvailable, InProcessLimiterBackend, Limits
-from mkto.client._bulk import RowDecoder, dict_files, file_parts, pack_rows
-from mkto.client._core import Core, Emit, GetToken, OpenStream, RawResponse, ReadChunk, RequestSpec, Sleep, StreamHead
+from mkto.client._bulk_files import RowDecoder, dict_files, file_parts, pack_rows
+from mkto.client._core import Core
+from mkto.client._limits import Grant
+from mkto.client._operations import (
+    Acquire,
+    Emit,
+    GetToken,
+    OpenStream,
+    RawResponse,
+    ReadChunk,
+    RequestSpec,
+    Sink,
+    Sleep,
+    StreamHead,
+    Truncate,
+    WriteChunk,
+)
 from mkto.errors import NetworkError, QueueFull, QuotaExhausted
 from mkto.errors.limits import MAX_IMPORT_BYTES
 
@@ -347,18 +362,25 @@ def drive(flow: Any, serve: Any) -> tuple[Any, list[Any]]:
 
 
 def scripted(opens: list[Any]) -> Any:
-    """Serve tokens, sleeps and reads; each OpenStream gets the next of `opens` (a StreamHead's handle is an
-    iterator of chunks or NetworkErrors)."""
+    """Serve tokens, limiter slots, sleeps, reads and writes; each OpenStream gets the next of `opens` (a
+    StreamHead's handle is an iterator of chunks or NetworkErrors); a sink's handle is a BytesIO."""
     tokens = iter(["t1", "t2", "t3"])
 
     def serve(op: Any) -> Any:
         if isinstance(op, GetToken):
             return next(tokens)
+        if isinstance(op, Acquire):
+            return Grant("lease", 0.0)
         if isinstance(op, OpenStream):
             return opens.pop(0)
         if isinstance(op, ReadChunk):
             return next(op.handle, b"")
-        return None  # Sleep, CloseStream
+        if isinstance(op, WriteChunk):
+            return op.handle.write(op.data)
+        if isinstance(op, Truncate):
+            op.handle.seek(0)
+            return op.handle.truncate()
+        return None  # Sleep, Release, CloseStream
 
     return serve
 
@@ -385,9 +407,10 @@ def ranges(seen: list[Any]) -> list[str | None]:
 def test_download_resumes_after_a_drop_and_restarts_when_range_is_ignored() -> None:
     spec = RequestSpec.build("GET", "/bulk/v1/leads/export/x/file.json")
     out = io.BytesIO(b"ab")
+    out.seek(0, io.SEEK_END)  # as the shell opens it: for appending
     drop = NetworkError("reset", maybe_sent=True)
     opens = [head(206, [b"cd", drop]), head(200, [b"abcd", b"ef"])]  # the second ignores Range
-    size, seen = drive(core().download(spec, out, size=6), scripted(opens))
+    size, seen = drive(core().download(spec, Sink(out, size=2), size=6), scripted(opens))
     assert (size, out.getvalue()) == (6, b"abcdef")
     assert ranges(seen) == ["bytes=2-", "bytes=4-"]
     assert any(isinstance(op, Sleep) for op in seen)
@@ -398,7 +421,7 @@ def test_download_classifies_an_envelope_and_reauthenticates() -> None:
     expired = b'{"requestId":"r#1","success":false,"errors":[{"code":"601","message":"Access token invalid"}]}'
     out = io.BytesIO()
     opens = [head(200, [expired], "application/json"), head(200, [b"id\n1\n"])]
-    _, seen = drive(core().download(spec, out), scripted(opens))
+    _, seen = drive(core().download(spec, Sink(out)), scripted(opens))
     assert out.getvalue() == b"id\n1\n"
     assert [op.stale for op in seen if isinstance(op, GetToken)] == [None, "t1"]
 
@@ -416,7 +439,7 @@ def test_a_404_on_a_file_is_file_not_available() -> None:
     spec = RequestSpec.build("GET", "/bulk/v1/leads/export/x/file.json")
     missing = RawResponse(404, {"Content-Type": "text/plain"}, b"Requested resource not found")
     with pytest.raises(FileNotAvailable):
-        drive(core().download(spec, io.BytesIO()), scripted([missing]))
+        drive(core().download(spec, Sink(io.BytesIO())), scripted([missing]))
 
 
 def test_real_full_queues_are_waited_out_as_the_virtual_clock_runs_jobs(leads_emu: Emu, tmp_path: Path) -> None:

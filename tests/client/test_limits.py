@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import multiprocessing
 import os
+import sqlite3
 import threading
 import time
 import uuid
@@ -13,17 +16,21 @@ from pathlib import Path
 import pytest
 
 from mkto.client import (
+    AsyncClient,
     Denied,
     Grant,
     InProcessLimiterBackend,
     LimiterBackend,
+    Limits,
     Quota,
     RedisLimiterBackend,
     SqliteLimiterBackend,
 )
+from mkto.client._limits import AsyncLimiter, AsyncRedisLimiterBackend
 from tests.conftest import skip_or_fail
 
 from ._limit_workers import hammer
+from .conftest import Emu
 
 QUOTA = Quota(rate_calls=15, window_s=0.4, concurrency=3, daily_budget=None, lease_ttl_s=30.0)
 
@@ -204,3 +211,109 @@ def test_redis_daily_budget(redis_backend: RedisLimiterBackend) -> None:
     over = redis_backend.try_acquire(quota)
     assert isinstance(over, Denied)
     assert over.reason == "daily"
+
+
+# --- the async shell's side: never blocking its event loop ---------------------------------------------
+
+
+def test_a_task_waiting_on_a_contended_sqlite_limiter_does_not_block_the_event_loop(emu: Emu, tmp_path: Path) -> None:
+    hold_s = 1.0
+    path = tmp_path / "limits.db"
+    backend = SqliteLimiterBackend(str(path))  # tables made before the lock is taken
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    limits = Limits(rate_calls=100_000, rate_seconds=20, concurrency=10, backend=backend)
+
+    async def main() -> tuple[list[float], float, float]:
+        ticks: list[float] = []
+        done = asyncio.Event()
+
+        async def ticker() -> None:
+            while not done.is_set():
+                ticks.append(time.monotonic())
+                await asyncio.sleep(0.01)
+
+        async with AsyncClient(**emu.client_kwargs(limits=limits)) as client:
+            await client.usage.stats()  # the token is fetched and the connection opened before the lock
+            task = asyncio.create_task(ticker())
+            await asyncio.sleep(0.05)
+            holder.execute("BEGIN IMMEDIATE")  # another process holding the write lock: decisions must wait
+            # Released from a thread, so the test ends in about `hold_s` even if the loop were blocked.
+            threading.Timer(hold_s, holder.execute, args=("COMMIT",)).start()
+            started = time.monotonic()
+            await client.usage.stats()
+            finished = time.monotonic()
+            done.set()
+            await task
+        return ticks, started, finished
+
+    try:
+        ticks, started, finished = asyncio.run(main())
+    finally:
+        holder.close()
+        backend.close()
+    assert finished - started >= hold_s * 0.8, f"the call waited {finished - started:.3f} s, not for the lock"
+    during = [t for t in ticks if started <= t <= finished]
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert len(during) >= 10, "the other task should have kept running while the call waited"
+    assert max(gaps) < hold_s / 2, f"the event loop stalled for {max(gaps):.3f} s"
+
+
+def test_async_redis_variant_shares_the_window_and_the_script(redis_url: str) -> None:
+    prefix = f"mkto-test:{uuid.uuid4().hex}:"
+    sync = RedisLimiterBackend(redis_url, prefix=prefix)
+    quota = Quota(rate_calls=2, window_s=5, concurrency=10, daily_budget=None, lease_ttl_s=30)
+
+    async def main() -> tuple[Grant | Denied, Grant | Denied]:
+        variant = sync.async_variant()
+        assert isinstance(variant, AsyncRedisLimiterBackend)
+        try:
+            first = await variant.try_acquire(quota)
+            assert isinstance(first, Grant)
+            await variant.release(first.lease_id)
+            return first, await variant.try_acquire(quota)
+        finally:
+            await variant.aclose()
+
+    try:
+        _, second = asyncio.run(main())
+        assert isinstance(second, Grant)
+        third = sync.try_acquire(quota)  # the sync backend sees the async variant's two starts
+        assert isinstance(third, Denied)
+        assert third.reason == "rate"
+    finally:
+        sync.clear()
+
+
+def test_async_variants_of_each_backend(tmp_path: Path) -> None:
+    quota = Quota(rate_calls=100, window_s=1, concurrency=1, daily_budget=None, lease_ttl_s=30)
+
+    class OnlySync:
+        """A custom backend without an async variant: awaited through a worker thread."""
+
+        def __init__(self) -> None:
+            self.inner = InProcessLimiterBackend()
+            self.threads: set[str] = set()
+
+        def try_acquire(self, quota: Quota) -> Grant | Denied:
+            self.threads.add(threading.current_thread().name)
+            return self.inner.try_acquire(quota)
+
+        def release(self, lease_id: str) -> None:
+            self.inner.release(lease_id)
+
+    custom = OnlySync()
+    sqlite_backend = SqliteLimiterBackend(str(tmp_path / "limits.db"))
+
+    async def main() -> None:
+        for backend in (InProcessLimiterBackend(), sqlite_backend, custom):
+            limiter = AsyncLimiter(backend)
+            grant = await limiter.try_acquire(quota)
+            assert isinstance(grant, Grant)
+            assert isinstance(await limiter.try_acquire(quota), Denied)  # the one slot is taken
+            await limiter.release(grant)
+            assert isinstance(await limiter.try_acquire(quota), Grant)
+            await limiter.aclose()
+
+    asyncio.run(main())
+    sqlite_backend.close()
+    assert threading.main_thread().name not in custom.threads

@@ -8,7 +8,7 @@ import json
 import mkto.client
 from mkto.client import redact_text
 from mkto.client._auth import TokenAnswer, TokenState
-from mkto.client._core import RequestSpec, guess_idempotent, override_get
+from mkto.client._operations import RequestSpec, guess_idempotent, override_get
 from mkto.client._sizing import chunk_values, dumps, split_batch
 
 

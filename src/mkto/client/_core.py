@@ -1,23 +1,23 @@
-"""The sans-IO core: every rule of the client, written once as generators that yield I/O operations.
+"""The sans-IO core: every rule of the client, written once as generators that yield operations.
 
-A call is a generator that yields `Sleep`, `Send` and `GetToken` operations and receives their
-results; `Client` drives it with blocking I/O, `AsyncClient` with awaits. Nothing here touches a
-socket, sleeps or knows whether it runs in a thread or a task.
+A call is a flow (`Flow[T]`, see `_operations`): it yields `Send`, `Sleep`, `GetToken`, `Acquire` /
+`Release` (the limiter), stream and file operations, and receives their results; `Client` performs them
+with blocking I/O, `AsyncClient` with awaits. Nothing here touches a socket, a file or a limiter backend,
+sleeps, reads a clock other than the two injected ones, or knows whether it runs in a thread or a task.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import logging
-import os
 import random
 import time
 import urllib.parse
-from collections.abc import Callable, Generator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import IO, Any, TypeAlias
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from mkto.errors import (
     CallerError,
@@ -34,182 +34,51 @@ from mkto.errors.limits import MAX_BODY_BYTES, MAX_URI_BYTES
 
 from ._auth import TokenAnswer, TokenState
 from ._config import Limits, RetryPolicy
-from ._limits import Grant, Limiter
+from ._limits import Grant, backend_of, quota_of
 from ._logging import log_attempt, redact_body, redact_headers
+from ._operations import (
+    Acquire,
+    CloseStream,
+    Emit,
+    Flow,
+    GetToken,
+    HttpRequest,
+    OpenStream,
+    RawResponse,
+    ReadChunk,
+    Release,
+    RequestSpec,
+    Send,
+    Sink,
+    Sleep,
+    StreamHead,
+    Truncate,
+    WriteChunk,
+    override_get,
+)
 from ._policy import Action, decide, full_jitter
-from ._sizing import dumps, split_batch
-
-Pairs: TypeAlias = tuple[tuple[str, str], ...]
+from ._sizing import split_batch
 
 IDENTITY_PATH = "/identity/oauth/token"
-# Calls whose second sending could do the work twice (a lost response is then ambiguous): custom activity
-# add, campaign trigger/schedule, and Submit Form (each sending records one more form fill activity).
-NON_IDEMPOTENT_PATH_SUFFIXES = ("/activities/external.json", "/trigger.json", "/schedule.json", "/submitForm.json")
-
-
-# --- operations yielded to the shells -------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Sleep:
-    seconds: float
-
-
-@dataclass(frozen=True, slots=True)
-class HttpRequest:
-    """One attempt on the wire, complete and immutable: a retry builds a new one, never edits this."""
-
-    method: str
-    url: str
-    headers: Pairs
-    content: bytes | None = None
-    form: Pairs | None = None  # multipart fields beside `files`
-    files: Any = None
-
-
-@dataclass(frozen=True, slots=True)
-class Send:
-    request: HttpRequest
-
-
-@dataclass(frozen=True, slots=True)
-class RawResponse:
-    status: int
-    headers: Mapping[str, str]
-    content: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class GetToken:
-    stale: str | None  # the token Marketo just refused (601/602), to be replaced whatever its expiry
-
-
-@dataclass(frozen=True, slots=True)
-class OpenStream:
-    """Send a request and keep its body unread: a `StreamHead` for 200/206, else a whole `RawResponse`."""
-
-    request: HttpRequest
-
-
-@dataclass(frozen=True, slots=True)
-class StreamHead:
-    status: int
-    headers: Mapping[str, str]
-    handle: Any  # the shell's own open response
-
-
-@dataclass(frozen=True, slots=True)
-class ReadChunk:
-    """The next bytes of an open stream: b"" at its end (the shell then closes it), or a `NetworkError`."""
-
-    handle: Any
-
-
-@dataclass(frozen=True, slots=True)
-class CloseStream:
-    handle: Any
-
-
-@dataclass(frozen=True, slots=True)
-class Emit:
-    """A value for whoever iterates the flow (`Client.iterate`): a downloaded chunk. `Client.run` refuses it."""
-
-    value: Any
-
-
-Op: TypeAlias = Sleep | Send | GetToken | OpenStream | ReadChunk | CloseStream | Emit
-
-
-class _Position:
-    """How far a download is: the end of the file it writes, or (no file) the bytes emitted so far."""
-
-    def __init__(self, out: IO[bytes] | None) -> None:
-        self.out = out
-        self.emitted = 0
-        if out is not None:
-            out.seek(0, os.SEEK_END)
-
-    def tell(self) -> int:
-        return self.out.tell() if self.out is not None else self.emitted
-
-
-Flow: TypeAlias = Generator[Op, Any, Any]
-
-
-class Abandoned(Exception):
-    """Thrown into a flow whose consumer stopped iterating: close what is open, free the slot, stop."""
 
 
 class FileNotAvailable(CallerError):
     """A bulk file endpoint answered 404: the job is not complete (yet), unknown, or another user's."""
 
 
-# --- what to send ---------------------------------------------------------------------------------------
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class RequestSpec:
-    """A call as the caller asked for it, before sizing, token and attempt number."""
+class _Progress:
+    """How far a download is: the size of its sink, or (no sink) the bytes emitted so far."""
 
-    method: str
-    path: str
-    params: Pairs = ()
-    json_body: bytes | None = None
-    form: Pairs | None = None
-    files: Any = None
-    idempotent: bool = True
-    overridden: bool = False  # already sent as POST with _method=GET
+    def __init__(self, sink: Sink | None) -> None:
+        self.sink = sink
+        self.emitted = 0
 
-    @classmethod
-    def build(
-        cls,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
-        json: Any = None,
-        data: Mapping[str, Any] | None = None,
-        files: Any = None,
-        idempotent: bool | None = None,
-    ) -> RequestSpec:
-        method = method.upper()
-        if not path.startswith("/"):
-            path = "/" + path
-        body = dumps(json) if json is not None else None
-        if idempotent is None:
-            idempotent = guess_idempotent(method, path, json)
-        return cls(method, path, _pairs(params), body, _pairs(data) if data is not None else None, files, idempotent)
-
-
-def guess_idempotent(method: str, path: str, json: Any) -> bool:
-    """False for the calls Marketo documents as doing their work again when sent again."""
-    if method in {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}:
-        return True
-    if path.endswith(NON_IDEMPOTENT_PATH_SUFFIXES):
-        return False
-    return not (isinstance(json, Mapping) and json.get("action") == "createDuplicate")
-
-
-def _pairs(values: Mapping[str, Any] | Sequence[tuple[str, Any]] | None) -> Pairs:
-    if not values:
-        return ()
-    items = values.items() if isinstance(values, Mapping) else values
-    out: list[tuple[str, str]] = []
-    for key, value in items:
-        if value is None:
-            continue
-        if isinstance(value, list | tuple | set | frozenset):
-            out.append((key, ",".join(str(v) for v in value)))
-        elif isinstance(value, bool):
-            out.append((key, "true" if value else "false"))
-        else:
-            out.append((key, str(value)))
-    return tuple(out)
-
-
-def override_get(spec: RequestSpec) -> RequestSpec:
-    """GET with a long query → POST ?_method=GET with the query as a form body (Marketo's documented way)."""
-    return dataclasses.replace(spec, method="POST", params=(("_method", "GET"),), form=spec.params, overridden=True)
+    def tell(self) -> int:
+        return self.sink.size if self.sink is not None else self.emitted
 
 
 # --- the core -------------------------------------------------------------------------------------------
@@ -228,6 +97,7 @@ class Core:
         limits: Limits,
         logger: logging.Logger,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], dt.datetime] = utc_now,
         rng: random.Random | None = None,
         token_refresh_margin_s: float = 60.0,
         token_min_life_s: float = 10.0,
@@ -239,9 +109,13 @@ class Core:
         self._client_secret = client_secret
         self.retry = retry
         self.limits = limits
-        self.limiter = Limiter(limits)
+        self.backend = backend_of(limits)  # performed by the shells, never called here
+        self.quota = quota_of(limits)
+        # Grants of flows closed where they could not yield their `Release`: the shell releases them.
+        self.orphaned: list[Grant] = []
         self.logger = logger
         self.clock = clock
+        self.wall_clock = wall_clock
         self.rng = rng or random.Random()
         self.tokens = TokenState(clock, refresh_margin_s=token_refresh_margin_s, min_life_s=token_min_life_s)
         self.max_uri_bytes = max_uri_bytes
@@ -282,7 +156,7 @@ class Core:
 
     # -- flows --
 
-    def token_flow(self, stale: str | None) -> Flow:
+    def token_flow(self, stale: str | None) -> Flow[str]:
         """Return a usable token, fetching it (shells hold their lock around this: single flight)."""
         if stale is not None:
             self.tokens.invalidate(stale)
@@ -310,18 +184,25 @@ class Core:
                 yield Sleep(wait)
         raise MarketoError("The identity endpoint keeps handing back tokens about to expire")
 
-    def acquire(self) -> Flow:
+    def acquire(self) -> Flow[Grant]:
         while True:
-            verdict = self.limiter.try_acquire()
+            verdict = yield Acquire(self.quota)
             if isinstance(verdict, Grant):
                 return verdict
             if verdict.reason == "daily":
                 err = QuotaExhausted(f"The client's daily budget of {self.limits.daily_budget} calls is spent")
-                err.resets_at = next_reset(dt.datetime.now(dt.UTC))
+                err.resets_at = next_reset(self.wall_clock())
                 raise err
             yield Sleep(verdict.wait_s)
 
-    def call(self, spec: RequestSpec, *, can_split: bool = False) -> Flow:
+    def release(self, grant: Grant, exc: BaseException | None = None) -> Flow[None]:
+        """Give the slot back, even when `exc` ends the flow (KeyboardInterrupt, task cancellation)."""
+        if isinstance(exc, GeneratorExit):  # closed: this flow may not yield again
+            self.orphaned.append(grant)
+            return
+        yield Release(grant)
+
+    def call(self, spec: RequestSpec, *, can_split: bool = False) -> Flow[MarketoResponse]:
         """One call with every protection: sizing, limits, token, classification, retry by disposition."""
         if spec.method == "GET" and len(self.url(spec).encode()) > self.max_uri_bytes:
             spec = override_get(spec)
@@ -334,8 +215,7 @@ class Core:
             try:
                 token = yield GetToken(stale)
                 stale = None
-                response: MarketoResponse = yield from self._attempt(spec, token, attempt)
-                return response
+                return (yield from self._attempt(spec, token, attempt))
             except MarketoError as err:
                 error = err
             decision = decide(
@@ -376,13 +256,15 @@ class Core:
                 assert decision.error is not None
                 raise decision.error
 
-    def _attempt(self, spec: RequestSpec, token: str, attempt: int) -> Flow:
+    def _attempt(self, spec: RequestSpec, token: str, attempt: int) -> Flow[MarketoResponse]:
         grant = yield from self.acquire()
         request = self.http_request(spec, token)
         try:
             raw = yield Send(request)
-        finally:
-            self.limiter.release(grant)
+        except BaseException as exc:
+            yield from self.release(grant, exc)
+            raise
+        yield from self.release(grant)
         if isinstance(raw, NetworkError):
             raise raw
         try:
@@ -403,15 +285,16 @@ class Core:
         )
         return response
 
-    def download(self, spec: RequestSpec, out: IO[bytes] | None, *, size: int | None = None) -> Flow:
-        """Stream a non-enveloped file (a bulk file) onto the end of `out`, never holding it in memory; with
-        `out=None` each chunk is yielded as `Emit(chunk)` for `Client.iterate` instead.
+    def download(self, spec: RequestSpec, sink: Sink | None, *, size: int | None = None) -> Flow[int]:
+        """Stream a non-enveloped file (a bulk file) onto the end of `sink` (`WriteChunk` operations, its
+        sha256 updated as each chunk is written), never holding it in memory; with `sink=None` each chunk is
+        yielded as `Emit(chunk)` for `client.iterate` instead.
 
-        What `out` already holds is kept: the request asks `Range: bytes=N-` for the rest, and a dropped
+        What `sink` already holds is kept: the request asks `Range: bytes=N-` for the rest, and a dropped
         connection resumes from the bytes written (or emitted) so far. Limits, token and retry are those of
         `call`; returns the file's size.
         """
-        position = _Position(out)
+        position = _Progress(sink)
         started = self.clock()
         attempt = reauths = 0
         stale: str | None = None
@@ -460,7 +343,7 @@ class Core:
                 raise decision.error or error
         return position.tell()
 
-    def _stream_attempt(self, spec: RequestSpec, token: str, position: _Position, size: int | None) -> Flow:
+    def _stream_attempt(self, spec: RequestSpec, token: str, position: _Progress, size: int | None) -> Flow[None]:
         offset = position.tell()
         request = self.http_request(spec, token)
         if offset:
@@ -472,6 +355,7 @@ class Core:
                 raise opened
             if isinstance(opened, RawResponse):
                 if opened.status == 416 and offset and size is None:
+                    yield from self.release(grant)
                     return  # nothing after what we hold: the file is whole
                 raise _file_error(opened)
             try:
@@ -480,14 +364,16 @@ class Core:
                 if not isinstance(exc, GeneratorExit):
                     yield CloseStream(opened.handle)
                 raise
-        finally:
-            self.limiter.release(grant)
+        except BaseException as exc:
+            yield from self.release(grant, exc)
+            raise
+        yield from self.release(grant)
         if size is not None and position.tell() != size:
             raise NetworkError(f"the file ended at byte {position.tell()} of {size}", maybe_sent=True)
         self._log(logging.DEBUG, spec.method, spec.path, attempt=1, status=opened.status, code=None,
                   request_id=None, wait=0.0, offset=offset)  # fmt: skip
 
-    def _copy(self, opened: StreamHead, position: _Position, offset: int) -> Flow:
+    def _copy(self, opened: StreamHead, position: _Progress, offset: int) -> Flow[None]:
         if _header(opened.headers, "content-type").split(";")[0].strip().endswith("json"):
             # A file endpoint answering an envelope is an error (601, 1029, ...): classify it.
             body = bytearray()
@@ -497,9 +383,8 @@ class Core:
             raise MarketoError("A JSON answer where a file was expected", http_status=opened.status, body=bytes(body))
         skip = 0
         if offset and opened.status != 206:  # the server sent the whole file again
-            if position.out is not None:
-                position.out.seek(0)
-                position.out.truncate()
+            if position.sink is not None:
+                yield from self.truncate(position.sink)
             else:
                 skip = offset  # already emitted: pass over it
         while chunk := (yield from self._read(opened)):
@@ -508,14 +393,31 @@ class Core:
                 chunk, skip = chunk[cut:], skip - cut
                 if not chunk:
                     continue
-            if position.out is not None:
-                position.out.write(chunk)
+            if position.sink is not None:
+                yield from self.write(position.sink, chunk)
             else:
                 yield Emit(chunk)
                 position.emitted += len(chunk)
 
-    def _read(self, opened: StreamHead) -> Flow:
-        chunk = yield ReadChunk(opened.handle)
+    def write(self, sink: Sink, chunk: bytes) -> Flow[None]:
+        """Append to the sink, hashing as it goes: the checksum never needs the whole file read again."""
+        if sink.handle is None:
+            sink.data += chunk
+        else:
+            yield WriteChunk(sink.handle, chunk)
+        sink.size += len(chunk)
+        sink.digest.update(chunk)
+
+    def truncate(self, sink: Sink) -> Flow[None]:
+        if sink.handle is None:
+            sink.data.clear()
+        else:
+            yield Truncate(sink.handle)
+        sink.size = 0
+        sink.digest = hashlib.sha256()
+
+    def _read(self, opened: StreamHead) -> Flow[bytes]:
+        chunk: bytes | NetworkError = yield ReadChunk(opened.handle)
         if isinstance(chunk, NetworkError):
             raise chunk
         return chunk
@@ -527,7 +429,7 @@ class Core:
         *,
         max_records: int,
         max_bytes: int = MAX_BODY_BYTES,
-    ) -> Flow:
+    ) -> Flow[list[RecordOutcome]]:
         """Send `records` in as many calls as the limits need; outcomes in input order, indexes into `records`."""
 
         def envelope(chunk: list[Any]) -> bytes:
@@ -539,7 +441,7 @@ class Core:
         while pending:
             offset, chunk = pending.pop()
             try:
-                response: MarketoResponse = yield from self.call(make_spec(chunk), can_split=len(chunk) > 1)
+                response = yield from self.call(make_spec(chunk), can_split=len(chunk) > 1)
             except PayloadTooLarge:
                 if len(chunk) <= 1:
                     raise

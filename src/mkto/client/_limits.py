@@ -6,13 +6,23 @@ One interface, three backends, all exact (a log of start times, never a bucket t
     SqliteLimiterBackend("/tmp/mkto.db")      several processes on one host
     RedisLimiterBackend("redis://host/0")     many hosts
 
-A backend only answers `try_acquire` (a `Grant`, or a `Denied` saying how long to wait) and `release`;
-it never sleeps. Never more than `rate_calls` starts fall in any `window_s` seconds. Cross-process
-concurrency slots are leases that expire, so a crashed holder cannot keep a slot forever.
+A backend only answers `try_acquire(quota)` (a `Grant`, or a `Denied` saying how long to wait) and
+`release(lease_id)`; it never sleeps: the core decides to wait. Never more than `rate_calls` starts fall in
+any `window_s` seconds. Cross-process concurrency slots are leases that expire, so a crashed holder cannot
+keep a slot forever.
+
+The core never calls a backend: it yields `Acquire(quota)` and `Release(grant)`, and the shells perform
+them. `Client` calls the backend (`LimiterBackend`, blocking) through `Limiter`; `AsyncClient` calls its
+async variant (`AsyncLimiterBackend`: the same two methods awaited, plus `aclose`) through `AsyncLimiter`,
+so its event loop never blocks: the in-process backend is called directly (its lock guards a few list
+operations, never I/O), Redis through `redis.asyncio` with the same Lua script, SQLite (and any other
+backend without an async variant) in a worker thread. A backend offers its async variant with
+`async_variant()`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import math
 import sqlite3
@@ -56,9 +66,22 @@ class Quota:
 
 @runtime_checkable
 class LimiterBackend(Protocol):
+    """What `Client` calls (blocking): `Limits(backend=...)` takes one of these."""
+
     def try_acquire(self, quota: Quota) -> Grant | Denied: ...
 
     def release(self, lease_id: str) -> None: ...
+
+
+class AsyncLimiterBackend(Protocol):
+    """What `AsyncClient` awaits: a backend's async variant (`backend.async_variant()`)."""
+
+    async def try_acquire(self, quota: Quota) -> Grant | Denied: ...
+
+    async def release(self, lease_id: str) -> None: ...
+
+    async def aclose(self) -> None:
+        """Free what the variant itself opened (never the backend it wraps, which its owner may share)."""
 
 
 def _marketo_day(epoch_s: float) -> str:
@@ -101,6 +124,9 @@ class InProcessLimiterBackend:
     def release(self, lease_id: str) -> None:
         with self._lock:
             self._leases.discard(lease_id)
+
+    def async_variant(self) -> AsyncLimiterBackend:
+        return _Direct(self)
 
 
 class SqliteLimiterBackend:
@@ -169,6 +195,10 @@ class SqliteLimiterBackend:
     def close(self) -> None:
         self._conn.close()
 
+    def async_variant(self) -> AsyncLimiterBackend:
+        # BEGIN IMMEDIATE may wait up to the busy timeout for another process: never on the event loop.
+        return _Threaded(self)
+
 
 # KEYS: starts zset, leases zset, daily counter prefix. ARGV: rate_calls, window_s, concurrency, daily_budget
 # (-1 none), lease_ttl_s, lease id. Time is the Redis server's, so hosts with skewed clocks still agree.
@@ -215,34 +245,22 @@ class RedisLimiterBackend:
             import redis
 
             client = redis.Redis.from_url(url)
+        self.url = url
         self._redis = client
         self._prefix = prefix
         self._script = client.register_script(_REDIS_ACQUIRE)
 
     def try_acquire(self, quota: Quota) -> Grant | Denied:
         lease = uuid.uuid4().hex
-        budget = -1 if quota.daily_budget is None else quota.daily_budget
-        keys = [self._prefix + "starts", self._prefix + "leases", self._prefix + "daily:"]
-        args: list[str | int | float] = [
-            quota.rate_calls,
-            quota.window_s,
-            quota.concurrency,
-            budget,
-            quota.lease_ttl_s,
-            lease,
-        ]
-        args.append(_marketo_day(time.time()))
-        verdict, value = self._script(keys=keys, args=args)
-        verdict = verdict.decode() if isinstance(verdict, bytes) else str(verdict)
-        number = float(value.decode() if isinstance(value, bytes) else value)
-        if verdict == "ok":
-            return Grant(lease, number)
-        if verdict == "daily":
-            return Denied(math.inf, "daily")
-        return Denied(number, "rate" if verdict == "rate" else "concurrency")
+        return _redis_verdict(lease, self._script(keys=_redis_keys(self._prefix), args=_redis_args(quota, lease)))
 
     def release(self, lease_id: str) -> None:
         self._redis.zrem(self._prefix + "leases", lease_id)
+
+    def async_variant(self) -> AsyncLimiterBackend:
+        if not self.url:  # built around a given sync client: no URL to open an async one with
+            return _Threaded(self)
+        return AsyncRedisLimiterBackend(self.url, prefix=self._prefix)
 
     def clear(self) -> None:
         """Forget every start, lease and daily count under this prefix."""
@@ -250,25 +268,122 @@ class RedisLimiterBackend:
         self._redis.delete(self._prefix + "starts", self._prefix + "leases", *daily)
 
 
+class AsyncRedisLimiterBackend:
+    """`RedisLimiterBackend` for asyncio (`redis.asyncio`), deciding with the very same Lua script."""
+
+    def __init__(self, url: str, *, prefix: str = "mkto:limits:") -> None:
+        import redis.asyncio
+
+        self._redis = redis.asyncio.Redis.from_url(url)
+        self._prefix = prefix
+        self._script = self._redis.register_script(_REDIS_ACQUIRE)
+
+    async def try_acquire(self, quota: Quota) -> Grant | Denied:
+        lease = uuid.uuid4().hex
+        answer = await self._script(keys=_redis_keys(self._prefix), args=_redis_args(quota, lease))
+        return _redis_verdict(lease, answer)
+
+    async def release(self, lease_id: str) -> None:
+        await self._redis.zrem(self._prefix + "leases", lease_id)
+
+    async def aclose(self) -> None:
+        await self._redis.aclose()
+
+
+def _redis_keys(prefix: str) -> list[str]:
+    return [prefix + "starts", prefix + "leases", prefix + "daily:"]
+
+
+def _redis_args(quota: Quota, lease: str) -> list[str | int | float]:
+    budget = -1 if quota.daily_budget is None else quota.daily_budget
+    return [quota.rate_calls, quota.window_s, quota.concurrency, budget, quota.lease_ttl_s, lease,
+            _marketo_day(time.time())]  # fmt: skip
+
+
+def _redis_verdict(lease: str, answer: Any) -> Grant | Denied:
+    verdict, value = answer
+    verdict = verdict.decode() if isinstance(verdict, bytes) else str(verdict)
+    number = float(value.decode() if isinstance(value, bytes) else value)
+    if verdict == "ok":
+        return Grant(lease, number)
+    if verdict == "daily":
+        return Denied(math.inf, "daily")
+    return Denied(number, "rate" if verdict == "rate" else "concurrency")
+
+
+class _Direct:
+    """An in-memory backend awaited: its calls take microseconds and never wait on I/O."""
+
+    def __init__(self, backend: LimiterBackend) -> None:
+        self._backend = backend
+
+    async def try_acquire(self, quota: Quota) -> Grant | Denied:
+        return self._backend.try_acquire(quota)
+
+    async def release(self, lease_id: str) -> None:
+        self._backend.release(lease_id)
+
+    async def aclose(self) -> None:
+        return None
+
+
+class _Threaded(_Direct):
+    """A blocking backend awaited through a worker thread, so the event loop keeps running meanwhile."""
+
+    async def try_acquire(self, quota: Quota) -> Grant | Denied:
+        return await asyncio.to_thread(self._backend.try_acquire, quota)
+
+    async def release(self, lease_id: str) -> None:
+        await asyncio.to_thread(self._backend.release, lease_id)
+
+
+def backend_of(limits: Limits) -> LimiterBackend:
+    backend = limits.backend if limits.backend is not None else InProcessLimiterBackend()
+    if not isinstance(backend, LimiterBackend):  # runtime_checkable: catches a wrong object early
+        raise TypeError(f"limits.backend must be a LimiterBackend, got {type(backend).__name__}")
+    return backend
+
+
+def quota_of(limits: Limits) -> Quota:
+    """The numbers the backend enforces: the window is widened by the margin (network jitter)."""
+    return Quota(
+        rate_calls=limits.rate_calls,
+        window_s=limits.rate_seconds + limits.window_margin_s,
+        concurrency=limits.concurrency,
+        daily_budget=limits.daily_budget,
+        lease_ttl_s=limits.lease_ttl_s,
+    )
+
+
 class Limiter:
-    """The client's view of its limits: `Limits` plus a backend."""
+    """How `Client` performs the core's `Acquire` and `Release`: the backend, called directly."""
 
-    def __init__(self, limits: Limits) -> None:
-        backend = limits.backend if limits.backend is not None else InProcessLimiterBackend()
-        if not isinstance(backend, LimiterBackend):  # runtime_checkable: catches a wrong object early
-            raise TypeError(f"limits.backend must be a LimiterBackend, got {type(backend).__name__}")
-        self.backend: LimiterBackend = backend
-        self.limits = limits
-        self.quota = Quota(
-            rate_calls=limits.rate_calls,
-            window_s=limits.rate_seconds + limits.window_margin_s,
-            concurrency=limits.concurrency,
-            daily_budget=limits.daily_budget,
-            lease_ttl_s=limits.lease_ttl_s,
-        )
+    def __init__(self, backend: LimiterBackend) -> None:
+        self.backend = backend
 
-    def try_acquire(self) -> Grant | Denied:
-        return self.backend.try_acquire(self.quota)
+    def try_acquire(self, quota: Quota) -> Grant | Denied:
+        return self.backend.try_acquire(quota)
 
     def release(self, grant: Grant) -> None:
         self.backend.release(grant.lease_id)
+
+    def close(self) -> None:
+        """Nothing of its own to free: the backend belongs to whoever built the `Limits`."""
+
+
+class AsyncLimiter:
+    """How `AsyncClient` performs `Acquire` and `Release`: the backend's async variant, awaited."""
+
+    def __init__(self, backend: LimiterBackend) -> None:
+        self.backend = backend
+        make = getattr(backend, "async_variant", None)
+        self._variant: AsyncLimiterBackend = make() if callable(make) else _Threaded(backend)
+
+    async def try_acquire(self, quota: Quota) -> Grant | Denied:
+        return await self._variant.try_acquire(quota)
+
+    async def release(self, grant: Grant) -> None:
+        await self._variant.release(grant.lease_id)
+
+    async def aclose(self) -> None:
+        await self._variant.aclose()

@@ -1,0 +1,131 @@
+"""`client.bulk`: bulk import and extract, one line per method over the bulk builders (`_ops.bulk`).
+
+Downloads are written by the shell's file operations (the async shell runs them in a worker thread); import
+files are read before the flow starts (`_bulk_files.source_files`), and so are the rows of an extract file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncGenerator, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from mkto.errors.limits import MAX_IMPORT_BYTES
+
+from .._bulk_files import RowDecoder, iter_file_rows, source_files
+from .._ops.bulk import BulkOps, BulkWait, ExtractResult, ImportResult, extract_body, import_params, verify
+
+if TYPE_CHECKING:
+    from .client import AsyncClient
+
+Source: TypeAlias = "str | os.PathLike[str] | bytes | Iterable[Mapping[str, Any]]"
+
+
+class AsyncBulk:
+    """`client.bulk`: bulk import and extract, waiting politely for Marketo's queues.
+
+    result = await client.bulk.import_leads(rows)             # dict rows, a path or bytes
+    await client.bulk.extract_leads(["id", "email"], {"createdAt": {...}}, path="leads.csv")
+    async for row in client.bulk.iter_extract("leads", body): ...
+    """
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+        self._ops = BulkOps(client._core)
+
+    @property
+    def wait(self) -> BulkWait:
+        return self._ops.wait
+
+    @wait.setter
+    def wait(self, value: BulkWait) -> None:
+        self._ops.wait = value
+
+    async def import_leads(
+        self,
+        source: Source,
+        *,
+        format: str = "CSV",
+        fields: Sequence[str] | None = None,
+        lookup_field: str | None = None,
+        list_id: int | None = None,
+        partition_name: str | None = None,
+        max_file_bytes: int = MAX_IMPORT_BYTES,
+    ) -> ImportResult:
+        files = source_files(source, format.upper(), fields, max_file_bytes)
+        params = import_params(lookup_field, list_id, partition_name)
+        return await self._client.run(self._ops.import_all(None, files, format, params))
+
+    async def import_custom_objects(
+        self,
+        api_name: str,
+        source: Source,
+        *,
+        format: str = "CSV",
+        fields: Sequence[str] | None = None,
+        max_file_bytes: int = MAX_IMPORT_BYTES,
+    ) -> ImportResult:
+        files = source_files(source, format.upper(), fields, max_file_bytes)
+        return await self._client.run(self._ops.import_all(api_name, files, format, {}))
+
+    async def import_status(self, batch_id: int, *, api_name: str | None = None) -> dict[str, Any]:
+        return await self._client.run(self._ops.import_status(api_name, batch_id))
+
+    async def extract(self, kind: str, body: Mapping[str, Any], *, path: str | os.PathLike[str]) -> ExtractResult:
+        """Any extract: kind "leads", "activities", "program/members" or "customobjects/<apiName>"."""
+        return await self._client.run(self._ops.extract(kind, body, path))
+
+    async def extract_leads(
+        self,
+        fields: Sequence[str],
+        filter: Mapping[str, Any],
+        *,
+        path: str | os.PathLike[str],
+        format: str = "CSV",
+        column_header_names: Mapping[str, str] | None = None,
+    ) -> ExtractResult:
+        return await self.extract("leads", extract_body(fields, filter, format, column_header_names), path=path)
+
+    async def start_extract(self, kind: str, body: Mapping[str, Any]) -> str:
+        """Create and enqueue; the export id returned can be saved and given to `resume_extract` later."""
+        return await self._client.run(self._ops.start_extract(kind, body))
+
+    async def resume_extract(
+        self, export_id: str, *, path: str | os.PathLike[str], kind: str = "leads"
+    ) -> ExtractResult:
+        """Carry on with a saved export id: wait for it, download what `path` does not hold yet, verify."""
+        return await self._client.run(self._ops.finish_extract(kind, export_id, path))
+
+    async def extract_status(self, export_id: str, *, kind: str = "leads") -> dict[str, Any]:
+        return await self._client.run(self._ops.extract_status(kind, export_id))
+
+    async def download(self, export_id: str, *, path: str | os.PathLike[str], kind: str = "leads") -> int:
+        """Only the download (Range-resumed onto what `path` holds); `FileNotAvailable` before Completed."""
+        return await self._client.run(self._ops.download(kind, export_id, path))
+
+    async def iter_rows(self, export_id: str, *, kind: str = "leads") -> AsyncGenerator[dict[str, str], None]:
+        """A job's rows as dicts, parsed as the download streams (nothing on disk, little in memory); a drop
+        resumes with Range. The checksum is checked at the end: `ChecksumMismatch` after the last row."""
+        status = await self._client.run(self._ops.completed(kind, export_id))
+        decoder = RowDecoder(str(status.get("format", "CSV")))
+        flow = self._ops.core.download(self._ops.file_spec(kind, export_id), None, size=int(status.get("fileSize", 0)))
+        async with contextlib.aclosing(self._client.iterate(flow)) as chunks:  # an early stop closes it now
+            async for chunk in chunks:
+                for row in decoder.feed(chunk):
+                    yield row
+        for row in decoder.finish():
+            yield row
+        verify(decoder, status, export_id)
+
+    async def iter_extract(
+        self, kind: str, body: Mapping[str, Any], *, path: str | os.PathLike[str] | None = None
+    ) -> AsyncGenerator[dict[str, str], None]:
+        """Run an extract and yield its rows: streamed (`path=None`), or through the file at `path`."""
+        if path is None:
+            async for row in self.iter_rows(await self.start_extract(kind, body), kind=kind):
+                yield row
+            return
+        await self.extract(kind, body, path=path)
+        for row in iter_file_rows(path, str(body.get("format", "CSV")).upper()):
+            yield row
