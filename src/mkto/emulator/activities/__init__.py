@@ -12,11 +12,8 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import Endpoint
-from mkto.emulator._store import metadata
-from mkto.emulator._tables import AREA_TABLES, LISTS_AREA_TABLES
+from mkto.emulator._common.activity import record_activity
 from mkto.emulator.activities import _routes as r
-from mkto.emulator.activities._model import TABLES
-from mkto.emulator.activities._record import record_activity
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ENDPOINTS", "record_activity", "setup"]
@@ -28,7 +25,8 @@ META_WRITE = "Read-Write Activity Metadata"
 
 
 def setup(db: Connection) -> None:
-    metadata.create_all(db, tables=[*AREA_TABLES, *LISTS_AREA_TABLES, *TABLES])
+    """Nothing to seed: an instance starts with no activity and no custom activity type. (Tables are created once, when the store opens.)"""
+    del db
 
 
 _TOKEN = p.query("nextPageToken", p.STR, required=True)

@@ -25,12 +25,12 @@ from sqlalchemy import JSON, Column, Integer, String, Table
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, reason
+from mkto.emulator._common.activity import record_activity
+from mkto.emulator._common.tables import activities, leads, list_members, static_lists
+from mkto.emulator._common.values import InvalidValue, format_datetime, parse_datetime, show
 from mkto.emulator._params import Page, parse_id
 from mkto.emulator._store import metadata
-from mkto.emulator._tables import activities, leads, list_members, static_lists
 from mkto.emulator.activities import _types as t
-from mkto.emulator.activities._record import record_activity
-from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime, show
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 Record = dict[str, Any]

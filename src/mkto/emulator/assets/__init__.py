@@ -13,10 +13,8 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import ApiError, BodyKind, Call, Endpoint, Reply
-from mkto.emulator._store import metadata
-from mkto.emulator._tables import AREA_TABLES, OBJECT_AREA_TABLES
+from mkto.emulator._common.values import storable_text
 from mkto.emulator.assets import _model as m
-from mkto.emulator.leads._values import storable_text
 
 __all__ = ["ENDPOINTS", "setup"]
 
@@ -26,7 +24,7 @@ MAX_NAME = 255
 
 
 def setup(db: Connection) -> None:
-    metadata.create_all(db, tables=[*AREA_TABLES, *OBJECT_AREA_TABLES])
+    """Seed the folders and programs every instance has, then move the id sequences past them."""
     m.seed(db)
     m.advance_sequences(db)
 

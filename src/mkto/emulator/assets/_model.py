@@ -34,9 +34,7 @@ from sqlalchemy.engine import Connection, Row
 
 from mkto import errors
 from mkto.emulator._api import ApiError, ApiUser
-from mkto.emulator._params import digits
-from mkto.emulator._render import asset_stamp
-from mkto.emulator._tables import (
+from mkto.emulator._common.tables import (
     folder_details,
     folders,
     program_details,
@@ -44,8 +42,10 @@ from mkto.emulator._tables import (
     programs,
     static_list_folders,
 )
-from mkto.emulator.leads._values import format_datetime
-from mkto.emulator.programmembers._channels import CHANNELS, Channel
+from mkto.emulator._common.values import format_datetime
+from mkto.emulator._params import digits
+from mkto.emulator._render import asset_stamp
+from mkto.emulator.programmembers import CHANNELS, Channel
 
 FOLDER = "Folder"
 PROGRAM = "Program"

@@ -15,9 +15,7 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import Endpoint
-from mkto.emulator._store import metadata
 from mkto.emulator.bulk import _routes as r
-from mkto.emulator.bulk._tables import TABLES
 
 __all__ = ["ENDPOINTS", "setup"]
 
@@ -27,8 +25,8 @@ CO_WRITE = "Read-Write Custom Object"
 
 
 def setup(db: Connection) -> None:
-    """Create this area's tables if the store was opened before the area was imported."""
-    metadata.create_all(db, tables=list(TABLES))
+    """Nothing to seed: an instance starts with no bulk job. (Tables are created once, when the store opens.)"""
+    del db
 
 
 _EXPORT_ID = p.path("exportId", {"type": "string", "format": "uuid"})

@@ -42,9 +42,11 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from mkto.emulator import customobjects as co
 from mkto.emulator._api import ApiError, ApiUser, Instance, skipped
-from mkto.emulator._params import parse_id
-from mkto.emulator._tables import (
+from mkto.emulator._common.objects.model import Objects
+from mkto.emulator._common.schema import Schema
+from mkto.emulator._common.tables import (
     activities,
     custom_object_types,
     leads,
@@ -55,14 +57,12 @@ from mkto.emulator._tables import (
     static_lists,
     unlock_list,
 )
+from mkto.emulator._common.values import InvalidValue, coerce, format_datetime, parse_datetime, show
+from mkto.emulator._params import parse_id
 from mkto.emulator.bulk import _files
 from mkto.emulator.bulk._queue import Queue
 from mkto.emulator.bulk._tables import bulk_exports, bulk_imports, export_chunks
-from mkto.emulator.crm._model import Objects
-from mkto.emulator.customobjects import _model as co
-from mkto.emulator.leads._model import LeadDatabase
-from mkto.emulator.leads._schema import Schema
-from mkto.emulator.leads._values import InvalidValue, coerce, format_datetime, parse_datetime, show
+from mkto.emulator.leads import LeadDatabase
 from mkto.errors.limits import BULK_QUEUE_SIZE, BULK_RUNNING_JOBS, MAX_BATCH_RECORDS
 
 # --- limits (bulk-import.md, bulk-extract.md) -------------------------------------------------------------
@@ -1021,7 +1021,7 @@ def validate_object_export(
     db: Connection, body: Any, unsupported: frozenset[str], kind: str
 ) -> tuple[dict[str, Any], str]:
     """The stored spec and format of a custom object extract, or ApiError; the filter names linked leads."""
-    obj = co.object_type(co.find(db, kind.removeprefix(CUSTOM_OBJECTS)))
+    obj = co.object_type(co.find_type(db, kind.removeprefix(CUSTOM_OBJECTS)))
     if not isinstance(body, dict):
         body = {}
     flt = body.get("filter")

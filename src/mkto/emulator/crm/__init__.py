@@ -15,11 +15,10 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import Call, Endpoint, Reply
-from mkto.emulator._store import metadata
-from mkto.emulator._tables import OBJECT_AREA_TABLES
-from mkto.emulator.crm import _routes as r
+from mkto.emulator._common.objects import routes as r
+from mkto.emulator._common.objects.model import LEAD, Reference
+from mkto.emulator._common.objects.types import ObjectType
 from mkto.emulator.crm._lists import NamedAccountLists
-from mkto.emulator.crm._model import LEAD, Reference
 from mkto.emulator.crm._objects import (
     COMPANY,
     NAMED_ACCOUNT,
@@ -27,7 +26,6 @@ from mkto.emulator.crm._objects import (
     OPPORTUNITY,
     OPPORTUNITY_ROLE,
     SALES_PERSON,
-    ObjectType,
 )
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
@@ -43,7 +41,8 @@ REFERENCES: dict[str, tuple[Reference, ...]] = {
 
 
 def setup(db: Connection) -> None:
-    metadata.create_all(db, tables=list(OBJECT_AREA_TABLES))
+    """Nothing to seed: an instance starts with no CRM record. (Tables are created once, when the store opens.)"""
+    del db
 
 
 def _fixed(obj: ObjectType) -> r.Resolve:

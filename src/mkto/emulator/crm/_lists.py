@@ -17,11 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from mkto.emulator._api import ApiError, skipped
+from mkto.emulator._common import keyset
+from mkto.emulator._common.objects.types import GUID
+from mkto.emulator._common.tables import named_account_list_members, object_records
+from mkto.emulator._common.values import format_datetime, show
 from mkto.emulator._params import Page
-from mkto.emulator._tables import named_account_list_members, object_records
-from mkto.emulator.crm._objects import GUID, NAMED_ACCOUNT, NAMED_ACCOUNT_LIST
-from mkto.emulator.leads import _paging
-from mkto.emulator.leads._values import format_datetime, show
+from mkto.emulator.crm._objects import NAMED_ACCOUNT, NAMED_ACCOUNT_LIST
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 DEFAULT_FIELDS = (GUID, "name", "createdAt", "updatedAt")
@@ -85,15 +86,12 @@ class NamedAccountLists:
             if NAMED_ACCOUNT.field(name) is None:
                 raise ApiError("1006", show(name))
         scope = json.dumps([self.list.guid, shown])
-        after = _paging.decode(token, "namedAccountListMembers", scope) if token else 0
+        after = keyset.start(token, "namedAccountListMembers", scope)
         t, r = named_account_list_members, object_records
-        rows = self.db.execute(
-            sa.select(r).join(t, t.c.account_id == r.c.id)
-            .where(t.c.list_id == self.list.id, r.c.id > after).order_by(r.c.id).limit(batch_size + 1)
-        ).all()  # fmt: skip
-        page, more = rows[:batch_size], len(rows) > batch_size
+        query = sa.select(r).join(t, t.c.account_id == r.c.id).where(t.c.list_id == self.list.id)
+        page, more = keyset.fetch(self.db, query, r.c.id, after, batch_size)
         result = [self._render(seq, row, shown) for seq, row in enumerate(page)]
-        next_token = _paging.encode("namedAccountListMembers", page[-1].id, scope) if more else None
+        next_token = keyset.next_token("namedAccountListMembers", page, more, scope)
         return Page(result, next_token, more)
 
     @staticmethod

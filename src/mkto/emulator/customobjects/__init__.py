@@ -12,15 +12,16 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import ApiError, Call, Endpoint, Reply
-from mkto.emulator._store import metadata
-from mkto.emulator._tables import OBJECT_AREA_TABLES
-from mkto.emulator.crm import _routes as r
-from mkto.emulator.crm._model import Reference
-from mkto.emulator.crm._objects import ObjectType
+from mkto.emulator._common.objects import routes as r
+from mkto.emulator._common.objects.model import Reference
+from mkto.emulator._common.objects.types import ObjectType
 from mkto.emulator.customobjects import _model as m
+from mkto.emulator.customobjects._model import check_enabled, object_type, references
+from mkto.emulator.customobjects._model import find as find_type
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
-__all__ = ["ENDPOINTS", "setup"]
+# What other areas (bulk import and extract of custom objects) use: enabled? which type? its references.
+__all__ = ["ENDPOINTS", "check_enabled", "find_type", "object_type", "references", "setup"]
 
 READ = "Read-Only Custom Object"
 WRITE = "Read-Write Custom Object"
@@ -30,7 +31,7 @@ STATES = ("draft", "approved", "approvedWithDraft")
 
 
 def setup(db: Connection) -> None:
-    metadata.create_all(db, tables=list(OBJECT_AREA_TABLES))
+    """Seed the custom object type every instance starts with (`car_c`)."""
     m.seed(db)
 
 

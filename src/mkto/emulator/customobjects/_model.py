@@ -29,10 +29,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from mkto.emulator._api import ApiError
-from mkto.emulator._tables import custom_object_types, object_records
-from mkto.emulator.crm._model import LEAD, Reference
-from mkto.emulator.crm._objects import GUID, ObjectType, ObjField
-from mkto.emulator.leads._values import format_datetime, show
+from mkto.emulator._common.objects.model import LEAD, Reference
+from mkto.emulator._common.objects.types import GUID, ObjectType, ObjField
+from mkto.emulator._common.tables import custom_object_types, object_records
+from mkto.emulator._common.values import format_datetime, show
 
 SEED_SINCE = "2019-01-22T19:12:18Z"
 MAX_FIELDS = 50

@@ -49,8 +49,21 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, ApiUser, skipped
-from mkto.emulator._params import parse_id
-from mkto.emulator._tables import (
+from mkto.emulator._common import activity as act
+from mkto.emulator._common import paging
+from mkto.emulator._common.activity import record_activity
+from mkto.emulator._common.schema import (
+    COMPANY_FIELDS,
+    CREATABLE_TYPES,
+    CUSTOM_FIELD_ID_BASE,
+    DEFAULT_GET_FIELDS,
+    DISPLAY_NAME,
+    FIELD_NAME,
+    SEARCHABLE_STANDARD,
+    Field,
+    Schema,
+)
+from mkto.emulator._common.tables import (
     DEFAULT_PARTITION_ID,
     DEFAULT_PARTITION_NAME,
     LEAD_MEMBERSHIPS,
@@ -63,21 +76,7 @@ from mkto.emulator._tables import (
     program_members,
     programs,
 )
-from mkto.emulator.activities import _types as act
-from mkto.emulator.activities._record import record_activity
-from mkto.emulator.leads import _paging
-from mkto.emulator.leads._schema import (
-    COMPANY_FIELDS,
-    CREATABLE_TYPES,
-    CUSTOM_FIELD_ID_BASE,
-    DEFAULT_GET_FIELDS,
-    DISPLAY_NAME,
-    FIELD_NAME,
-    SEARCHABLE_STANDARD,
-    Field,
-    Schema,
-)
-from mkto.emulator.leads._values import (
+from mkto.emulator._common.values import (
     INT32_MAX,
     InvalidValue,
     coerce,
@@ -85,6 +84,7 @@ from mkto.emulator.leads._values import (
     show,
     storable_text,
 )
+from mkto.emulator._params import parse_id
 from mkto.errors.limits import MAX_BATCH_RECORDS, MAX_FILTER_MATCHES, MAX_MERGE_IDS
 
 MAX_MERGE_LOSERS = MAX_MERGE_IDS  # leadIds of Merge Leads; more is 1080
@@ -237,7 +237,7 @@ class LeadDatabase:
         names = self.field_list(fields)
         condition = self._filter_condition(filter_type, field, filter_values)
         scope = f"{filter_type}|{','.join(filter_values)}"
-        after = _paging.decode(page_token, "leads", scope) if page_token else 0
+        after = paging.decode(page_token, "leads", scope) if page_token else 0
         reachable = self.accessible()
         if reachable is not None:
             condition = sa.and_(condition, leads.c.partition_id.in_(sorted(reachable)))
@@ -249,7 +249,7 @@ class LeadDatabase:
         ).all()
         more = len(rows) > batch_size
         rows = rows[:batch_size]
-        token = _paging.encode("leads", rows[-1].id, scope) if more else None
+        token = paging.encode("leads", rows[-1].id, scope) if more else None
         return Page([self.render(r, names) for r in rows], token, more)
 
     def _filter_condition(self, filter_type: str, field: Field | None, values: Sequence[str]) -> Any:
@@ -562,7 +562,7 @@ class LeadDatabase:
 
     def list_memberships(self, lead_id: int, batch_size: int, page_token: str | None) -> Page:
         scope = str(lead_id)
-        after = _paging.decode(page_token, "lists", scope) if page_token else 0
+        after = paging.decode(page_token, "lists", scope) if page_token else 0
         rows = self.db.execute(
             sa.select(list_members)
             .where(list_members.c.lead_id == lead_id, list_members.c.id > after)
@@ -578,7 +578,7 @@ class LeadDatabase:
         self, lead_id: int, batch_size: int, page_token: str | None, *, since: str | None, until: str | None
     ) -> Page:
         scope = f"{lead_id}|{since}|{until}"
-        after = _paging.decode(page_token, "campaigns", scope) if page_token else 0
+        after = paging.decode(page_token, "campaigns", scope) if page_token else 0
         query = sa.select(campaign_members).where(campaign_members.c.lead_id == lead_id, campaign_members.c.id > after)
         query = _updated_between(query, campaign_members.c.updated_at, since, until)
         rows = self.db.execute(query.order_by(campaign_members.c.id).limit(batch_size + 1)).all()
@@ -598,7 +598,7 @@ class LeadDatabase:
         program_ids: Sequence[int] | None,
     ) -> Page:
         scope = f"{lead_id}|{since}|{until}|{program_ids}"
-        after = _paging.decode(page_token, "programs", scope) if page_token else 0
+        after = paging.decode(page_token, "programs", scope) if page_token else 0
         query = sa.select(program_members).where(program_members.c.lead_id == lead_id, program_members.c.id > after)
         if program_ids is not None:
             query = query.where(program_members.c.program_id.in_(program_ids))
@@ -611,7 +611,7 @@ class LeadDatabase:
     ) -> Page:
         names = self.field_list(fields)
         scope = str(program_id)
-        after = _paging.decode(page_token, "programleads", scope) if page_token else 0
+        after = paging.decode(page_token, "programleads", scope) if page_token else 0
         query = (
             sa.select(leads, program_members.c.id.label("member_id"), *_member_columns())
             .join(program_members, program_members.c.lead_id == leads.c.id)
@@ -623,7 +623,7 @@ class LeadDatabase:
         rows = self.db.execute(query.order_by(program_members.c.id).limit(batch_size + 1)).all()
         result = [{**self.render(r, names), "membership": _membership(r, prefix="m_")} for r in rows]
         more = len(rows) > batch_size
-        token = _paging.encode("programleads", rows[batch_size - 1].member_id, scope) if more else None
+        token = paging.encode("programleads", rows[batch_size - 1].member_id, scope) if more else None
         return Page(result[:batch_size], token, more)
 
     def _join_program(self, program_id: int, lead_id: int) -> None:
@@ -683,11 +683,11 @@ class LeadDatabase:
         return item
 
     def schema_fields(self, batch_size: int, page_token: str | None) -> Page:
-        after = _paging.decode(page_token, "fields") if page_token else 0
+        after = paging.decode(page_token, "fields") if page_token else 0
         remaining = [f for f in self.schema if f.id > after]
         page = remaining[:batch_size]
         more = len(remaining) > batch_size
-        token = _paging.encode("fields", page[-1].id) if more else None
+        token = paging.encode("fields", page[-1].id) if more else None
         return Page([self.field_record(f) for f in page], token, more)
 
     def schema_field(self, name: str) -> list[Record]:
@@ -960,7 +960,7 @@ def _named(name: Any) -> dict[str, Any]:
 
 def _page(result: list[Record], rows: Sequence[Any], batch_size: int, kind: str, scope: str) -> Page:
     more = len(rows) > batch_size
-    token = _paging.encode(kind, rows[batch_size - 1].id, scope) if more else None
+    token = paging.encode(kind, rows[batch_size - 1].id, scope) if more else None
     return Page(result[:batch_size], token, more)
 
 

@@ -12,13 +12,12 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import ApiError, Call, Endpoint, Reply
-from mkto.emulator._store import metadata
-from mkto.emulator._tables import AREA_TABLES, OBJECT_AREA_TABLES
-from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime
+from mkto.emulator._common.values import InvalidValue, format_datetime, parse_datetime
 from mkto.emulator.programmembers import _model as m
+from mkto.emulator.programmembers._channels import CHANNELS, Channel
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
-__all__ = ["ENDPOINTS", "setup"]
+__all__ = ["CHANNELS", "ENDPOINTS", "Channel", "setup"]  # the assets area reads the channels
 
 READ = "Read-Only Lead"
 WRITE = "Read-Write Lead"
@@ -27,7 +26,8 @@ MAX_UPDATED_WINDOW = dt.timedelta(days=7)  # filterType=updatedAt: "The range mu
 
 
 def setup(db: Connection) -> None:
-    metadata.create_all(db, tables=[*AREA_TABLES, *OBJECT_AREA_TABLES])
+    """Nothing to seed: members join programs through the API. (Tables are created once, when the store opens.)"""
+    del db
 
 
 def _members(call: Call) -> m.ProgramMembers:

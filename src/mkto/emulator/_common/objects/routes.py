@@ -8,9 +8,9 @@ from typing import Any
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import ApiError, Call, Reply
-from mkto.emulator.crm._model import Objects, Reference
-from mkto.emulator.crm._objects import STANDARD_SINCE, ObjectType
-from mkto.emulator.leads._values import show
+from mkto.emulator._common.objects.model import Objects, Reference
+from mkto.emulator._common.objects.types import STANDARD_SINCE, ObjectType
+from mkto.emulator._common.values import show
 
 Resolve = Callable[[Call], tuple[ObjectType, Sequence[Reference]]]
 

@@ -31,12 +31,12 @@ from sqlalchemy.engine import Connection, Row
 
 from mkto import errors
 from mkto.emulator._api import ApiError, skipped
+from mkto.emulator._common import paging
+from mkto.emulator._common.objects.types import GUID, ID, SYSTEM_FIELDS, ObjectType, ObjField
+from mkto.emulator._common.schema import Field
+from mkto.emulator._common.tables import leads, object_records
+from mkto.emulator._common.values import InvalidValue, coerce, format_datetime, show
 from mkto.emulator._params import Page, parse_id
-from mkto.emulator._tables import leads, object_records
-from mkto.emulator.crm._objects import GUID, ID, SYSTEM_FIELDS, ObjectType, ObjField
-from mkto.emulator.leads import _paging
-from mkto.emulator.leads._schema import Field
-from mkto.emulator.leads._values import InvalidValue, coerce, format_datetime, show
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 ACTIONS = ("createOnly", "updateOnly", "createOrUpdate")
@@ -89,10 +89,10 @@ class Objects:
     # --- schema fields (the field metadata endpoints) -----------------------------------------------
     def schema_fields(self, batch_size: int, token: str | None) -> Page:
         fields = [f for f in self.obj.fields if f.name not in SYSTEM_FIELDS or f.name == self.obj.id_field]
-        start = _paging.decode(token, f"{self.obj.key}Fields") if token else 0
+        start = paging.decode(token, f"{self.obj.key}Fields") if token else 0
         page = fields[start : start + batch_size]
         more = start + batch_size < len(fields)
-        next_token = _paging.encode(f"{self.obj.key}Fields", start + batch_size) if more else None
+        next_token = paging.encode(f"{self.obj.key}Fields", start + batch_size) if more else None
         return Page([_field_metadata(f) for f in page], next_token, more)
 
     def schema_field(self, name: str) -> list[Record]:
@@ -257,7 +257,7 @@ class Objects:
             raise ApiError("1003")
         shown = self._shown_fields(fields)
         scope = json.dumps([filter_type, list(searches), shown], sort_keys=True, default=str)
-        after = _paging.decode(token, self.obj.key, scope) if token else 0
+        after = paging.decode(token, self.obj.key, scope) if token else 0
         wanted: list[tuple[int, Record]] = []
         for seq, search in enumerate(searches):
             try:
@@ -280,7 +280,7 @@ class Objects:
                 break
         page, more = matches[:batch_size], len(matches) > batch_size
         result = [self._render(seq, row, shown) for seq, row in page]
-        next_token = _paging.encode(self.obj.key, page[-1][1].id, scope) if more else None
+        next_token = paging.encode(self.obj.key, page[-1][1].id, scope) if more else None
         return Page(result, next_token, more)
 
     def _filter_fields(self, filter_type: str) -> tuple[str, ...]:

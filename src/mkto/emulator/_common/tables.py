@@ -36,7 +36,7 @@ def seed_partitions(db: Connection) -> None:
         )
 
 
-# Custom lead fields created through the API; the standard fields are code (leads/_schema.py).
+# Custom lead fields created through the API; the standard fields are code (`_common.schema`).
 lead_fields = Table(
     "lead_fields",
     metadata,
