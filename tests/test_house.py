@@ -18,9 +18,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "mkto"
 MAX_LINES = 600
 # Files allowed over MAX_LINES while their split lands elsewhere. This set must shrink, never grow: empty it once
 # the `_app.py` split, the errors catalogue and the generated client are merged.
-OVER_MAX_LINES_FOR_NOW = frozenset({
-    "emulator/_app.py", "errors/_catalogue.py", "emulator/bulk/_model.py",
-})  # fmt: skip
+OVER_MAX_LINES_FOR_NOW = frozenset({"emulator/_app.py", "errors/_catalogue.py"})
 OVER_MAX_LINES_FOR_NOW_UNDER = ("client/",)
 
 

@@ -3,8 +3,9 @@ custom objects (`/bulk/v1/<kind>/export/...`), on job queues that advance with t
 
     from mkto.emulator.bulk import ENDPOINTS   # registered by the emulator's router
 
-Extract is written against a row source (`_model.Source`): another object needs a source, a validator and
-`_extract_endpoints(...)`.
+Extract is written against a row source (`_model.Source`): another object needs a source (`_model/_sources.py`),
+a validator (`_model/_validate.py`) and `_extract_endpoints(...)`. The model is split by concern: `_imports`,
+`_extracts`, `_quota`, `_sources`, `_validate`, on the shared `_base`.
 """
 
 from __future__ import annotations
