@@ -34,17 +34,11 @@ from sqlalchemy.engine import Connection, Row
 
 from mkto import errors
 from mkto.emulator._api import ApiError, ApiUser
-from mkto.emulator._common.tables import (
-    folder_details,
-    folders,
-    program_details,
-    program_members,
-    programs,
-    static_list_folders,
-)
+from mkto.emulator._common.tables import folders, program_members, programs, static_list_folders
 from mkto.emulator._common.values import format_datetime
 from mkto.emulator._params import digits
 from mkto.emulator._render import asset_stamp
+from mkto.emulator.assets._tables import folder_details, program_details
 from mkto.emulator.programmembers import CHANNELS, Channel
 
 FOLDER = "Folder"

@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import JSON, Column, Integer, String, Table
 from sqlalchemy.engine import Connection
 
 from mkto import errors
@@ -41,7 +40,7 @@ from mkto.emulator._common.tables import (
 from mkto.emulator._common.values import InvalidValue, format_datetime, parse_datetime, show
 from mkto.emulator._params import FolderRef, Page, parse_id
 from mkto.emulator._render import asset_stamp
-from mkto.emulator._store import metadata
+from mkto.emulator.campaigns._tables import campaign_folders, campaign_runs
 from mkto.errors.limits import MAX_TRIGGER_LEADS, MAX_TRIGGER_TOKENS
 
 Record = dict[str, Any]
@@ -53,27 +52,6 @@ MIN_DELAY = dt.timedelta(minutes=5)  # "Campaigns scheduled via this API always 
 MAX_CLONES_PER_DAY = 20  # cloneToProgramName; 1020 beyond
 SEED_STAMP = "2020-01-01T00:00:00Z"
 
-campaign_folders = Table(
-    "campaign_folders",
-    metadata,
-    Column("campaign_id", Integer, primary_key=True, autoincrement=False),
-    Column("folder_id", Integer, nullable=False),
-    Column("folder_type", String(16), nullable=False),
-)
-
-campaign_runs = Table(
-    "campaign_runs",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("campaign_id", Integer, nullable=False, index=True),
-    Column("run_at", String(20), nullable=False),
-    Column("tokens", JSON, nullable=False),
-    Column("clone_day", String(10)),  # America/Chicago date of a cloneToProgramName call
-    Column("created_at", String(20), nullable=False),
-    sqlite_autoincrement=True,
-)
-
-TABLES = (campaign_folders, campaign_runs)
 
 SEED_PROGRAMS = (
     {"id": 1001, "name": "Emulator Program", "type": "Default", "channel": "Operational"},

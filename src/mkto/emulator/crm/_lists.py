@@ -19,10 +19,11 @@ from sqlalchemy.engine import Connection, Row
 from mkto.emulator._api import ApiError, skipped
 from mkto.emulator._common import keyset
 from mkto.emulator._common.objects.types import GUID
-from mkto.emulator._common.tables import named_account_list_members, object_records
+from mkto.emulator._common.tables import object_records
 from mkto.emulator._common.values import format_datetime, show
 from mkto.emulator._params import Page
 from mkto.emulator.crm._objects import NAMED_ACCOUNT, NAMED_ACCOUNT_LIST
+from mkto.emulator.crm._tables import named_account_list_members
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 DEFAULT_FIELDS = (GUID, "name", "createdAt", "updatedAt")

@@ -16,12 +16,12 @@ from mkto.emulator._common.objects import routes as r
 from mkto.emulator._common.objects.model import Reference
 from mkto.emulator._common.objects.types import ObjectType
 from mkto.emulator.customobjects import _model as m
-from mkto.emulator.customobjects._model import check_enabled, object_type, references
+from mkto.emulator.customobjects._model import check_enabled, object_type, references, type_row
 from mkto.emulator.customobjects._model import find as find_type
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 # What other areas (bulk import and extract of custom objects) use: enabled? which type? its references.
-__all__ = ["ENDPOINTS", "check_enabled", "find_type", "object_type", "references", "setup"]
+__all__ = ["ENDPOINTS", "check_enabled", "find_type", "object_type", "references", "setup", "type_row"]
 
 READ = "Read-Only Custom Object"
 WRITE = "Read-Write Custom Object"

@@ -11,9 +11,9 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import Endpoint
-from mkto.emulator._common.tables import seed_partitions
 from mkto.emulator.leads import _routes as r
 from mkto.emulator.leads._model import LeadDatabase
+from mkto.emulator.leads._tables import seed_partitions
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ENDPOINTS", "LeadDatabase", "setup"]  # other areas read and write leads through LeadDatabase

@@ -12,9 +12,9 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import Endpoint
-from mkto.emulator._common.tables import list_in_use, lock_list, unlock_list
 from mkto.emulator.lists import _routes as r
 from mkto.emulator.lists._model import seed_folders
+from mkto.emulator.lists._tables import list_in_use, lock_list, unlock_list
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ENDPOINTS", "list_in_use", "lock_list", "setup", "unlock_list"]

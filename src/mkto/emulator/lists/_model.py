@@ -22,19 +22,12 @@ from mkto.emulator._api import ApiError, ApiUser, skipped
 from mkto.emulator._common import activity as types
 from mkto.emulator._common import keyset
 from mkto.emulator._common.activity import record_activity
-from mkto.emulator._common.tables import (
-    folders,
-    leads,
-    list_in_use,
-    list_members,
-    programs,
-    static_list_folders,
-    static_lists,
-)
+from mkto.emulator._common.tables import folders, leads, list_members, programs, static_list_folders, static_lists
 from mkto.emulator._common.values import format_datetime, show
 from mkto.emulator._params import FolderRef, Page
 from mkto.emulator._render import asset_stamp
 from mkto.emulator.leads import LeadDatabase
+from mkto.emulator.lists._tables import list_in_use
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ListStore", "list_in_use"]

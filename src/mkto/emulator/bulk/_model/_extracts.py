@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, ApiUser, Instance
-from mkto.emulator._common.tables import lock_list, static_lists, unlock_list
+from mkto.emulator._common.tables import static_lists
 from mkto.emulator.bulk import _files
 from mkto.emulator.bulk._model._base import (
     ACTIVITIES,
@@ -42,6 +42,7 @@ from mkto.emulator.bulk._model._validate import (
 )
 from mkto.emulator.bulk._queue import Queue
 from mkto.emulator.bulk._tables import bulk_exports, export_chunks
+from mkto.emulator.lists import lock_list, unlock_list
 
 
 def _export_queue(instance: Instance | None) -> Queue:

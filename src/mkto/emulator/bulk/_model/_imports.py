@@ -15,7 +15,7 @@ from mkto.emulator import customobjects as co
 from mkto.emulator._api import ApiError, ApiUser, Instance, skipped
 from mkto.emulator._common.objects.model import Objects
 from mkto.emulator._common.schema import Schema
-from mkto.emulator._common.tables import custom_object_types, list_members, lock_list, static_lists, unlock_list
+from mkto.emulator._common.tables import list_members, static_lists
 from mkto.emulator._common.values import InvalidValue, coerce, format_datetime, show
 from mkto.emulator._params import parse_id
 from mkto.emulator.bulk import _files
@@ -39,6 +39,7 @@ from mkto.emulator.bulk._model._base import (
 from mkto.emulator.bulk._queue import Queue
 from mkto.emulator.bulk._tables import bulk_imports
 from mkto.emulator.leads import LeadDatabase
+from mkto.emulator.lists import lock_list, unlock_list
 
 
 def _import_user(row: Any) -> ApiUser:
@@ -207,7 +208,7 @@ class _ObjectImport(_Import):
     def __init__(self, db: Connection, row: Any, at: dt.datetime, rng: random.Random) -> None:
         super().__init__(db, row, at)
         self.objects: Objects | None = None
-        found = db.execute(sa.select(custom_object_types).where(custom_object_types.c.name == row.object)).first()
+        found = co.type_row(db, str(row.object))
         if found is not None:
             obj = co.object_type(found)
             self.objects = Objects(db, at, rng, obj, references=co.references(obj))

@@ -8,10 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from mkto.emulator._api import skipped
-from mkto.emulator._common.tables import DEFAULT_PARTITION_NAME, lead_partitions, leads
+from mkto.emulator._common.tables import leads
 from mkto.emulator._common.values import show, storable_text
 from mkto.emulator._params import parse_id
 from mkto.emulator.leads._model._base import Base, Record
+from mkto.emulator.leads._tables import DEFAULT_PARTITION_NAME, lead_partitions
 
 
 class Partitions(Base):

@@ -9,11 +9,12 @@ import sqlalchemy as sa
 
 from mkto.emulator._api import ApiError, skipped
 from mkto.emulator._common.schema import COMPANY_FIELDS, SEARCHABLE_STANDARD
-from mkto.emulator._common.tables import DEFAULT_PARTITION_ID, DEFAULT_PARTITION_NAME, leads, programs
+from mkto.emulator._common.tables import leads, programs
 from mkto.emulator._common.values import InvalidValue, coerce, show
 from mkto.emulator._params import parse_id
 from mkto.emulator.leads._model._base import ACTIONS, PARTITION_ACTIONS, Record, _email_key, is_cookie
 from mkto.emulator.leads._model._memberships import Memberships
+from mkto.emulator.leads._tables import DEFAULT_PARTITION_ID, DEFAULT_PARTITION_NAME
 
 
 class Upserts(Memberships):
