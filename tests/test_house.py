@@ -1,6 +1,6 @@
 """Rules of the house: errors depends on nothing; client and emulator never import each other; an emulator area
 imports the core and `_common`, never another area's private modules, and `_common` imports no area; areas do
-not import each other in a cycle; no source file grows past MAX_LINES.
+not import each other in a cycle; every area has the same files; no source file grows past MAX_LINES.
 
 Each rule is a function over a source tree, so the tests below also run it on a small tree built to break it.
 """
@@ -131,6 +131,29 @@ def test_the_emulator_has_areas_and_a_shared_floor() -> None:
     assert (SRC / "emulator" / COMMON / "__init__.py").is_file()
 
 
+AREA_FILES = ("__init__.py", "_routes.py", "_model.py", "_tables.py")  # `_model` may be a package
+
+
+def missing_area_files(emulator: Path) -> list[str]:
+    """Every area has an endpoint table and setup (`__init__`), routes, a model and its own tables module."""
+    missing = []
+    for area in areas(emulator):
+        for name in AREA_FILES:
+            package = emulator / area / name.removesuffix(".py") / "__init__.py"
+            if not (emulator / area / name).is_file() and not (name == "_model.py" and package.is_file()):
+                missing.append(f"{area}/{name}")
+    return missing
+
+
+def test_every_area_has_the_same_files() -> None:
+    assert missing_area_files(SRC / "emulator") == []
+
+
+def test_every_shared_module_says_what_it_is_for() -> None:
+    for source in sorted((SRC / "emulator" / COMMON).rglob("*.py")):
+        assert ast.get_docstring(ast.parse(source.read_text(encoding="utf-8"))), source.relative_to(SRC)
+
+
 def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
     root = tmp_path / "pkg"
     for name, text in {"__init__.py": "", "emu/__init__.py": "", **files}.items():
@@ -169,6 +192,12 @@ def test_the_area_rule_allows_public_names_own_modules_and_common(tmp_path: Path
         "emu/_x.py": "",
     })  # fmt: skip
     assert area_import_offences(root / "emu", root) == []
+
+
+def test_the_same_files_rule_finds_a_missing_file(tmp_path: Path) -> None:
+    files = {f"emu/a/{name}": "" for name in AREA_FILES} | {"emu/b/__init__.py": "", "emu/b/_model/__init__.py": ""}
+    root = _tree(tmp_path, {**files, "emu/b/_routes.py": "", "emu/_common/__init__.py": ""})
+    assert missing_area_files(root / "emu") == ["b/_tables.py"]
 
 
 def test_the_cycle_rule_finds_a_cycle(tmp_path: Path) -> None:

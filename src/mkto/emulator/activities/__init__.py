@@ -1,7 +1,9 @@
 """The activities area: activity types, date paging tokens, lead activities, lead changes, deleted leads,
 custom activity types and custom activities (`/rest/v1/activities...`).
 
-    from mkto.emulator.activities import record_activity   # other areas log what they did to a lead
+    from mkto.emulator.activities import ENDPOINTS   # registered by the emulator's router
+
+Areas record what they did to a lead with `_common.activity.record_activity` (re-exported here).
 """
 
 from __future__ import annotations

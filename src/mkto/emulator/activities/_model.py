@@ -47,9 +47,6 @@ API_NAME = re.compile(r"[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*")
 TOKEN_TYPE = "nextPageToken"
 
 
-__all__ = ["record_activity"]
-
-
 # --- paging tokens ------------------------------------------------------------------------------------
 # A token is a position in (activity_date, id) order: base32 of "A:<YYYYmmddHHMMSS>:<id>". Marketo's date
 # tokens work across Get Lead Activities, Lead Changes and Deleted Leads, and so do these.

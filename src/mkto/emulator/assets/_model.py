@@ -124,8 +124,6 @@ def advance_sequences(db: Connection) -> None:
         ))  # fmt: skip
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class Ref:
     id: int

@@ -1,4 +1,5 @@
-"""Named account list membership: which named accounts a list holds (query, add, remove).
+"""The CRM area's own model: named account list membership, which named accounts a list holds (query, add,
+remove). The records of the standard objects themselves are served by the dedupe-object engine (`_common.objects`).
 
 Behaviour chosen where Marketo is silent: a list id (its marketoGUID) no list has is response-level 1013
 "Record not found"; a named account no record has is skipped 1013 "Record not found"; adding a member twice is
