@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from mkto.emulator._api import ApiError, Call, Reply
+from mkto.emulator._common.values import InvalidValue, format_datetime, parse_datetime
+from mkto.emulator._common.values import show as show_value
 from mkto.errors.limits import ASSET_DEFAULT_RETURN, ASSET_MAX_RETURN, MAX_BATCH_RECORDS
 
 INTEGER = "Integer"
@@ -32,10 +34,7 @@ FOLDER_TYPES = ("Folder", "Program")
 
 
 def show(value: Any) -> str:
-    """A value as Marketo prints it inside an error message (the leads area's rendering)."""
-    # Imported here: the leads package imports this module, so a top-level import would close a cycle.
-    from mkto.emulator.leads._values import show as show_value
-
+    """A value as Marketo prints it inside an error message (`_common.values.show`)."""
     return show_value(value)
 
 
@@ -159,8 +158,6 @@ def path_id(call: Call, name: str) -> int:
 
 def datetime_param(call: Call, name: str) -> dt.datetime | None:
     """An optional ISO-8601 datetime as aware UTC; 704 when malformed."""
-    from mkto.emulator.leads._values import InvalidValue, parse_datetime  # see `show`
-
     raw = call.param(name)
     if raw is None or raw == "":
         return None
@@ -172,8 +169,6 @@ def datetime_param(call: Call, name: str) -> dt.datetime | None:
 
 def stamp_param(call: Call, name: str) -> str | None:
     """`datetime_param` as a stored timestamp (`2021-11-23T22:57:18Z`)."""
-    from mkto.emulator.leads._values import format_datetime  # see `show`
-
     moment = datetime_param(call, name)
     return None if moment is None else format_datetime(moment)
 

@@ -1,7 +1,9 @@
 """The emulator's database: SQLAlchemy Core over SQLite (default, WAL, durable) or PostgreSQL.
 
-Areas define their tables on `metadata`. A table whose `info` carries `keep_on_reset=True` survives
-`POST /_mkto/reset` (API users, the lead schema); every other table is emptied.
+Areas define their tables on `metadata` (shared ones in `_common/tables.py`, an area's own in its `_tables.py`),
+so importing the areas (`load_endpoints`) registers them all, and `Store.open` creates them at once: an area's
+`setup(db)` only seeds. A table whose `info` carries `keep_on_reset=True` survives `POST /_mkto/reset` (API users,
+the lead schema); every other table is emptied.
 
     store = Store.open("sqlite:///./.mkto/emulator.sqlite3")
     with store.transaction() as db: db.execute(...)

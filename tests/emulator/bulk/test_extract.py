@@ -8,7 +8,7 @@ import hashlib
 
 from mkto import errors
 from mkto.emulator import Emulator
-from mkto.emulator._tables import list_members, static_lists
+from mkto.emulator._common.tables import list_members, static_lists
 from mkto.emulator.bulk._model import quota_text
 from tests.emulator.bulk.conftest import (
     EXPORT,

@@ -10,7 +10,7 @@ import httpx
 
 from mkto import errors
 from mkto.emulator import Emulator
-from mkto.emulator._tables import program_members, programs
+from mkto.emulator._common.tables import program_members, programs
 from tests.emulator.bulk.conftest import PAST_EVERYTHING_S, sync
 from tests.emulator.conftest import Api, assert_marketo_error, assert_success
 from tests.emulator.leads.conftest import db, insert

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from mkto.emulator import Emulator
-from mkto.emulator._tables import list_members, static_lists
+from mkto.emulator._common.tables import list_members, static_lists
 from tests.emulator.bulk.conftest import PAST_EVERYTHING_S, sync, today_range
 from tests.emulator.conftest import Api, assert_marketo_error, assert_success
 from tests.emulator.leads.conftest import db, insert

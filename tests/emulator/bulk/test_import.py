@@ -7,7 +7,7 @@ import datetime as dt
 
 from mkto import errors
 from mkto.emulator import Emulator
-from mkto.emulator._tables import list_members, static_lists
+from mkto.emulator._common.tables import list_members, static_lists
 from tests.emulator.bulk.conftest import PAST_EVERYTHING_S, csv_file, import_file, import_ok, import_status, sync
 from tests.emulator.conftest import Api, assert_marketo_error, assert_nginx_page, assert_success
 from tests.emulator.leads.conftest import by_filter, db, insert

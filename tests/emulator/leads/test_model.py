@@ -11,8 +11,7 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, ApiUser
 from mkto.emulator._store import metadata
-from mkto.emulator.leads import setup
-from mkto.emulator.leads._model import LeadDatabase
+from mkto.emulator.leads import LeadDatabase, setup
 
 NOW = dt.datetime(2021, 11, 23, 22, 57, 8, tzinfo=dt.UTC)
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from mkto.emulator import Emulator
-from mkto.emulator._tables import campaign_members, campaigns, list_members, program_members, programs, static_lists
+from mkto.emulator._common.tables import (
+    campaign_members,
+    campaigns,
+    list_members,
+    program_members,
+    programs,
+    static_lists,
+)
 from tests.emulator.conftest import Api, assert_marketo_error, assert_success
 from tests.emulator.leads.conftest import LEADS, by_filter, created_ids, db, insert, one_reason
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from mkto.emulator import Emulator
-from mkto.emulator._tables import list_members, static_lists
+from mkto.emulator._common.tables import list_members, static_lists
 from tests.conftest import skip_or_fail
 from tests.emulator.conftest import Api, assert_marketo_error, assert_success
 from tests.emulator.leads.conftest import by_filter, created_ids, db, insert, one_reason, sync_ok

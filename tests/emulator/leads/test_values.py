@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkto.emulator.leads._schema import STANDARD_FIELDS, Field
-from mkto.emulator.leads._values import InvalidValue, coerce, show
+from mkto.emulator._common.schema import STANDARD_FIELDS, Field
+from mkto.emulator._common.values import InvalidValue, coerce, show
 from tests.emulator.conftest import Api, assert_success
 from tests.emulator.leads.conftest import created_ids, one_reason, sync_ok
 

@@ -7,7 +7,7 @@ import json
 
 from mkto import errors
 from mkto.emulator import Emulator
-from mkto.emulator._tables import lock_list
+from mkto.emulator.lists import lock_list
 from tests.emulator.activities.helpers import (
     activities,
     add,

@@ -1,7 +1,9 @@
 """The activities area: activity types, date paging tokens, lead activities, lead changes, deleted leads,
 custom activity types and custom activities (`/rest/v1/activities...`).
 
-    from mkto.emulator.activities import record_activity   # other areas log what they did to a lead
+    from mkto.emulator.activities import ENDPOINTS   # registered by the emulator's router
+
+Areas record what they did to a lead with `_common.activity.record_activity` (re-exported here).
 """
 
 from __future__ import annotations
@@ -12,11 +14,8 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import Endpoint
-from mkto.emulator._store import metadata
-from mkto.emulator._tables import AREA_TABLES, LISTS_AREA_TABLES
+from mkto.emulator._common.activity import record_activity
 from mkto.emulator.activities import _routes as r
-from mkto.emulator.activities._model import TABLES
-from mkto.emulator.activities._record import record_activity
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ENDPOINTS", "record_activity", "setup"]
@@ -28,7 +27,8 @@ META_WRITE = "Read-Write Activity Metadata"
 
 
 def setup(db: Connection) -> None:
-    metadata.create_all(db, tables=[*AREA_TABLES, *LISTS_AREA_TABLES, *TABLES])
+    """Nothing to seed: an instance starts with no activity and no custom activity type. (Tables are created once, when the store opens.)"""
+    del db
 
 
 _TOKEN = p.query("nextPageToken", p.STR, required=True)

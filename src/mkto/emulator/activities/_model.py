@@ -21,16 +21,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import JSON, Column, Integer, String, Table
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, reason
+from mkto.emulator._common.activity import record_activity
+from mkto.emulator._common.tables import activities, leads, list_members, static_lists
+from mkto.emulator._common.values import InvalidValue, format_datetime, parse_datetime, show
 from mkto.emulator._params import Page, parse_id
-from mkto.emulator._store import metadata
-from mkto.emulator._tables import activities, leads, list_members, static_lists
 from mkto.emulator.activities import _types as t
-from mkto.emulator.activities._record import record_activity
-from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime, show
+from mkto.emulator.activities._tables import custom_activity_types
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 Record = dict[str, Any]
@@ -46,21 +45,6 @@ ATTRIBUTE_TYPES = ("string", "boolean", "integer", "float", "link", "email", "cu
                    "phone", "text")  # fmt: skip
 API_NAME = re.compile(r"[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*")
 TOKEN_TYPE = "nextPageToken"
-
-custom_activity_types = Table(
-    "custom_activity_types",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("api_name", String(255), nullable=False, unique=True),
-    Column("approved", JSON),  # the live version, or None before the first approval
-    Column("draft", JSON),  # the draft version, or None when there is none
-    Column("created_at", String(20), nullable=False),
-    Column("updated_at", String(20), nullable=False),
-)
-
-TABLES = (custom_activity_types,)
-
-__all__ = ["TABLES", "record_activity"]
 
 
 # --- paging tokens ------------------------------------------------------------------------------------

@@ -11,17 +11,25 @@ from __future__ import annotations
 
 from typing import Any
 
-VISIT_WEBPAGE = 1
-FILL_OUT_FORM = 2
-NEW_LEAD = 12
-CHANGE_DATA_VALUE = 13
-ADD_TO_LIST = 24
-REMOVE_FROM_LIST = 25
-MERGE_LEADS = 32
-DELETE_LEAD = 37
-REQUEST_CAMPAIGN = 47
-RUN_CAMPAIGN = 48
-CUSTOM_TYPE_FIRST_ID = 100001  # custom activity types are numbered from here (docs: 100001)
+from mkto.emulator._common.activity import (
+    ADD_TO_LIST,
+    CHANGE_DATA_VALUE,
+    CUSTOM_TYPE_FIRST_ID,
+    DELETE_LEAD,
+    FILL_OUT_FORM,
+    MERGE_LEADS,
+    NEW_LEAD,
+    REMOVE_FROM_LIST,
+    REQUEST_CAMPAIGN,
+    RUN_CAMPAIGN,
+    VISIT_WEBPAGE,
+)
+
+__all__ = [
+    "ADD_TO_LIST", "CHANGE_DATA_VALUE", "CUSTOM_TYPE_FIRST_ID", "DELETE_LEAD", "FILL_OUT_FORM", "MERGE_LEADS",
+    "NEW_LEAD", "REMOVE_FROM_LIST", "REQUEST_CAMPAIGN", "RUN_CAMPAIGN", "STANDARD_TYPES", "VISIT_WEBPAGE",
+]  # fmt: skip
+
 
 
 def _attrs(*pairs: tuple[str, str]) -> list[dict[str, str]]:

@@ -6,232 +6,31 @@ result`; a read that finds nothing is a success with a warning).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
-from mkto.emulator._api import ApiError, BodyKind, Call, Endpoint, Reply
-from mkto.emulator._store import metadata
-from mkto.emulator._tables import AREA_TABLES, OBJECT_AREA_TABLES
+from mkto.emulator._api import BodyKind, Endpoint
 from mkto.emulator.assets import _model as m
-from mkto.emulator.leads._values import storable_text
+from mkto.emulator.assets import _routes as r
 
 __all__ = ["ENDPOINTS", "setup"]
 
 READ = "Read-Only Asset"
 WRITE = "Read-Write Asset"
-MAX_NAME = 255
 
 
 def setup(db: Connection) -> None:
-    metadata.create_all(db, tables=[*AREA_TABLES, *OBJECT_AREA_TABLES])
+    """Seed the folders and programs every instance has, then move the id sequences past them."""
     m.seed(db)
     m.advance_sequences(db)
-
-
-def _assets(call: Call) -> m.Assets:
-    return m.Assets(call.db, call.now, call.user)
-
-
-def _found(result: list[Any]) -> Reply:
-    if not result:
-        return Reply(result=None, warnings=[m.NOT_FOUND], envelope="asset")
-    return Reply(result=result, envelope="asset")
-
-
-def _ok(result: list[Any]) -> Reply:
-    return Reply(result=result, envelope="asset")
-
-
-def _text(call: Call, name: str, *, required: bool = False) -> str | None:
-    value = call.param(name)
-    if value is None or not value.strip():
-        if required:
-            raise ApiError("701", name)
-        return None
-    if not storable_text(value) or (len(value) > MAX_NAME and name == "name"):
-        raise ApiError("1001", value.encode("utf-8", "replace").decode("utf-8"), "String")
-    return value
-
-
-def _kind(call: Call, *, required: bool) -> str:
-    raw = call.param("type")
-    if raw is None or not raw.strip():
-        if required:
-            raise ApiError("701", "type")
-        return m.FOLDER
-    lowered = raw.strip().lower()
-    if lowered not in ("folder", "program"):
-        raise ApiError("1001", raw, "FolderType")
-    return m.FOLDER if lowered == "folder" else m.PROGRAM
-
-
-def _json_list(call: Call, name: str) -> list[Any]:
-    raw = call.param(name)
-    if raw is None or not raw.strip():
-        return []
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        raise ApiError("1001", raw, "List") from None
-    if not isinstance(value, list):
-        raise ApiError("1001", raw, "List")
-    return value
-
-
-# --- folders -----------------------------------------------------------------------------------------
-def get_folder(call: Call) -> Reply:
-    return _found(_assets(call).get_folder(m.Ref(p.path_id(call, "id"), _kind(call, required=True))))
-
-
-def folder_content(call: Call) -> Reply:
-    ref = m.Ref(p.path_id(call, "id"), _kind(call, required=False))
-    offset, max_return = p.asset_window(call)
-    found = _assets(call).content(ref)
-    return _found(found[offset : offset + max_return] if found else [])
-
-
-def folder_by_name(call: Call) -> Reply:
-    name = _text(call, "name", required=True)
-    assert name is not None
-    raw_type = call.param("type")
-    kind = _kind(call, required=False) if raw_type else None
-    root = m.parse_ref(call.param("root"), "root") if call.param("root") else None
-    return _found(_assets(call).folders_by_name(name, kind, root, call.param("workSpace") or None))
-
-
-def browse_folders(call: Call) -> Reply:
-    root = m.parse_ref(call.param("root"), "root") if call.param("root") else None
-    max_depth = p.int_param(call, "maxDepth", 2, minimum=1, maximum=100)
-    offset, max_return = p.asset_window(call)
-    found = _assets(call).browse(root, max_depth=max_depth, workspace=call.param("workSpace") or None)
-    return _found(found[offset : offset + max_return])
-
-
-def create_folder(call: Call) -> Reply:
-    name = _text(call, "name", required=True)
-    assert name is not None
-    parent = m.parse_ref(call.param("parent"), "parent")
-    return _ok(_assets(call).create_folder(name, parent, _text(call, "description")))
-
-
-def update_folder(call: Call) -> Reply:
-    ref = m.Ref(p.path_id(call, "id"), _kind(call, required=True))
-    changes: dict[str, Any] = {}
-    for name in ("name", "description"):
-        value = _text(call, name)
-        if value is not None:
-            changes[name] = value
-    archive = p.bool_param(call, "isArchive")
-    if archive is not None:
-        changes["is_archive"] = archive
-    return _ok(_assets(call).update_folder(ref, changes))
-
-
-def delete_folder(call: Call) -> Reply:
-    return _ok(_assets(call).delete_folder(m.Ref(p.path_id(call, "id"), _kind(call, required=False))))
-
-
-# --- programs ----------------------------------------------------------------------------------------
-def get_program(call: Call) -> Reply:
-    return _found(_assets(call).get_program(p.path_id(call, "id")))
-
-
-def program_by_name(call: Call) -> Reply:
-    name = _text(call, "name", required=True)
-    assert name is not None
-    return _found(_assets(call).program_by_name(name))
-
-
-def programs_by_tag(call: Call) -> Reply:
-    tag_type = _text(call, "tagType", required=True)
-    tag_value = _text(call, "tagValue", required=True)
-    assert tag_type is not None and tag_value is not None
-    offset, max_return = p.asset_window(call)
-    return _found(_assets(call).programs_by_tag(tag_type, tag_value, offset=offset, max_return=max_return))
-
-
-def browse_programs(call: Call) -> Reply:
-    filter_type = call.param("filterType") or None
-    if filter_type is not None and filter_type not in ("id", "programId", "folderId", "workspace"):
-        raise ApiError("1001", filter_type, "FilterType")
-    offset, max_return = p.asset_window(call)
-    found = _assets(call).browse_programs(
-        offset=offset,
-        max_return=max_return,
-        since=p.stamp_param(call, "earliestUpdatedAt"),
-        until=p.stamp_param(call, "latestUpdatedAt"),
-        filter_type=filter_type,
-        values=call.param_list("filterValues"),
-    )
-    return _found(found)
-
-
-def create_program(call: Call) -> Reply:
-    name = _text(call, "name", required=True)
-    folder = m.parse_ref(call.param("folder"), "folder")
-    program_type = _text(call, "type", required=True)
-    channel = _text(call, "channel", required=True)
-    assert name is not None and program_type is not None and channel is not None
-    return _ok(_assets(call).create_program(
-        name=name, folder=folder, program_type=program_type, channel=channel,
-        description=_text(call, "description"), costs=_json_list(call, "costs"), tags=_json_list(call, "tags"),
-    ))  # fmt: skip
-
-
-def update_program(call: Call) -> Reply:
-    changes: dict[str, Any] = {}
-    for name in ("name", "description"):
-        value = _text(call, name)
-        if value is not None:
-            changes[name] = value
-    if call.param("costs") is not None:
-        changes["costs"] = _json_list(call, "costs")
-        changes["costsDestructiveUpdate"] = bool(p.bool_param(call, "costsDestructiveUpdate"))
-    if call.param("tags") is not None:
-        changes["tags"] = _json_list(call, "tags")
-    return _ok(_assets(call).update_program(p.path_id(call, "id"), changes))
-
-
-def clone_program(call: Call) -> Reply:
-    name = _text(call, "name", required=True)
-    folder = m.parse_ref(call.param("folder"), "folder")
-    assert name is not None
-    return _ok(_assets(call).clone_program(
-        p.path_id(call, "id"), name=name, folder=folder, description=_text(call, "description")))  # fmt: skip
-
-
-def delete_program(call: Call) -> Reply:
-    return _ok(_assets(call).delete_program(p.path_id(call, "id")))
-
-
-def approve_program(call: Call) -> Reply:
-    return _ok(_assets(call).approve(p.path_id(call, "id"), approve=True))
-
-
-def unapprove_program(call: Call) -> Reply:
-    return _ok(_assets(call).approve(p.path_id(call, "id"), approve=False))
-
-
-# --- channels ----------------------------------------------------------------------------------------
-def get_channels(call: Call) -> Reply:
-    offset, max_return = p.asset_window(call)
-    return _found(m.channels(offset, max_return))
-
-
-def channel_by_name(call: Call) -> Reply:
-    name = _text(call, "name", required=True)
-    assert name is not None
-    return _found(m.channel_by_name(name))
 
 
 # --- registration ------------------------------------------------------------------------------------
 _ID = p.path("id")
 _TYPE = p.query("type", {"type": "string", "enum": ["Folder", "Program"]})
 _REF = {"type": "string", "description": 'JSON: {"id": 14, "type": "Folder"}'}
-
 
 
 def _form(required: list[str], **props: Any) -> dict[str, Any]:
@@ -246,52 +45,52 @@ def _ep(method: str, path: str, handler: Any, op: str, summary: str, **kwargs: A
 
 
 ENDPOINTS: list[Endpoint] = [
-    _ep("GET", "/rest/asset/v1/channels.json", get_channels, "getAllChannelsUsingGET", "Get Channels",
+    _ep("GET", "/rest/asset/v1/channels.json", r.get_channels, "getAllChannelsUsingGET", "Get Channels",
         openapi={"parameters": p.ASSET_WINDOW}),
-    _ep("GET", "/rest/asset/v1/channel/byName.json", channel_by_name, "getChannelByNameUsingGET",
+    _ep("GET", "/rest/asset/v1/channel/byName.json", r.channel_by_name, "getChannelByNameUsingGET",
         "Get Channel by Name", openapi={"parameters": [p.query("name", p.STR, required=True)]}),
-    _ep("GET", "/rest/asset/v1/folder/byName.json", folder_by_name, "getFolderByNameUsingGET", "Get Folder by Name",
+    _ep("GET", "/rest/asset/v1/folder/byName.json", r.folder_by_name, "getFolderByNameUsingGET", "Get Folder by Name",
         openapi={"parameters": [p.query("name", p.STR, required=True), _TYPE, p.query("root", _REF),
                                 p.query("workSpace", p.STR)]}),
-    _ep("GET", "/rest/asset/v1/folder/{id:int}.json", get_folder, "getFolderByIdUsingGET", "Get Folder by Id",
+    _ep("GET", "/rest/asset/v1/folder/{id:int}.json", r.get_folder, "getFolderByIdUsingGET", "Get Folder by Id",
         openapi={"parameters": [_ID, {**_TYPE, "required": True}]}),
-    _ep("GET", "/rest/asset/v1/folder/{id:int}/content.json", folder_content, "getFolderContentUsingGET",
+    _ep("GET", "/rest/asset/v1/folder/{id:int}/content.json", r.folder_content, "getFolderContentUsingGET",
         "Get Folder Contents", openapi={"parameters": [_ID, _TYPE, *p.ASSET_WINDOW]}),
-    _ep("GET", "/rest/asset/v1/folders.json", browse_folders, "getFolderUsingGET", "Get Folders",
+    _ep("GET", "/rest/asset/v1/folders.json", r.browse_folders, "getFolderUsingGET", "Get Folders",
         openapi={"parameters": [p.query("root", _REF), p.query("maxDepth", {"type": "integer", "minimum": 1}),
                                 p.query("workSpace", p.STR), *p.ASSET_WINDOW]}),
-    _ep("POST", "/rest/asset/v1/folders.json", create_folder, "createFolderUsingPOST", "Create Folder",
+    _ep("POST", "/rest/asset/v1/folders.json", r.create_folder, "createFolderUsingPOST", "Create Folder",
         openapi=_form(["name", "parent"], name=p.STR, parent=_REF, description=p.STR)),
-    _ep("POST", "/rest/asset/v1/folder/{id:int}.json", update_folder, "updateFolderUsingPOST",
+    _ep("POST", "/rest/asset/v1/folder/{id:int}.json", r.update_folder, "updateFolderUsingPOST",
         "Update Folder Metadata",
         openapi={"parameters": [_ID], **_form(["type"], type={"type": "string", "enum": ["Folder", "Program"]},
                                               name=p.STR, description=p.STR, isArchive=p.BOOL)}),
-    _ep("POST", "/rest/asset/v1/folder/{id:int}/delete.json", delete_folder, "deleteFolderUsingPOST",
+    _ep("POST", "/rest/asset/v1/folder/{id:int}/delete.json", r.delete_folder, "deleteFolderUsingPOST",
         "Delete Folder", openapi={"parameters": [_ID]}),
-    _ep("GET", "/rest/asset/v1/program/byName.json", program_by_name, "getProgramByNameUsingGET",
+    _ep("GET", "/rest/asset/v1/program/byName.json", r.program_by_name, "getProgramByNameUsingGET",
         "Get Program by Name", openapi={"parameters": [p.query("name", p.STR, required=True)]}),
-    _ep("GET", "/rest/asset/v1/program/byTag.json", programs_by_tag, "getProgramListByTagUsingGET",
+    _ep("GET", "/rest/asset/v1/program/byTag.json", r.programs_by_tag, "getProgramListByTagUsingGET",
         "Get Programs by Tag", openapi={"parameters": [p.query("tagType", p.STR, required=True),
                                                        p.query("tagValue", p.STR, required=True), *p.ASSET_WINDOW]}),
-    _ep("GET", "/rest/asset/v1/program/{id:int}.json", get_program, "getProgramByIdUsingGET", "Get Program by Id",
+    _ep("GET", "/rest/asset/v1/program/{id:int}.json", r.get_program, "getProgramByIdUsingGET", "Get Program by Id",
         openapi={"parameters": [_ID]}),
-    _ep("GET", "/rest/asset/v1/programs.json", browse_programs, "browseProgramsUsingGET", "Get Programs",
+    _ep("GET", "/rest/asset/v1/programs.json", r.browse_programs, "browseProgramsUsingGET", "Get Programs",
         openapi={"parameters": [*p.ASSET_WINDOW, p.query("filterType", p.STR), p.query("filterValues", p.STR),
                                 *p.UPDATED_RANGE]}),
-    _ep("POST", "/rest/asset/v1/programs.json", create_program, "createProgramUsingPOST", "Create Program",
+    _ep("POST", "/rest/asset/v1/programs.json", r.create_program, "createProgramUsingPOST", "Create Program",
         openapi=_form(["name", "folder", "type", "channel"], name=p.STR, folder=_REF, type=p.STR, channel=p.STR,
                       description=p.STR, costs=p.STR, tags=p.STR)),
-    _ep("POST", "/rest/asset/v1/program/{id:int}.json", update_program, "updateProgramUsingPOST",
+    _ep("POST", "/rest/asset/v1/program/{id:int}.json", r.update_program, "updateProgramUsingPOST",
         "Update Program Metadata",
         openapi={"parameters": [_ID], **_form([], name=p.STR, description=p.STR, costs=p.STR,
                                               costsDestructiveUpdate=p.BOOL, tags=p.STR)}),
-    _ep("POST", "/rest/asset/v1/program/{id:int}/clone.json", clone_program, "cloneProgramUsingPOST",
+    _ep("POST", "/rest/asset/v1/program/{id:int}/clone.json", r.clone_program, "cloneProgramUsingPOST",
         "Clone Program", openapi={"parameters": [_ID], **_form(["name", "folder"], name=p.STR, folder=_REF,
                                                                description=p.STR)}),
-    _ep("POST", "/rest/asset/v1/program/{id:int}/delete.json", delete_program, "deleteProgramUsingPOST",
+    _ep("POST", "/rest/asset/v1/program/{id:int}/delete.json", r.delete_program, "deleteProgramUsingPOST",
         "Delete Program", openapi={"parameters": [_ID]}),
-    _ep("POST", "/rest/asset/v1/program/{id:int}/approve.json", approve_program, "approveProgramUsingPOST",
+    _ep("POST", "/rest/asset/v1/program/{id:int}/approve.json", r.approve_program, "approveProgramUsingPOST",
         "Approve Program", openapi={"parameters": [_ID]}),
-    _ep("POST", "/rest/asset/v1/program/{id:int}/unapprove.json", unapprove_program, "unapproveProgramUsingPOST",
+    _ep("POST", "/rest/asset/v1/program/{id:int}/unapprove.json", r.unapprove_program, "unapproveProgramUsingPOST",
         "Unapprove Program", openapi={"parameters": [_ID]}),
 ]  # fmt: skip

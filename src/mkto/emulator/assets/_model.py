@@ -34,18 +34,12 @@ from sqlalchemy.engine import Connection, Row
 
 from mkto import errors
 from mkto.emulator._api import ApiError, ApiUser
+from mkto.emulator._common.tables import folders, program_members, programs, static_list_folders
+from mkto.emulator._common.values import format_datetime
 from mkto.emulator._params import digits
 from mkto.emulator._render import asset_stamp
-from mkto.emulator._tables import (
-    folder_details,
-    folders,
-    program_details,
-    program_members,
-    programs,
-    static_list_folders,
-)
-from mkto.emulator.leads._values import format_datetime
-from mkto.emulator.programmembers._channels import CHANNELS, Channel
+from mkto.emulator.assets._tables import folder_details, program_details
+from mkto.emulator.programmembers import CHANNELS, Channel
 
 FOLDER = "Folder"
 PROGRAM = "Program"
@@ -128,8 +122,6 @@ def advance_sequences(db: Connection) -> None:
             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM "
             f"{table.name}), false)"
         ))  # fmt: skip
-
-
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,9 @@ custom objects (`/bulk/v1/<kind>/export/...`), on job queues that advance with t
 
     from mkto.emulator.bulk import ENDPOINTS   # registered by the emulator's router
 
-Extract is written against a row source (`_model.Source`): another object needs a source, a validator and
-`_extract_endpoints(...)`.
+Extract is written against a row source (`_model.Source`): another object needs a source (`_model/_sources.py`),
+a validator (`_model/_validate.py`) and `_extract_endpoints(...)`. The model is split by concern: `_imports`,
+`_extracts`, `_quota`, `_sources`, `_validate`, on the shared `_base`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import Endpoint
-from mkto.emulator._store import metadata
 from mkto.emulator.bulk import _routes as r
-from mkto.emulator.bulk._tables import TABLES
 
 __all__ = ["ENDPOINTS", "setup"]
 
@@ -27,8 +26,8 @@ CO_WRITE = "Read-Write Custom Object"
 
 
 def setup(db: Connection) -> None:
-    """Create this area's tables if the store was opened before the area was imported."""
-    metadata.create_all(db, tables=list(TABLES))
+    """Nothing to seed: an instance starts with no bulk job. (Tables are created once, when the store opens.)"""
+    del db
 
 
 _EXPORT_ID = p.path("exportId", {"type": "string", "format": "uuid"})

@@ -16,12 +16,13 @@ from starlette.types import Receive, Scope, Send
 
 from mkto import errors
 from mkto.emulator import _params as p
+from mkto.emulator import customobjects as co
 from mkto.emulator._api import ApiError, Call, Reply
+from mkto.emulator._common import paging
 from mkto.emulator.bulk import _files, _model
-from mkto.emulator.bulk._paging import decode, encode
-from mkto.emulator.customobjects import _model as co
 
 PLAIN = "text/plain;charset=UTF-8"
+JOBS_TOKEN = "bulkjobs"  # Get Export Jobs: unscoped tokens `bulkjobs:<after>`
 MEDIA_TYPES = {"CSV": "text/csv", "TSV": "text/tab-separated-values", "SSV": "text/plain"}
 
 
@@ -49,7 +50,7 @@ def _imports(call: Call) -> _model.Imports:
     if name is None:
         return _model.Imports(call.db, call.user, call.now, call.instance)
     co.check_enabled(call.settings)
-    co.find(call.db, str(name))  # 1013 for a type no type has
+    co.find_type(call.db, str(name))  # 1013 for a type no type has
     return _model.Imports(call.db, call.user, call.now, call.instance, str(name))
 
 
@@ -102,7 +103,7 @@ class ExtractRoutes:
             return self.base_kind
         co.check_enabled(call.settings)
         name = str(call.path_params.get("apiName", ""))
-        co.find(call.db, name)  # 1013 for a type no type has
+        co.find_type(call.db, name)  # 1013 for a type no type has
         return self.base_kind + name
 
     def create(self, call: Call) -> Reply:
@@ -120,11 +121,11 @@ class ExtractRoutes:
     def list(self, call: Call) -> Reply:
         batch_size = p.batch_size(call)
         token = call.param("nextPageToken")
-        after = decode(token) if token else 0
+        after = paging.decode(token, JOBS_TOKEN, None) if token else 0
         result, last = _extracts(call, self.kind_of(call)).list(call.param_list("status"), batch_size, after)
         if last is None:
             return Reply(result=result)
-        return Reply(result=result, next_page_token=encode(last), more_result=True)
+        return Reply(result=result, next_page_token=paging.encode(JOBS_TOKEN, last, None), more_result=True)
 
     def file(self, call: Call) -> Response:
         try:

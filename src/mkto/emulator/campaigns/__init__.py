@@ -11,10 +11,8 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import Endpoint
-from mkto.emulator._store import metadata
 from mkto.emulator.campaigns import _routes as r
-from mkto.emulator.campaigns._model import TABLES, seed
-from mkto.emulator.lists import setup as _lists_setup
+from mkto.emulator.campaigns._model import seed
 from mkto.errors.limits import MAX_TRIGGER_LEADS, MAX_TRIGGER_TOKENS
 
 __all__ = ["ENDPOINTS", "setup"]
@@ -26,8 +24,7 @@ ASSET_WRITE = "Read-Write Asset"
 
 
 def setup(db: Connection) -> None:
-    _lists_setup(db)
-    metadata.create_all(db, tables=list(TABLES))
+    """Seed the programs and smart campaigns every instance starts with."""
     seed(db)
 
 

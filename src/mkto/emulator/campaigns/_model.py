@@ -21,15 +21,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import JSON, Column, Integer, String, Table
 from sqlalchemy.engine import Connection
 
 from mkto import errors
 from mkto.emulator._api import ApiError
-from mkto.emulator._params import FolderRef, Page, parse_id
-from mkto.emulator._render import asset_stamp
-from mkto.emulator._store import metadata
-from mkto.emulator._tables import (
+from mkto.emulator._common import activity as types
+from mkto.emulator._common import keyset
+from mkto.emulator._common.activity import record_activity
+from mkto.emulator._common.tables import (
     campaign_members,
     campaigns,
     folders,
@@ -38,10 +37,10 @@ from mkto.emulator._tables import (
     programs,
     static_lists,
 )
-from mkto.emulator.activities import _types as types
-from mkto.emulator.activities._model import record_activity
-from mkto.emulator.leads import _paging
-from mkto.emulator.leads._values import InvalidValue, format_datetime, parse_datetime, show
+from mkto.emulator._common.values import InvalidValue, format_datetime, parse_datetime, show
+from mkto.emulator._params import FolderRef, Page, parse_id
+from mkto.emulator._render import asset_stamp
+from mkto.emulator.campaigns._tables import campaign_folders, campaign_runs
 from mkto.errors.limits import MAX_TRIGGER_LEADS, MAX_TRIGGER_TOKENS
 
 Record = dict[str, Any]
@@ -53,27 +52,6 @@ MIN_DELAY = dt.timedelta(minutes=5)  # "Campaigns scheduled via this API always 
 MAX_CLONES_PER_DAY = 20  # cloneToProgramName; 1020 beyond
 SEED_STAMP = "2020-01-01T00:00:00Z"
 
-campaign_folders = Table(
-    "campaign_folders",
-    metadata,
-    Column("campaign_id", Integer, primary_key=True, autoincrement=False),
-    Column("folder_id", Integer, nullable=False),
-    Column("folder_type", String(16), nullable=False),
-)
-
-campaign_runs = Table(
-    "campaign_runs",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("campaign_id", Integer, nullable=False, index=True),
-    Column("run_at", String(20), nullable=False),
-    Column("tokens", JSON, nullable=False),
-    Column("clone_day", String(10)),  # America/Chicago date of a cloneToProgramName call
-    Column("created_at", String(20), nullable=False),
-    sqlite_autoincrement=True,
-)
-
-TABLES = (campaign_folders, campaign_runs)
 
 SEED_PROGRAMS = (
     {"id": 1001, "name": "Emulator Program", "type": "Default", "channel": "Operational"},
@@ -158,9 +136,9 @@ class Campaigns:
         page_token: str | None,
     ) -> Page:
         scope = f"{sorted(ids)}|{sorted(names)}|{sorted(program_names)}|{sorted(workspace_names)}|{triggerable}"
-        after = _paging.decode(page_token, "campaignlist", scope) if page_token else 0
+        after = keyset.start(page_token, "campaignlist", scope)
         c = campaigns.c
-        query = sa.select(campaigns).where(c.id > after)
+        query = sa.select(campaigns)
         if ids:
             query = query.where(c.id.in_(ids))
         if names:
@@ -171,11 +149,10 @@ class Campaigns:
             query = query.where(c.workspace_name.in_(workspace_names))
         if triggerable:
             query = query.where(c.type == "trigger", c.is_active.is_(True), c.is_requestable.is_(True))
-        rows = self.db.execute(query.order_by(c.id).limit(batch_size + 1)).all()
-        more = len(rows) > batch_size
-        token = _paging.encode("campaignlist", rows[batch_size - 1].id, scope) if more else None
+        rows, more = keyset.fetch(self.db, query, c.id, after, batch_size)
+        token = keyset.next_token("campaignlist", rows, more, scope)
         program = self._program_names()
-        return Page([self._lead_record(r, program) for r in rows[:batch_size]], token, more)
+        return Page([self._lead_record(r, program) for r in rows], token, more)
 
     def get(self, campaign_id: int) -> list[Record]:
         return [self._lead_record(self._row(campaign_id), self._program_names())]

@@ -7,19 +7,16 @@ account list membership.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
-from mkto.emulator._api import Call, Endpoint, Reply
-from mkto.emulator._store import metadata
-from mkto.emulator._tables import OBJECT_AREA_TABLES
+from mkto.emulator._api import Endpoint
+from mkto.emulator._common.objects import routes as objects
+from mkto.emulator._common.objects.types import ObjectType
 from mkto.emulator.crm import _routes as r
-from mkto.emulator.crm._lists import NamedAccountLists
-from mkto.emulator.crm._model import LEAD, Reference
 from mkto.emulator.crm._objects import (
     COMPANY,
     NAMED_ACCOUNT,
@@ -27,32 +24,15 @@ from mkto.emulator.crm._objects import (
     OPPORTUNITY,
     OPPORTUNITY_ROLE,
     SALES_PERSON,
-    ObjectType,
 )
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ENDPOINTS", "setup"]
 
-REFERENCES: dict[str, tuple[Reference, ...]] = {
-    OPPORTUNITY.key: (Reference("externalSalesPersonId", SALES_PERSON.key, "externalSalesPersonId", "718"),),
-    OPPORTUNITY_ROLE.key: (
-        Reference("externalOpportunityId", OPPORTUNITY.key, "externalOpportunityId", "1013"),
-        Reference("leadId", LEAD, "id", "1004"),
-    ),
-}
-
 
 def setup(db: Connection) -> None:
-    metadata.create_all(db, tables=list(OBJECT_AREA_TABLES))
-
-
-def _fixed(obj: ObjectType) -> r.Resolve:
-    refs = REFERENCES.get(obj.key, ())
-
-    def resolve(_: Call) -> tuple[ObjectType, Sequence[Reference]]:
-        return obj, refs
-
-    return resolve
+    """Nothing to seed: an instance starts with no CRM record. (Tables are created once, when the store opens.)"""
+    del db
 
 
 def _sync_body(obj: ObjectType) -> dict[str, Any]:
@@ -114,56 +94,37 @@ def _endpoints() -> list[Endpoint]:
 
 def _object_endpoints(obj: ObjectType, stem: str, noun: str, op: str, plural: str) -> list[Endpoint]:
     out: list[Endpoint] = []
-    resolve = _fixed(obj)
+    resolve = r.fixed(obj)
     read, write = f"Read-Only {noun}", f"Read-Write {noun}"
     if obj not in NO_DESCRIBE:
         out.append(
             Endpoint(
                 "GET",
                 f"{stem}/describe.json",
-                r.describe_handler(resolve),
+                objects.describe_handler(resolve),
                 permission=read,
                 operation_id=f"describe{op}UsingGET",
                 summary=f"Describe {plural}",
             )
         )
     out += [
-        Endpoint("GET", f"{stem}.json", r.query_handler(resolve), permission=read,
+        Endpoint("GET", f"{stem}.json", objects.query_handler(resolve), permission=read,
                  operation_id=f"get{op}UsingGET", summary=f"Get {plural}", openapi=_QUERY),
-        Endpoint("POST", f"{stem}.json", r.sync_handler(resolve), body="json", permission=write,
+        Endpoint("POST", f"{stem}.json", objects.sync_handler(resolve), body="json", permission=write,
                  operation_id=f"sync{op}UsingPOST", summary=f"Sync {plural}", openapi=_sync_body(obj)),
-        Endpoint("POST", f"{stem}/delete.json", r.delete_handler(resolve), body="json", permission=write,
+        Endpoint("POST", f"{stem}/delete.json", objects.delete_handler(resolve), body="json", permission=write,
                  operation_id=f"delete{op}UsingPOST", summary=f"Delete {plural}", openapi=_DELETE_BODY),
     ]  # fmt: skip
     if obj in SCHEMA_OBJECTS:
         out += [
-            Endpoint("GET", f"{stem}/schema/fields.json", r.schema_fields_handler(resolve), permission=SCHEMA,
+            Endpoint("GET", f"{stem}/schema/fields.json", objects.schema_fields_handler(resolve), permission=SCHEMA,
                      operation_id=f"get{op}FieldsUsingGET", summary=f"Get {op} Fields",
                      openapi={"parameters": [p.BATCH, p.TOKEN]}),
-            Endpoint("GET", f"{stem}/schema/fields/{{fieldApiName}}.json", r.schema_field_handler(resolve),
+            Endpoint("GET", f"{stem}/schema/fields/{{fieldApiName}}.json", objects.schema_field_handler(resolve),
                      permission=SCHEMA, operation_id=f"get{op}FieldByNameUsingGET",
                      summary=f"Get {op} Field by Name", openapi={"parameters": [_FIELD_NAME]}),
         ]  # fmt: skip
     return out
-
-
-def _list(call: Call) -> NamedAccountLists:
-    return NamedAccountLists(call.db, call.now, str(call.path_params.get("id", "")))
-
-
-def list_members(call: Call) -> Reply:
-    page = _list(call).members(
-        call.param_list("fields") or None, p.batch_size(call), call.param("nextPageToken") or None
-    )
-    return p.paged(page)
-
-
-def add_members(call: Call) -> Reply:
-    return Reply(result=_list(call).add(p.records(p.body(call))))
-
-
-def remove_members(call: Call) -> Reply:
-    return Reply(result=_list(call).remove(p.records(p.body(call))))
 
 
 def _membership_endpoints() -> list[Endpoint]:
@@ -183,13 +144,13 @@ def _membership_endpoints() -> list[Endpoint]:
         }
     )
     return [
-        Endpoint("GET", f"{stem}.json", list_members, permission="Read-Only Named Account",
+        Endpoint("GET", f"{stem}.json", r.list_members, permission="Read-Only Named Account",
                  operation_id="getNamedAccountListMembersUsingGET", summary="Get Named Account List Members",
                  openapi={"parameters": [list_id, p.FIELDS, p.BATCH, p.TOKEN]}),
-        Endpoint("POST", f"{stem}.json", add_members, body="json", permission="Read-Write Named Account",
+        Endpoint("POST", f"{stem}.json", r.add_members, body="json", permission="Read-Write Named Account",
                  operation_id="addNamedAccountListMembersUsingPOST", summary="Add Named Account List Members",
                  openapi={"parameters": [list_id], **body}),
-        Endpoint("POST", f"{stem}/remove.json", remove_members, body="json", permission="Read-Write Named Account",
+        Endpoint("POST", f"{stem}/remove.json", r.remove_members, body="json", permission="Read-Write Named Account",
                  operation_id="removeNamedAccountListMembersUsingPOST", summary="Remove Named Account List Members",
                  openapi={"parameters": [list_id], **body}),
     ]  # fmt: skip

@@ -29,10 +29,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from mkto.emulator._api import ApiError
-from mkto.emulator._tables import custom_object_types, object_records
-from mkto.emulator.crm._model import LEAD, Reference
-from mkto.emulator.crm._objects import GUID, ObjectType, ObjField
-from mkto.emulator.leads._values import format_datetime, show
+from mkto.emulator._common.objects.model import LEAD, Reference
+from mkto.emulator._common.objects.types import GUID, ObjectType, ObjField
+from mkto.emulator._common.tables import object_records
+from mkto.emulator._common.values import format_datetime, show
+from mkto.emulator.customobjects._tables import custom_object_types
 
 SEED_SINCE = "2019-01-22T19:12:18Z"
 MAX_FIELDS = 50
@@ -126,13 +127,14 @@ def references(obj: ObjectType) -> tuple[Reference, ...]:
     )
 
 
-def _row(db: Connection, name: str) -> Row[Any] | None:
+def type_row(db: Connection, name: str) -> Row[Any] | None:
+    """The type named `name` in any state, or None."""
     return db.execute(custom_object_types.select().where(custom_object_types.c.name == name)).first()
 
 
 def find(db: Connection, name: str) -> Row[Any]:
     """An approved type (the record calls); 1013 otherwise."""
-    row = _row(db, name)
+    row = type_row(db, name)
     if row is None or approved(row) is None:
         raise ApiError("1013")
     return row
@@ -140,7 +142,7 @@ def find(db: Connection, name: str) -> Row[Any]:
 
 def find_any(db: Connection, name: str) -> Row[Any]:
     """A type in any state (the metadata calls); 1013 when there is none."""
-    row = _row(db, name)
+    row = type_row(db, name)
     if row is None:
         raise ApiError("1013")
     return row
@@ -216,7 +218,7 @@ class TypeSchema:
             expected = bool if key == "showInLeadDetail" else str
             if value is not None and not isinstance(value, expected):
                 raise ApiError("1001", show(value), key)
-        row = _row(self.db, name)
+        row = type_row(self.db, name)
         if row is None:
             if action == "updateOnly":
                 raise ApiError("1013")

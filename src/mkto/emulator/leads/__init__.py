@@ -11,12 +11,12 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import Endpoint
-from mkto.emulator._store import metadata
-from mkto.emulator._tables import AREA_TABLES, seed_partitions
 from mkto.emulator.leads import _routes as r
+from mkto.emulator.leads._model import LeadDatabase
+from mkto.emulator.leads._tables import seed_partitions
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
-__all__ = ["ENDPOINTS", "setup"]
+__all__ = ["ENDPOINTS", "LeadDatabase", "setup"]  # other areas read and write leads through LeadDatabase
 
 READ = "Read-Only Lead"
 WRITE = "Read-Write Lead"
@@ -25,9 +25,7 @@ SCHEMA = "Read-Write Schema Custom Field"
 
 
 def setup(db: Connection) -> None:
-    """Create this area's tables if the store was opened before the area was imported, then seed what every
-    instance has: the Default lead partition."""
-    metadata.create_all(db, tables=list(AREA_TABLES))
+    """Seed what every instance has: the Default lead partition."""
     seed_partitions(db)
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import ApiError, Call, Reply
+from mkto.emulator._common.values import show, storable_text
 from mkto.emulator.leads._model import LeadDatabase
-from mkto.emulator.leads._values import show, storable_text
 
 
 def _model(call: Call) -> LeadDatabase:

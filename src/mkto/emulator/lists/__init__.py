@@ -12,10 +12,9 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator import _params as p
 from mkto.emulator._api import Endpoint
-from mkto.emulator._tables import list_in_use, lock_list, unlock_list
-from mkto.emulator.activities import setup as _activities_setup
 from mkto.emulator.lists import _routes as r
 from mkto.emulator.lists._model import seed_folders
+from mkto.emulator.lists._tables import list_in_use, lock_list, unlock_list
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ENDPOINTS", "list_in_use", "lock_list", "setup", "unlock_list"]
@@ -27,8 +26,7 @@ ASSET_WRITE = "Read-Write Asset"
 
 
 def setup(db: Connection) -> None:
-    """Create the tables and seed the asset folders every instance has (12 "Group Lists", 13 "Seed Lists")."""
-    _activities_setup(db)
+    """Seed the asset folders every instance has (12 "Group Lists", 13 "Seed Lists")."""
     seed_folders(db, dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
 
 

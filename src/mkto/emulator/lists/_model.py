@@ -19,22 +19,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, ApiUser, skipped
+from mkto.emulator._common import activity as types
+from mkto.emulator._common import keyset
+from mkto.emulator._common.activity import record_activity
+from mkto.emulator._common.tables import folders, leads, list_members, programs, static_list_folders, static_lists
+from mkto.emulator._common.values import format_datetime, show
 from mkto.emulator._params import FolderRef, Page
 from mkto.emulator._render import asset_stamp
-from mkto.emulator._tables import (
-    folders,
-    leads,
-    list_in_use,
-    list_members,
-    programs,
-    static_list_folders,
-    static_lists,
-)
-from mkto.emulator.activities import _types as types
-from mkto.emulator.activities._model import record_activity
-from mkto.emulator.leads import _paging
-from mkto.emulator.leads._model import LeadDatabase
-from mkto.emulator.leads._values import format_datetime, show
+from mkto.emulator.leads import LeadDatabase
+from mkto.emulator.lists._tables import list_in_use
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
 __all__ = ["ListStore", "list_in_use"]
@@ -83,9 +76,9 @@ class ListStore:
         page_token: str | None,
     ) -> Page:
         scope = f"{sorted(ids)}|{sorted(names)}|{sorted(program_names)}|{sorted(workspace_names)}"
-        after = _paging.decode(page_token, "staticlists", scope) if page_token else 0
+        after = keyset.start(page_token, "staticlists", scope)
         c = static_lists.c
-        query = sa.select(static_lists).where(c.id > after)
+        query = sa.select(static_lists)
         if ids:
             query = query.where(c.id.in_(ids))
         if names:
@@ -94,10 +87,9 @@ class ListStore:
             query = query.where(c.program_name.in_(program_names))
         if workspace_names:
             query = query.where(c.workspace_name.in_(workspace_names))
-        rows = self.db.execute(query.order_by(c.id).limit(batch_size + 1)).all()
-        more = len(rows) > batch_size
-        token = _paging.encode("staticlists", rows[batch_size - 1].id, scope) if more else None
-        return Page([self._lead_record(r) for r in rows[:batch_size]], token, more)
+        rows, more = keyset.fetch(self.db, query, c.id, after, batch_size)
+        token = keyset.next_token("staticlists", rows, more, scope)
+        return Page([self._lead_record(r) for r in rows], token, more)
 
     def _list(self, list_id: int) -> Any:
         row = self.db.execute(static_lists.select().where(static_lists.c.id == list_id)).first()
@@ -199,19 +191,18 @@ class ListStore:
         self._list(list_id)
         names = self.leads.field_list(fields)
         scope = f"{list_id}|{','.join(names)}"
-        after = _paging.decode(page_token, "listleads", scope) if page_token else 0
+        after = keyset.start(page_token, "listleads", scope)
         query = (
             sa.select(leads, list_members.c.id.label("member_id"))
             .join(list_members, list_members.c.lead_id == leads.c.id)
-            .where(list_members.c.list_id == list_id, list_members.c.id > after)
+            .where(list_members.c.list_id == list_id)
         )
         allowed = self.leads.accessible()
         if allowed is not None:
             query = query.where(leads.c.partition_id.in_(sorted(allowed)))
-        rows = self.db.execute(query.order_by(list_members.c.id).limit(batch_size + 1)).all()
-        more = len(rows) > batch_size
-        token = _paging.encode("listleads", rows[batch_size - 1].member_id, scope) if more else None
-        return Page([self.leads.render(r, names) for r in rows[:batch_size]], token, more)
+        rows, more = keyset.fetch(self.db, query, list_members.c.id, after, batch_size)
+        token = keyset.next_token("listleads", rows, more, scope, key="member_id")
+        return Page([self.leads.render(r, names) for r in rows], token, more)
 
     # --- Asset API -------------------------------------------------------------------------------
 

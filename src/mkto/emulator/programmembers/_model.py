@@ -28,11 +28,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from mkto.emulator._api import ApiError, ApiUser, skipped
+from mkto.emulator._common import paging
+from mkto.emulator._common.tables import leads, program_member_data, program_members, programs
+from mkto.emulator._common.values import format_datetime, show, storable_text
 from mkto.emulator._params import Page, parse_id
-from mkto.emulator._tables import leads, program_member_data, program_members, programs
-from mkto.emulator.leads import _paging
-from mkto.emulator.leads._model import LeadDatabase
-from mkto.emulator.leads._values import format_datetime, show, storable_text
+from mkto.emulator.leads import LeadDatabase
 from mkto.emulator.programmembers._channels import Channel, Status, channel_of
 from mkto.errors.limits import MAX_BATCH_RECORDS
 
@@ -93,9 +93,9 @@ def field_metadata(name: str) -> list[Record]:
 
 
 def fields_page(batch_size: int, token: str | None) -> Page:
-    start = _paging.decode(token, "programMemberFields") if token else 0
+    start = paging.decode(token, "programMemberFields") if token else 0
     more = start + batch_size < len(FIELDS)
-    next_token = _paging.encode("programMemberFields", start + batch_size) if more else None
+    next_token = paging.encode("programMemberFields", start + batch_size) if more else None
     return Page([_metadata(f) for f in FIELDS[start : start + batch_size]], next_token, more)
 
 
@@ -232,7 +232,7 @@ class ProgramMembers:
             raise ApiError("1003")
         shown = [FIELD_NAMES.get(f.lower()) or _unknown(f) for f in fields] if fields else list(DEFAULT_FIELDS)
         scope = json.dumps([self.program.id, name, list(values), shown, window])
-        after = _paging.decode(token, "programMembers", scope) if token else 0
+        after = paging.decode(token, "programMembers", scope) if token else 0
         t = program_members
         rows = self.db.execute(
             t.select().where(t.c.program_id == self.program.id, t.c.lead_id > after).order_by(t.c.lead_id)
@@ -251,7 +251,7 @@ class ProgramMembers:
                 break
         page, more = matches[:batch_size], len(matches) > batch_size
         result = [{"seq": seq, **{k: view[k] for k in shown if view.get(k) is not None}} for seq, view in page]
-        next_token = _paging.encode("programMembers", page[-1][1]["leadId"], scope) if more else None
+        next_token = paging.encode("programMembers", page[-1][1]["leadId"], scope) if more else None
         return Page(result, next_token, more)
 
     def _view(self, row: Row[Any]) -> Record:

@@ -19,7 +19,7 @@ import math
 import re
 from typing import Any
 
-from mkto.emulator.leads._schema import MAX_TEXT_BYTES, Field
+from mkto.emulator._common.schema import MAX_TEXT_BYTES, Field
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 

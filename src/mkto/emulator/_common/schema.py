@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from mkto.emulator._tables import lead_fields
+from mkto.emulator._common.tables import lead_fields
 
 CUSTOM_FIELD_ID_BASE = 1000  # custom field ids are this plus the row id: above every standard id
 MAX_TEXT_BYTES = 30_000  # "Text area ... Supports up to 30,000 bytes" (field-types.md)

@@ -1,42 +1,23 @@
-"""Tables shared by several API areas: leads and their partitions and custom fields, and the minimal static
-lists, programs and smart campaigns the lead endpoints read memberships from (the lists/programs areas build
-on them). Core types only, so the same tables work on SQLite and PostgreSQL; no foreign keys, so a reset can
-wipe tables in any order. Timestamps are stored as Marketo renders them: `2021-11-23T22:57:18Z`.
+"""Tables several API areas read or write: leads and their custom fields, static lists, programs and smart
+campaigns with their members (the leads area reads memberships, moves them on merge and drops them on delete),
+asset folders, activities (every area records them) and dedupe object records (CRM objects and custom objects).
+A table only one area uses lives in that area's `_tables.py`.
+
+Core types only, so the same tables work on SQLite and PostgreSQL; no foreign keys, so a reset can wipe tables in
+any order. Timestamps are stored as Marketo renders them: `2021-11-23T22:57:18Z`. Every table joins `metadata`
+when its module is imported; `Store.open` creates them all at once.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Integer, String, Table, UniqueConstraint
-from sqlalchemy.engine import Connection
 
 from mkto.emulator._store import metadata
 
-DEFAULT_PARTITION_ID = 1
-DEFAULT_PARTITION_NAME = "Default"
-
 _TS = 20  # len("2021-11-23T22:57:18Z")
 
-lead_partitions = Table(
-    "lead_partitions",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("name", String(255), nullable=False, unique=True),
-    Column("description", String(2000)),
-    info={"keep_on_reset": True},
-)
 
-
-def seed_partitions(db: Connection) -> None:
-    """The "Default" partition (id 1) every instance has."""
-    if db.execute(lead_partitions.select().where(lead_partitions.c.id == DEFAULT_PARTITION_ID)).first() is None:
-        db.execute(
-            lead_partitions.insert().values(
-                id=DEFAULT_PARTITION_ID, name=DEFAULT_PARTITION_NAME, description="Default partition"
-            )
-        )
-
-
-# Custom lead fields created through the API; the standard fields are code (leads/_schema.py).
+# Custom lead fields created through the API; the standard fields are code (`_common.schema`).
 lead_fields = Table(
     "lead_fields",
     metadata,
@@ -153,20 +134,6 @@ campaign_members = Table(
     sqlite_autoincrement=True,
 )
 
-# Membership tables whose rows follow a lead through merge and vanish with it on delete.
-LEAD_MEMBERSHIPS: tuple[tuple[Table, str], ...] = (
-    (list_members, "list_id"),
-    (program_members, "program_id"),
-    (campaign_members, "campaign_id"),
-)
-
-AREA_TABLES: tuple[Table, ...] = (
-    lead_partitions, lead_fields, leads, static_lists, list_members, programs, program_members, campaigns,
-    campaign_members,
-)  # fmt: skip
-
-# --- lists, campaigns and activities areas (additive) ------------------------------------------------
-
 # Asset folders a static list or smart campaign can live in; a program is a folder of type "Program".
 folders = Table(
     "folders",
@@ -189,36 +156,6 @@ static_list_folders = Table(
     Column("folder_type", String(16), nullable=False),  # Folder | Program
 )
 
-# A static list an import or export is using cannot be deleted (1022). The bulk area holds a lock while its
-# job runs: `lock_list(db, list_id, "import:17")`, then `unlock_list(db, list_id, "import:17")`.
-list_locks = Table(
-    "list_locks",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("list_id", Integer, nullable=False, index=True),
-    Column("holder", String(255), nullable=False),
-    UniqueConstraint("list_id", "holder"),
-    sqlite_autoincrement=True,
-)
-
-
-def lock_list(db: Connection, list_id: int, holder: str) -> None:
-    """Mark a static list as used by `holder` (an import or export job) so it cannot be deleted."""
-    exists = db.execute(
-        list_locks.select().where(list_locks.c.list_id == list_id, list_locks.c.holder == holder)
-    ).first()
-    if exists is None:
-        db.execute(list_locks.insert().values(list_id=list_id, holder=holder))
-
-
-def unlock_list(db: Connection, list_id: int, holder: str) -> None:
-    db.execute(list_locks.delete().where(list_locks.c.list_id == list_id, list_locks.c.holder == holder))
-
-
-def list_in_use(db: Connection, list_id: int) -> bool:
-    """True while an import or export holds the list (delete answers 1022)."""
-    return db.execute(list_locks.select().where(list_locks.c.list_id == list_id).limit(1)).first() is not None
-
 
 # Every activity the emulator records on a lead: standard ones (list add/remove, campaign requests, lead
 # writes) and custom ones. `activity_date` sorts as time (`2021-11-23T22:57:18Z`); an activity dated in the
@@ -238,9 +175,6 @@ activities = Table(
     sqlite_autoincrement=True,
 )
 
-LISTS_AREA_TABLES: tuple[Table, ...] = (folders, static_list_folders, list_locks, activities)
-
-# --- CRM objects, custom objects, program members and assets areas (additive) ------------------------
 
 # Records of the dedupe objects: companies, opportunities, opportunity roles, sales persons, named accounts and
 # custom objects. `object` names the type ("company", ..., or a custom object's API name); `dedupe_key` is the
@@ -258,16 +192,6 @@ object_records = Table(
     sqlite_autoincrement=True,
 )
 
-# Custom object types (the seeded `car_c` and any created through the metadata API): the definition is the
-# describe body (fields, dedupe fields, relationships) as JSON.
-custom_object_types = Table(
-    "custom_object_types",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("definition", JSON, nullable=False),
-    Column("created_at", String(_TS), nullable=False),
-    Column("updated_at", String(_TS), nullable=False),
-)
 
 # Program member field values (registrationCode, webinarUrl, ...) set by Sync Program Member Data.
 program_member_data = Table(
@@ -278,44 +202,12 @@ program_member_data = Table(
     Column("data", JSON, nullable=False),
 )
 
-# Asset API details of a `folders` row (the lists area's table): its type and flags. A folder without a row here
-# is a plain, non-system "Marketing Folder" whose parent (if any) is a folder. A program is also a folder, of
-# type "Program": its place in the tree and approval state live in `program_details`, keyed by the program id.
-folder_details = Table(
-    "folder_details",
-    metadata,
-    Column("folder_id", Integer, primary_key=True, autoincrement=False),
-    Column("folder_type", String(64), nullable=False),  # Marketing Folder, Email, List, ...
-    Column("description", String(2000)),
-    Column("parent_kind", String(16)),  # Folder | Program
-    Column("is_system", Boolean, nullable=False, default=False),
-    Column("is_archive", Boolean, nullable=False, default=False),
+
+# Membership tables whose rows follow a lead through merge and vanish with it on delete (a member's field values
+# too, like the membership).
+LEAD_MEMBERSHIPS: tuple[tuple[Table, str], ...] = (
+    (list_members, "list_id"),
+    (program_members, "program_id"),
+    (campaign_members, "campaign_id"),
+    (program_member_data, "program_id"),
 )
-
-program_details = Table(
-    "program_details",
-    metadata,
-    Column("program_id", Integer, primary_key=True, autoincrement=False),
-    Column("folder_id", Integer, nullable=False),
-    Column("status", String(16), nullable=False, default=""),  # locked | unlocked | "" (no approval state)
-    Column("clonable", Boolean, nullable=False, default=True),  # False: holds assets Clone Program refuses (709)
-    Column("tags", JSON, nullable=False),
-    Column("costs", JSON, nullable=False),
-)
-
-# A member's field values follow its lead through a merge and vanish with it on delete, like the membership.
-LEAD_MEMBERSHIPS += ((program_member_data, "program_id"),)
-
-OBJECT_AREA_TABLES: tuple[Table, ...] = (
-    object_records, custom_object_types, program_member_data, folder_details, program_details,
-)  # fmt: skip
-
-# Named account list membership: which named accounts (object_records ids) each list (object_records id) holds.
-named_account_list_members = Table(
-    "named_account_list_members",
-    metadata,
-    Column("list_id", Integer, primary_key=True, autoincrement=False),
-    Column("account_id", Integer, primary_key=True, autoincrement=False),
-    Column("created_at", String(_TS), nullable=False),
-)
-OBJECT_AREA_TABLES += (named_account_list_members,)

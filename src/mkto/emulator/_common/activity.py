@@ -1,7 +1,7 @@
-"""`record_activity`: how every area logs what it did to a lead. Imports nothing but the shared tables, so the
-leads area can import it at module level without an import cycle:
+"""`record_activity`: how every area logs what it did to a lead, and the ids of the standard activity types the
+areas record (the activities area serves their descriptions at `/rest/v1/activities/types.json`).
 
-    from mkto.emulator.activities._record import record_activity
+    from mkto.emulator._common.activity import ADD_TO_LIST, record_activity
 """
 
 from __future__ import annotations
@@ -12,7 +12,19 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from mkto.emulator._tables import activities
+from mkto.emulator._common.tables import activities
+
+VISIT_WEBPAGE = 1
+FILL_OUT_FORM = 2
+NEW_LEAD = 12
+CHANGE_DATA_VALUE = 13
+ADD_TO_LIST = 24
+REMOVE_FROM_LIST = 25
+MERGE_LEADS = 32
+DELETE_LEAD = 37
+REQUEST_CAMPAIGN = 47
+RUN_CAMPAIGN = 48
+CUSTOM_TYPE_FIRST_ID = 100001  # custom activity types are numbered from here (docs: 100001)
 
 
 def stamp(when: dt.datetime | str) -> str:
