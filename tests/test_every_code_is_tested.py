@@ -51,7 +51,7 @@ CODE_TESTS: dict[str, tuple[str, ...]] = {
         "tests/emulator/test_faults.py::test_response_level_502_is_an_envelope",
         "tests/client/test_e2e_core.py::test_transient_faults_are_retried[http:502]",
     ),
-    # -- response level: the pipeline's gates, in DESIGN.md order --------------------------------------
+    # -- response level: the pipeline's gates, in docs/architecture.md order -------------------------------
     "601": (
         "tests/emulator/test_identity.py::test_missing_token_is_601",
         "tests/emulator/test_identity.py::test_invalid_token_is_601",
