@@ -172,6 +172,14 @@ def test_an_email_folder_refuses_a_smart_campaign_with_711(api: Api) -> None:
     assert named["warnings"] == ["No assets found for the given search criteria."]  # the refused one was not made
 
 
+def test_activating_a_campaign_nothing_has_is_702(api: Api) -> None:
+    no_data = "No data found for a given search scenario"
+    for action in ("activate", "deactivate"):
+        response = api.call("POST", f"/rest/asset/v1/smartCampaign/4242/{action}.json")
+        assert_marketo_error(response, "702", no_data, asset=True)
+    assert_asset_success(api.call("POST", f"/rest/asset/v1/smartCampaign/{INACTIVE}/activate.json"))
+
+
 def test_asset_smart_campaign_by_name_and_paging_window(api: Api) -> None:
     body = assert_asset_success(
         api.call("GET", "/rest/asset/v1/smartCampaign/byName.json", params={"name": "Batch Send"})

@@ -209,6 +209,22 @@ def test_delete_static_list_then_it_is_gone(api: Api) -> None:
     assert_marketo_error(api.call("GET", f"/rest/v1/lists/{list_id}.json"), "1013")
 
 
+def test_a_write_naming_a_list_nothing_has_is_702_a_read_warns(api: Api) -> None:
+    """Update and Delete Static List on an id nothing has find no data: 702; Get Static List by Id and by Name
+    answer success with the 702 warning string instead (as recorded)."""
+    no_data = "No data found for a given search scenario"
+    list_id = new_list(api, "Doomed")
+    assert_asset_success(api.call("POST", f"/rest/asset/v1/staticList/{list_id}/delete.json"))
+    deleted_again = api.call("POST", f"/rest/asset/v1/staticList/{list_id}/delete.json")
+    assert_marketo_error(deleted_again, "702", no_data, asset=True)
+    updated = api.call("POST", f"/rest/asset/v1/staticList/{list_id}.json", data={"name": "Back"})
+    assert_marketo_error(updated, "702", no_data, asset=True)
+    for read in (api.call("GET", f"/rest/asset/v1/staticList/{list_id}.json"),
+                 api.call("GET", "/rest/asset/v1/staticList/byName.json", params={"name": "Doomed"})):  # fmt: skip
+        body = read.json()
+        assert body == {"success": True, "errors": [], "requestId": body["requestId"], "warnings": [NOT_FOUND_WARNING]}
+
+
 def test_a_list_used_by_an_import_cannot_be_deleted_1022(api: Api, emulator: Emulator) -> None:
     list_id = new_list(api)
     with emulator.emulation.store.transaction() as db:

@@ -11,8 +11,9 @@ documents for Request Campaign on a batch campaign); lead ids Marketo does not k
 Campaign; a batch campaign's audience is its campaign members plus the members of the static lists of its
 program, each of whom gets a "Run Campaign" activity dated `runAt` (read back once the clock gets there);
 `cloneToProgramName` naming an existing program is 1017; creating one in an Email or other Design Studio folder
-is 711 (such a folder holds only its own asset type), in an unknown folder 710; the clone allotment counts clones per day in
-America/Chicago, resetting at midnight there.
+is 711 (such a folder holds only its own asset type), in an unknown folder 710; activating or deactivating a
+campaign nothing has is 702 (the Asset API's rule for writes; reads of it answer success with 702's warning);
+the clone allotment counts clones per day in America/Chicago, resetting at midnight there.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Undocumented choices: ids beyond 300 in one membership call are 1003 "Invalid da
 adding a lead already in the list answers "added" again without a second activity; a duplicate static list
 name is 709 (the Asset API's business-rule code, whose catalogue note names duplicate names); a name Marketo
 could not store (over 255 characters) is 1014; an unknown folder is 710, an Email or other Design Studio folder
-711 (such a folder holds only its own asset type); updating a list nothing has is 702
+711 (such a folder holds only its own asset type); updating or deleting a list nothing has is 702
 (the Asset API's rule for writes), reading one is a success with a warning.
 """
 
