@@ -133,7 +133,11 @@ CODE_TESTS: dict[str, tuple[str, ...]] = {
         "tests/emulator/leads/test_other.py::test_push_program_name_required",
         "tests/emulator/leads/test_filter.py::test_1002_and_701_filter_parameters",
     ),
-    "702": ("tests/emulator/lists/test_lists.py::test_update_static_list_metadata",),
+    "702": (
+        "tests/emulator/lists/test_lists.py::test_update_static_list_metadata",
+        "tests/emulator/lists/test_lists.py::test_a_write_naming_a_list_nothing_has_is_702_a_read_warns",
+        "tests/emulator/campaigns/test_campaigns.py::test_activating_a_campaign_nothing_has_is_702",
+    ),
     "703": (
         "tests/emulator/crm/test_crm.py::test_named_accounts_without_abm_are_703",
         "tests/emulator/test_codes.py::test_fault_plan_answers_the_catalogue_envelope_and_counts_as_catalogued[703]",
