@@ -133,7 +133,11 @@ CODE_TESTS: dict[str, tuple[str, ...]] = {
         "tests/emulator/leads/test_other.py::test_push_program_name_required",
         "tests/emulator/leads/test_filter.py::test_1002_and_701_filter_parameters",
     ),
-    "702": ("tests/emulator/lists/test_lists.py::test_update_static_list_metadata",),
+    "702": (
+        "tests/emulator/lists/test_lists.py::test_update_static_list_metadata",
+        "tests/emulator/lists/test_lists.py::test_a_write_naming_a_list_nothing_has_is_702_a_read_warns",
+        "tests/emulator/campaigns/test_campaigns.py::test_activating_a_campaign_nothing_has_is_702",
+    ),
     "703": (
         "tests/emulator/crm/test_crm.py::test_named_accounts_without_abm_are_703",
         "tests/emulator/test_codes.py::test_fault_plan_answers_the_catalogue_envelope_and_counts_as_catalogued[703]",
@@ -152,8 +156,15 @@ CODE_TESTS: dict[str, tuple[str, ...]] = {
         "tests/emulator/assets/test_assets.py::test_program_folder_rules_710_711",
         "tests/emulator/lists/test_lists.py::test_unknown_folder_is_710",
     ),
-    "711": ("tests/emulator/assets/test_assets.py::test_program_folder_rules_710_711",),
-    "712": ("tests/emulator/crm/test_merge.py::test_person_account_is_712",),
+    "711": (
+        "tests/emulator/assets/test_assets.py::test_program_folder_rules_710_711",
+        "tests/emulator/lists/test_lists.py::test_an_email_folder_refuses_a_static_list_with_711",
+        "tests/emulator/campaigns/test_campaigns.py::test_an_email_folder_refuses_a_smart_campaign_with_711",
+    ),
+    "712": (
+        "tests/emulator/crm/test_merge.py::test_person_account_is_712",
+        "tests/emulator/crm/test_merge.py::test_a_person_account_on_either_side_is_712_as_the_guide_sets_it_up",
+    ),
     "713": (
         "tests/emulator/test_codes.py::test_fault_plan_answers_the_catalogue_envelope_and_counts_as_catalogued[713]",
         "tests/client/test_e2e_core.py::test_transient_faults_are_retried[713]",
@@ -228,7 +239,10 @@ CODE_TESTS: dict[str, tuple[str, ...]] = {
         "tests/emulator/crm/test_crm.py::test_create_only_of_an_existing_record_is_1017",
         "tests/emulator/leads/test_schema.py::test_1017_field_exists",
     ),
-    "1018": ("tests/emulator/crm/test_crm.py::test_native_crm_sync_refuses_writes_with_1018",),
+    "1018": (
+        "tests/emulator/crm/test_crm.py::test_native_crm_sync_refuses_writes_with_1018",
+        "tests/emulator/crm/test_crm.py::test_opportunity_roles_are_unavailable_with_native_crm_sync_1018",
+    ),
     "1019": (
         "tests/emulator/bulk/test_import.py::test_an_import_into_a_list_being_imported_is_1019_and_members_join_the_list",
     ),
@@ -268,9 +282,15 @@ CODE_TESTS: dict[str, tuple[str, ...]] = {
         "tests/emulator/customobjects/test_customobjects.py::test_create_a_type_add_fields_approve_and_use_it",
     ),
     "1049": ("tests/emulator/activities/test_activities.py::test_add_custom_activities_record_level_codes",),
-    "1076": ("tests/emulator/crm/test_merge.py::test_merge_that_duplicates_another_crm_record_is_1076",),
+    "1076": (
+        "tests/emulator/crm/test_merge.py::test_merge_that_duplicates_another_crm_record_is_1076",
+        "tests/emulator/crm/test_merge.py::test_a_duplicate_only_the_crm_has_is_1076_a_marketo_only_one_is_not",
+    ),
     "1077": ("tests/emulator/crm/test_merge.py::test_field_longer_than_the_crm_allows_is_1077",),
-    "1078": ("tests/emulator/crm/test_merge.py::test_deleted_or_not_a_lead_or_contact_is_1078",),
+    "1078": (
+        "tests/emulator/crm/test_merge.py::test_deleted_or_not_a_lead_or_contact_is_1078",
+        "tests/emulator/crm/test_merge.py::test_a_record_deleted_in_the_crm_is_1078_one_deleted_in_marketo_is_1004",
+    ),
     "1079": ("tests/emulator/crm/test_merge.py::test_same_personalized_url_is_1079",),
     "1080": (
         "tests/emulator/crm/test_merge.py::test_more_than_25_lead_ids_is_still_1080",

@@ -151,6 +151,35 @@ def test_asset_smart_campaigns_create_get_and_browse(api: Api) -> None:
     assert_marketo_error(duplicate, "709", asset=True)
 
 
+def test_an_email_folder_refuses_a_smart_campaign_with_711(api: Api) -> None:
+    """An Email folder holds only emails and their subfolders: the seeded "Emails" folder (3) and a folder created
+    inside it refuse a smart campaign (an unknown folder is 710); a Marketing Folder takes one."""
+    def create(name: str, folder_id: int) -> httpx.Response:
+        folder = json.dumps({"type": "Folder", "id": folder_id})
+        return api.call("POST", "/rest/asset/v1/smartCampaigns.json", data={"name": name, "folder": folder})
+
+    assert_marketo_error(create("In Emails", 3), "711", "Incompatible Folder Type", asset=True)
+    form = {"name": "Newsletters", "parent": json.dumps({"type": "Folder", "id": 3})}
+    sub = assert_asset_success(api.call("POST", "/rest/asset/v1/folders.json", data=form))["result"][0]
+    assert sub["folderType"] == "Email"
+    assert_marketo_error(create("In Newsletters", sub["id"]), "711", "Incompatible Folder Type", asset=True)
+    assert_marketo_error(create("Nowhere", 99999), "710", "Parent Folder Not Found", asset=True)
+    form = {"name": "Campaigns", "parent": json.dumps({"type": "Folder", "id": 1})}
+    plain = assert_asset_success(api.call("POST", "/rest/asset/v1/folders.json", data=form))["result"][0]
+    made = assert_asset_success(create("In Campaigns", plain["id"]))["result"][0]
+    assert made["folder"] == {"id": plain["id"], "type": "Folder"}
+    named = api.call("GET", "/rest/asset/v1/smartCampaign/byName.json", params={"name": "In Emails"}).json()
+    assert named["warnings"] == ["No assets found for the given search criteria."]  # the refused one was not made
+
+
+def test_activating_a_campaign_nothing_has_is_702(api: Api) -> None:
+    no_data = "No data found for a given search scenario"
+    for action in ("activate", "deactivate"):
+        response = api.call("POST", f"/rest/asset/v1/smartCampaign/4242/{action}.json")
+        assert_marketo_error(response, "702", no_data, asset=True)
+    assert_asset_success(api.call("POST", f"/rest/asset/v1/smartCampaign/{INACTIVE}/activate.json"))
+
+
 def test_asset_smart_campaign_by_name_and_paging_window(api: Api) -> None:
     body = assert_asset_success(
         api.call("GET", "/rest/asset/v1/smartCampaign/byName.json", params={"name": "Batch Send"})

@@ -131,6 +131,29 @@ def test_native_crm_sync_refuses_writes_with_1018(api: Api) -> None:
     assert sync_ok(api, "namedaccounts", [{"name": "ABM"}])[0]["status"] == "created"  # not a CRM object
 
 
+def test_opportunity_roles_are_unavailable_with_native_crm_sync_1018(api: Api) -> None:
+    """Opportunity Role APIs are available only without a native CRM sync: with one, reads answer 1018 too (the
+    opportunities themselves stay readable)."""
+    lead = assert_success(api.call("POST", "/rest/v1/leads.json", json={"input": [{"email": "o@example.com"}]}))
+    lead_id = lead["result"][0]["id"]
+    sync_ok(api, "opportunities", [{"externalOpportunityId": "O3", "name": "Deal"}])
+    [role] = sync_ok(api, "opportunities/roles", [{"externalOpportunityId": "O3", "leadId": lead_id, "role": "Buyer"}])
+    assert role["status"] == "created"
+    api.admin("PUT", "/settings", json={"native_crm_sync": True})
+    get = api.call("GET", "/rest/v1/opportunities/roles.json",
+                   params={"filterType": "externalOpportunityId", "filterValues": "O3"})  # fmt: skip
+    assert_marketo_error(get, "1018", "CRM Enabled")
+    compound = api.call("POST", "/rest/v1/opportunities/roles.json", params={"_method": "GET"}, json={
+        "filterType": "dedupeFields", "input": [{"externalOpportunityId": "O3", "leadId": lead_id, "role": "Buyer"}]})
+    assert_marketo_error(compound, "1018", "CRM Enabled")
+    assert_marketo_error(api.call("GET", "/rest/v1/opportunities/roles/describe.json"), "1018", "CRM Enabled")
+    opportunities = query(api, "opportunities", "externalOpportunityId", "O3", fields="externalOpportunityId,name")
+    assert [(o["externalOpportunityId"], o["name"]) for o in opportunities["result"]] == [("O3", "Deal")]
+    api.admin("PUT", "/settings", json={"native_crm_sync": False})
+    back = query(api, "opportunities/roles", "externalOpportunityId", "O3")["result"]
+    assert [(r["marketoGUID"], r["role"]) for r in back] == [(role["marketoGUID"], "Buyer")]  # the data was kept
+
+
 def test_named_accounts_without_abm_are_703(api: Api) -> None:
     # Named accounts are Marketo ABM; a subscription without that feature refuses the whole API, reads too.
     sync_ok(api, "namedaccounts", [{"name": "Acme"}])

@@ -105,3 +105,51 @@ def test_a_clean_crm_merge_succeeds_and_nothing_is_checked_without_the_sync(crm:
 def test_more_than_25_lead_ids_is_still_1080(crm: Api) -> None:
     response = merge(crm, 1, *range(2, 28))
     assert_marketo_error(response, "1080", "Merge Leads call exceeded the limit of 25 ids in leadIds")
+
+
+def lead_ids_found(api: Api, *ids: int) -> list[int]:
+    params = {"filterType": "id", "filterValues": ",".join(map(str, ids))}
+    return [r["id"] for r in assert_success(api.call("GET", "/rest/v1/leads.json", params=params))["result"]]
+
+
+def test_a_person_account_on_either_side_is_712_as_the_guide_sets_it_up(crm: Api) -> None:
+    """docs/emulator.md: a lead whose `sfdcType` is "Person Account" is a Salesforce person account."""
+    winner, loser = leads(crm, {"email": "w@example.com", "sfdcType": "Contact"},
+                          {"email": "pa@example.com", "sfdcType": "Person Account"})  # fmt: skip
+    assert_marketo_error(merge(crm, winner, loser), "712", "Merge to person Account operation is invalid")
+    assert lead_ids_found(crm, winner, loser) == [winner, loser]  # nothing merged
+    merged(merge(crm, winner, loser, in_crm=False))
+    assert lead_ids_found(crm, winner, loser) == [winner]
+
+
+def test_a_duplicate_only_the_crm_has_is_1076_a_marketo_only_one_is_not(crm: Api) -> None:
+    """docs/emulator.md: the CRM's duplicate rule fires when another lead in the CRM (`sfdcType` Lead or Contact)
+    has the merged record's email; a Marketo-only lead with that email is not in the CRM and the merge goes on."""
+    winner, loser, marketo_only = leads(crm, {"email": "dup@example.com", "sfdcType": "Lead"},
+                                        {"email": "x@example.com", "sfdcType": "Lead"},
+                                        {"email": "dup@example.com"})  # fmt: skip
+    merged(merge(crm, winner, loser))
+    assert lead_ids_found(crm, winner, loser, marketo_only) == [winner, marketo_only]
+    winner, loser, in_crm = leads(crm, {"email": "dup2@example.com", "sfdcType": "Contact"},
+                                  {"email": "y@example.com", "sfdcType": "Lead"},
+                                  {"email": "dup2@example.com", "sfdcType": "Lead"})  # fmt: skip
+    assert_marketo_error(merge(crm, winner, loser), "1076", "Merge Leads call with mergeInCRM flag is 4.")
+    assert lead_ids_found(crm, winner, loser, in_crm) == [winner, loser, in_crm]
+
+
+def test_a_record_deleted_in_the_crm_is_1078_one_deleted_in_marketo_is_1004(crm: Api) -> None:
+    """docs/emulator.md: a lead deleted in the CRM still exists in Marketo with `sfdcIsDeleted` true; a lead deleted
+    in Marketo (Delete Leads) is gone, so a merge naming it is 1004."""
+    winner, gone = leads(crm, {"email": "w@example.com", "sfdcType": "Contact"},
+                         {"email": "gone@example.com", "sfdcType": "Lead"})  # fmt: skip
+    deleted = assert_success(crm.call("POST", "/rest/v1/leads/delete.json", json={"input": [{"id": gone}]}))
+    assert deleted["result"] == [{"id": gone, "status": "deleted"}]
+    assert_marketo_error(merge(crm, winner, gone), "1004", "Lead not found")
+    [loser] = leads(crm, {"email": "l@example.com", "sfdcType": "Lead"})
+    update = {"action": "updateOnly", "lookupField": "id", "input": [{"id": loser, "sfdcIsDeleted": True}]}
+    assert assert_success(crm.call("POST", "/rest/v1/leads.json", json=update))["result"][0]["status"] == "updated"
+    message = (
+        "Merge Leads call failed due to deleted entity, not a lead/contact, or field filter criteria does not match."
+    )
+    assert_marketo_error(merge(crm, winner, loser), "1078", message)
+    assert lead_ids_found(crm, winner, loser) == [winner, loser]

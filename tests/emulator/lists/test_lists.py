@@ -1,5 +1,5 @@
 """Static lists over real HTTP: Lead Database membership and paging, Asset API create/get/delete, and the codes
-1004, 1013, 1014, 1015, 709 (duplicate name), 710, 1022, 1003, 701/1002."""
+1004, 1013, 1014, 1015, 709 (duplicate name), 710, 711 (an Email folder), 1022, 1003, 701/1002."""
 
 from __future__ import annotations
 
@@ -50,6 +50,25 @@ def test_list_in_a_program_folder_carries_the_program_name(api: Api) -> None:
     list_id = new_list(api, "In Program", {"type": "Program", "id": 1001})
     body = assert_success(api.call("GET", f"/rest/v1/lists/{list_id}.json"))
     assert body["result"][0]["programName"] == "Emulator Program"
+
+
+def test_an_email_folder_refuses_a_static_list_with_711(api: Api) -> None:
+    """An Email folder holds only emails and their subfolders: the seeded "Emails" folder (3) and a folder created
+    inside it (which keeps its type) refuse a static list; a Marketing Folder takes one."""
+    emails = {"type": "Folder", "id": 3}
+    assert_marketo_error(create_list(api, "In Emails", emails), "711", "Incompatible Folder Type", asset=True)
+    form = {"name": "Newsletters", "parent": json.dumps(emails)}
+    sub = assert_asset_success(api.call("POST", "/rest/asset/v1/folders.json", data=form))["result"][0]
+    assert sub["folderType"] == "Email"
+    sub_ref = {"type": "Folder", "id": sub["folderId"]["id"]}
+    assert_marketo_error(create_list(api, "In Newsletters", sub_ref), "711", "Incompatible Folder Type", asset=True)
+    content = api.call("GET", f"/rest/asset/v1/folder/{sub_ref['id']}/content.json", params={"type": "Folder"})
+    assert content.json()["warnings"] == [NOT_FOUND_WARNING]  # nothing was created
+    form = {"name": "Lists", "parent": json.dumps({"type": "Folder", "id": 1})}
+    plain = assert_asset_success(api.call("POST", "/rest/asset/v1/folders.json", data=form))["result"][0]
+    assert plain["folderType"] == "Marketing Folder"
+    made = assert_asset_success(create_list(api, "In Lists", {"type": "Folder", "id": plain["folderId"]["id"]}))
+    assert made["result"][0]["folder"] == {"id": plain["folderId"]["id"], "type": "Folder"}
 
 
 def test_a_name_too_long_to_store_is_1014(api: Api) -> None:
@@ -188,6 +207,22 @@ def test_delete_static_list_then_it_is_gone(api: Api) -> None:
     body = assert_asset_success(api.call("POST", f"/rest/asset/v1/staticList/{list_id}/delete.json"))
     assert body["result"] == [{"id": list_id}]
     assert_marketo_error(api.call("GET", f"/rest/v1/lists/{list_id}.json"), "1013")
+
+
+def test_a_write_naming_a_list_nothing_has_is_702_a_read_warns(api: Api) -> None:
+    """Update and Delete Static List on an id nothing has find no data: 702; Get Static List by Id and by Name
+    answer success with the 702 warning string instead (as recorded)."""
+    no_data = "No data found for a given search scenario"
+    list_id = new_list(api, "Doomed")
+    assert_asset_success(api.call("POST", f"/rest/asset/v1/staticList/{list_id}/delete.json"))
+    deleted_again = api.call("POST", f"/rest/asset/v1/staticList/{list_id}/delete.json")
+    assert_marketo_error(deleted_again, "702", no_data, asset=True)
+    updated = api.call("POST", f"/rest/asset/v1/staticList/{list_id}.json", data={"name": "Back"})
+    assert_marketo_error(updated, "702", no_data, asset=True)
+    for read in (api.call("GET", f"/rest/asset/v1/staticList/{list_id}.json"),
+                 api.call("GET", "/rest/asset/v1/staticList/byName.json", params={"name": "Doomed"})):  # fmt: skip
+        body = read.json()
+        assert body == {"success": True, "errors": [], "requestId": body["requestId"], "warnings": [NOT_FOUND_WARNING]}
 
 
 def test_a_list_used_by_an_import_cannot_be_deleted_1022(api: Api, emulator: Emulator) -> None:

@@ -14,8 +14,9 @@ from mkto.emulator import _params as p
 from mkto.emulator._api import BodyKind, Endpoint
 from mkto.emulator.assets import _model as m
 from mkto.emulator.assets import _routes as r
+from mkto.emulator.assets._model import holds_marketing_assets
 
-__all__ = ["ENDPOINTS", "setup"]
+__all__ = ["ENDPOINTS", "holds_marketing_assets", "setup"]
 
 READ = "Read-Only Asset"
 WRITE = "Read-Write Asset"

@@ -8,6 +8,8 @@ Behaviour Marketo leaves undocumented, chosen here:
 - folders live in the lists area's `folders` table (so static lists and smart campaigns can be created in
   them), with their type and flags in `folder_details`; a folder created inside another keeps its type;
 - a program lives in a "Marketing Folder" folder; any other folder type (or a program as its parent) is 711;
+  a Design Studio folder (Email, Landing Page, Snippet, ...) holds only its own asset type, so a static list or
+  smart campaign created in one is 711 too (`holds_marketing_assets`);
   a folder lives in a folder or a program; a parent no one has (or in a workspace the API user cannot see) is
   710;
 - names: a program's is unique across the instance, a folder's among its siblings (709 otherwise);
@@ -66,6 +68,10 @@ SEED_FOLDERS: tuple[tuple[int, str, str, int | None], ...] = (
     (13, "Seed Lists", "List", 5),
 )
 UNCLONABLE_PROGRAM = "Mobile Push Program"
+# "The other folder types contain only the corresponding asset type, subfolders, and the template version of that
+# asset type" (folders): these hold no program, static list or smart campaign.
+DESIGN_STUDIO_TYPES = frozenset({"Email", "Email Template", "Landing Page", "Landing Page Template", "Snippet",
+                                 "Image", "File"})  # fmt: skip
 
 Record = dict[str, Any]
 
@@ -83,6 +89,13 @@ _FOLDER: sa.Select[Any] = sa.select(
     sa.func.coalesce(folder_details.c.is_system, False).label("is_system"),
     sa.func.coalesce(folder_details.c.is_archive, False).label("is_archive"),
 ).select_from(folders.outerjoin(folder_details, folder_details.c.folder_id == folders.c.id))
+
+
+def holds_marketing_assets(db: Connection, folder_id: int) -> bool:
+    """False for a Design Studio folder (an Email folder holds only emails and their subfolders): a static list or
+    a smart campaign placed there is 711. A folder id nothing has is True (the caller answers 710)."""
+    row = db.execute(sa.select(folder_details.c.folder_type).where(folder_details.c.folder_id == folder_id)).first()
+    return row is None or row.folder_type not in DESIGN_STUDIO_TYPES
 
 
 def seed(db: Connection) -> None:

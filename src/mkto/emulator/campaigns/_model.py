@@ -10,8 +10,10 @@ not named `{{my.…}}` and Schedule Campaign on a trigger campaign are all 1003 
 documents for Request Campaign on a batch campaign); lead ids Marketo does not know are ignored by Request
 Campaign; a batch campaign's audience is its campaign members plus the members of the static lists of its
 program, each of whom gets a "Run Campaign" activity dated `runAt` (read back once the clock gets there);
-`cloneToProgramName` naming an existing program is 1017; the clone allotment counts clones per day in
-America/Chicago, resetting at midnight there.
+`cloneToProgramName` naming an existing program is 1017; creating one in an Email or other Design Studio folder
+is 711 (such a folder holds only its own asset type), in an unknown folder 710; activating or deactivating a
+campaign nothing has is 702 (the Asset API's rule for writes; reads of it answer success with 702's warning);
+the clone allotment counts clones per day in America/Chicago, resetting at midnight there.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from mkto.emulator._common.tables import (
 from mkto.emulator._common.values import InvalidValue, format_datetime, parse_datetime, show
 from mkto.emulator._params import FolderRef, Page, parse_id
 from mkto.emulator._render import asset_stamp
+from mkto.emulator.assets import holds_marketing_assets
 from mkto.emulator.campaigns._tables import campaign_folders, campaign_runs
 from mkto.errors.limits import MAX_TRIGGER_LEADS, MAX_TRIGGER_TOKENS
 
@@ -228,6 +231,8 @@ class Campaigns:
             program_id = folder.id
         elif self.db.execute(sa.select(folders.c.id).where(folders.c.id == folder.id)).first() is None:
             raise ApiError("710")
+        elif not holds_marketing_assets(self.db, folder.id):
+            raise ApiError("711")  # an Email (or other Design Studio) folder holds only its own asset type
         same_place = campaigns.c.program_id.is_(None) if program_id is None else campaigns.c.program_id == program_id
         clash = self.db.execute(sa.select(campaigns.c.id).where(campaigns.c.name == name, same_place)).first()
         if clash is not None:

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from mkto.emulator import _params as p
-from mkto.emulator._api import Call, Reply
+from mkto.emulator._api import ApiError, Call, Reply
 from mkto.emulator._render import asset_result
 from mkto.emulator.campaigns._model import Campaigns
 
@@ -67,9 +67,16 @@ def create_smart_campaign(call: Call) -> Reply:
     return Reply(result=_model(call).create(name, folder, p.optional_text(call, "description")), envelope="asset")
 
 
-def activate(call: Call) -> Reply | Response:
-    return asset_result(call, _model(call).set_active(p.path_id(call, "id"), True))
+def _set_active(call: Call, active: bool) -> Reply:
+    changed = _model(call).set_active(p.path_id(call, "id"), active)
+    if changed is None:
+        raise ApiError("702")  # a write naming a campaign nothing has (the Asset API's rule for writes)
+    return Reply(result=changed, envelope="asset")
 
 
-def deactivate(call: Call) -> Reply | Response:
-    return asset_result(call, _model(call).set_active(p.path_id(call, "id"), False))
+def activate(call: Call) -> Reply:
+    return _set_active(call, True)
+
+
+def deactivate(call: Call) -> Reply:
+    return _set_active(call, False)

@@ -119,6 +119,7 @@ OPPORTUNITY_ROLE = ObjectType(
         _f("isPrimary", "Is Primary", "boolean"),
     ),
     crm_managed=True,
+    crm_unavailable=True,  # "available only for subscriptions that do not have native CRM sync enabled"
 )
 
 NAMED_ACCOUNT = ObjectType(

@@ -5,7 +5,8 @@ Undocumented choices: ids beyond 300 in one membership call are 1003 "Invalid da
 "Leads not specified" (the leads area's batch rule); a lead the API user's partitions cannot reach is 1004;
 adding a lead already in the list answers "added" again without a second activity; a duplicate static list
 name is 709 (the Asset API's business-rule code, whose catalogue note names duplicate names); a name Marketo
-could not store (over 255 characters) is 1014; an unknown folder is 710; updating a list nothing has is 702
+could not store (over 255 characters) is 1014; an unknown folder is 710, an Email or other Design Studio folder
+711 (such a folder holds only its own asset type); updating or deleting a list nothing has is 702
 (the Asset API's rule for writes), reading one is a success with a warning.
 """
 
@@ -26,6 +27,7 @@ from mkto.emulator._common.tables import folders, leads, list_members, programs,
 from mkto.emulator._common.values import format_datetime, show
 from mkto.emulator._params import FolderRef, Page
 from mkto.emulator._render import asset_stamp
+from mkto.emulator.assets import holds_marketing_assets
 from mkto.emulator.leads import LeadDatabase
 from mkto.emulator.lists._tables import list_in_use
 from mkto.errors.limits import MAX_BATCH_RECORDS
@@ -263,6 +265,8 @@ class ListStore:
         program_name = self._folder_exists(folder)
         if program_name is None:
             raise ApiError("710")
+        if folder.type != "Program" and not holds_marketing_assets(self.db, folder.id):
+            raise ApiError("711")  # an Email (or other Design Studio) folder holds only its own asset type
         if len(name) > MAX_NAME_CHARS:
             raise ApiError("1014")
         if self.db.execute(sa.select(static_lists.c.id).where(static_lists.c.name == name)).first() is not None:

@@ -89,5 +89,8 @@ def update_static_list(call: Call) -> Reply:
     return Reply(result=updated, envelope="asset")
 
 
-def delete_static_list(call: Call) -> Reply | Response:
-    return asset_result(call, _store(call).delete(p.path_id(call, "id")))
+def delete_static_list(call: Call) -> Reply:
+    deleted = _store(call).delete(p.path_id(call, "id"))
+    if deleted is None:
+        raise ApiError("702")  # a write naming a list nothing has, as for an update
+    return Reply(result=deleted, envelope="asset")

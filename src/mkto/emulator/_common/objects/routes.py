@@ -20,6 +20,13 @@ def model(call: Call, obj: ObjectType, references: Sequence[Reference] = ()) -> 
     return Objects(call.db, call.now, rng, obj, settings=call.settings, references=references)
 
 
+def _available(call: Call, resolved: tuple[ObjectType, Sequence[Reference]]) -> tuple[ObjectType, Sequence[Reference]]:
+    """The resolved object type, unless its APIs are unavailable on this instance (1018 with a native CRM sync)."""
+    if resolved[0].crm_unavailable and call.settings.get("native_crm_sync"):
+        raise ApiError("1018")
+    return resolved
+
+
 def _member_str(data: dict[str, Any], key: str, default: str) -> str:
     value = data.get(key)
     if value is None:
@@ -31,7 +38,7 @@ def _member_str(data: dict[str, Any], key: str, default: str) -> str:
 
 def describe_handler(resolve: Resolve, since: str = STANDARD_SINCE) -> Callable[[Call], Reply]:
     def describe(call: Call) -> Reply:
-        obj, refs = resolve(call)
+        obj, refs = _available(call, resolve(call))
         return Reply(result=model(call, obj, refs).describe(since, since))
 
     return describe
@@ -39,7 +46,7 @@ def describe_handler(resolve: Resolve, since: str = STANDARD_SINCE) -> Callable[
 
 def schema_fields_handler(resolve: Resolve) -> Callable[[Call], Reply]:
     def schema_fields(call: Call) -> Reply:
-        obj, refs = resolve(call)
+        obj, refs = _available(call, resolve(call))
         return p.paged(model(call, obj, refs).schema_fields(p.batch_size(call), call.param("nextPageToken") or None))
 
     return schema_fields
@@ -47,7 +54,7 @@ def schema_fields_handler(resolve: Resolve) -> Callable[[Call], Reply]:
 
 def schema_field_handler(resolve: Resolve) -> Callable[[Call], Reply]:
     def schema_field(call: Call) -> Reply:
-        obj, refs = resolve(call)
+        obj, refs = _available(call, resolve(call))
         return Reply(result=model(call, obj, refs).schema_field(str(call.path_params.get("fieldApiName", ""))))
 
     return schema_field
@@ -55,7 +62,7 @@ def schema_field_handler(resolve: Resolve) -> Callable[[Call], Reply]:
 
 def sync_handler(resolve: Resolve) -> Callable[[Call], Reply]:
     def sync(call: Call) -> Reply:
-        obj, refs = resolve(call)
+        obj, refs = _available(call, resolve(call))
         data = p.body(call)
         action = _member_str(data, "action", obj.default_action)
         dedupe_by = _member_str(data, "dedupeBy", "dedupeFields")
@@ -66,7 +73,7 @@ def sync_handler(resolve: Resolve) -> Callable[[Call], Reply]:
 
 def delete_handler(resolve: Resolve) -> Callable[[Call], Reply]:
     def delete(call: Call) -> Reply:
-        obj, refs = resolve(call)
+        obj, refs = _available(call, resolve(call))
         data = p.body(call)
         delete_by = _member_str(data, "deleteBy", "dedupeFields")
         return Reply(result=model(call, obj, refs).delete(p.records(data), delete_by=delete_by))
@@ -78,7 +85,7 @@ def query_handler(resolve: Resolve) -> Callable[[Call], Reply]:
     """GET with filterType/filterValues, or `POST ...?_method=GET` with a JSON body (compound keys)."""
 
     def query(call: Call) -> Reply:
-        obj, refs = resolve(call)
+        obj, refs = _available(call, resolve(call))
         data = p.body(call)
         filter_type = _filter_type(call, data)
         searches = _searches(call, data, filter_type, obj)

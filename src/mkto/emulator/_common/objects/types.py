@@ -45,6 +45,7 @@ class ObjectType:
     searchable: tuple[tuple[str, ...], ...]
     fields: tuple[ObjField, ...]
     crm_managed: bool = False  # read-only while a native CRM sync is enabled (1018)
+    crm_unavailable: bool = False  # no call at all (reads included) while a native CRM sync is enabled (1018)
     required_on_create: tuple[str, ...] = ()
     not_found_variant: str | None = "record_not_found"  # 1013 wording for a missing record
     relationships: tuple[Mapping[str, Any], ...] = ()
