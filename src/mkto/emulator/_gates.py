@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -35,6 +36,14 @@ from ._users import has_permission, ip_allowed
 log = logging.getLogger("mkto.emulator")
 
 OVERRIDABLE_METHODS = frozenset({"GET", "DELETE"})
+# What a browser asks a host for on its own (tab icons, its developer tools): no API call, never logged or counted.
+BROWSER_PATHS = frozenset({"/favicon.ico", "/.well-known/appspecific/com.chrome.devtools.json"})
+_APPLE_TOUCH_ICON = re.compile(r"^/apple-touch-icon(?:-\d+x\d+)?(?:-precomposed)?\.png$")
+
+
+def is_browser_request(method: str, path: str) -> bool:
+    """A request a browser makes by itself when it shows the dashboard, not an API call."""
+    return method in ("GET", "HEAD") and (path in BROWSER_PATHS or _APPLE_TOUCH_ICON.match(path) is not None)
 
 
 class Pipeline(Responder):
@@ -43,6 +52,8 @@ class Pipeline(Responder):
     # -- entry points ------------------------------------------------------------------------------
     async def rest(self, request: Request) -> Response:
         emu = self.emu
+        if is_browser_request(request.method, request.url.path):
+            return Response(status_code=404)
         started = time.perf_counter()
         request_id = emu.request_ids.next(emu.clock.now())
         try:
@@ -53,7 +64,7 @@ class Pipeline(Responder):
         if answer.code is not None and errors.Level.RESPONSE in _levels(answer.code):
             emu.counters.record_error(emu.clock.now(), answer.code)
         logged_id = request_id if answer.response.media_type == JSON_CONTENT_TYPE else None
-        emu.log_request(request.method, request.url.path, answer, logged_id, started)
+        emu.log_request(request.method, request.url.path, answer, logged_id, started, query=request.url.query)
         return answer.response
 
     async def asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -215,4 +226,4 @@ def _levels(code: str) -> tuple[errors.Level, ...]:
     return spec.levels if spec is not None else ()
 
 
-__all__ = ["OVERRIDABLE_METHODS", "Pipeline"]
+__all__ = ["BROWSER_PATHS", "OVERRIDABLE_METHODS", "Pipeline", "is_browser_request"]
