@@ -191,7 +191,10 @@ class Pipeline(Responder):
             instance=emu,
         )
         try:
-            answer = await run_in_threadpool(self._run_handler, endpoint, make_call, request_id)
+            if self._inline(endpoint, request.url.path):
+                answer = self._run_handler(endpoint, make_call, request_id)
+            else:
+                answer = await run_in_threadpool(self._run_handler, endpoint, make_call, request_id)
         finally:
             for upload in files.values():
                 await upload.close()
@@ -200,6 +203,15 @@ class Pipeline(Responder):
         if plan is not None and plan.truncate_after_bytes is not None:
             return Answer(truncated(answer.response, plan.truncate_after_bytes), answer.code)
         return answer
+
+    def _inline(self, endpoint: Endpoint, path: str) -> bool:
+        """Whether the handler runs on the event loop instead of hopping to the thread pool.
+
+        On SQLite a handler is local work that the store serializes anyway, so a worker thread buys nothing
+        but the hop (a quarter of a Get Lead by Id's time). Bulk calls (file writing, import parsing) can take
+        seconds and PostgreSQL calls wait on the network: those keep the thread pool, so the loop stays free.
+        """
+        return self.emu.store.is_sqlite and not endpoint.large_body and not path.startswith("/bulk/")
 
     def _run_handler(self, endpoint: Endpoint, make_call: Callable[..., Call], request_id: str) -> Answer:
         """Run the handler in one transaction: committed when it returns, rolled back when it raises."""
