@@ -15,8 +15,8 @@ Operations, alternating the servers round by round so drift favours none of them
     (`--extract-rows`, 1,000,000 by default; 0 skips it). The leads are inserted straight into the SQLite
     file before the emulator starts (setup, not measured).
 
-A wrk Lua script counts every answer that is not HTTP 200 with `"success":true`; a run with any is reported as
-failed, never as a rate. wrk is required (Debian package `wrk`); there is no fallback load generator.
+A wrk Lua script counts every answer that is not HTTP 200 with `"success":true` (for Prism, whose bodies are
+the spec's examples, not HTTP 200); a run with any is reported as failed, never as a rate. wrk is required (Debian package `wrk`); there is no fallback load generator.
 
     python benchmarks/emulator_throughput.py [--duration 5] [--rounds 3] [--extract-rows 1000000]
                                              [--prism path/to/swagger-mapi.json]
@@ -61,8 +61,9 @@ setup = function(thread)
 end
 bad = 0
 first_bad = ""
+local strict = __STRICT__  -- false for Prism, whose bodies are the spec's examples: HTTP 200 is its success
 response = function(status, headers, body)
-  if status ~= 200 or not string.find(body, '"success":true', 1, true) then
+  if status ~= 200 or (strict and not string.find(body, '"success":true', 1, true)) then
     if bad == 0 then first_bad = status .. " " .. string.sub(body, 1, 200) end
     bad = bad + 1
   end
@@ -244,9 +245,9 @@ def token_of(base: str) -> str:
     return str(response.json()["access_token"])
 
 
-def write_script(tmp: Path, name: str, body: str, **values: object) -> Path:
+def write_script(tmp: Path, name: str, body: str, *, strict: bool = True, **values: object) -> Path:
     text = LUA_COMMON + body
-    for key, value in values.items():
+    for key, value in {"strict": "true" if strict else "false", **values}.items():
         text = text.replace(f"__{key.upper()}__", str(value))
     path = tmp / f"{name}.lua"
     path.write_text(text)
@@ -409,7 +410,8 @@ def main() -> None:
                 Target("bare", bare_base, write_script(tmp, "get", LUA_GET, token=token, lead=LEAD_ID)),
             ]
             if prism is not None:
-                targets.append(Target("prism", prism_note, targets[0].get_script))
+                prism_get = write_script(tmp, "get-prism", LUA_GET, strict=False, token=token, lead=LEAD_ID)
+                targets.append(Target("prism", prism_note, prism_get))
             results: dict[tuple[str, str], list[Run]] = {}
             operations = [("get1", 1), ("get10", 10), ("sync4", 4)]
             for op, connections in operations:
@@ -418,7 +420,7 @@ def main() -> None:
                     for target in order:
                         if op == "sync4":
                             script = write_script(tmp, f"sync-{target.name}-{round_no}", LUA_SYNC, token=token,
-                                                  run=f"{round_no}{target.name[0]}")  # fmt: skip
+                                                  run=f"{round_no}{target.name[0]}", strict=target.name != "prism")  # fmt: skip
                         else:
                             script = target.get_script
                         run = wrk(target.base, script, connections, args.duration)
