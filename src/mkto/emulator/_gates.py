@@ -30,6 +30,7 @@ from ._api import ApiError, ApiUser, Call, Endpoint, Reply
 from ._body import FORM_TYPES, media_type, multi, parse_body, parse_form, read_body, truncated
 from ._faults import fault_message
 from ._identity import authenticate
+from ._instance import Emulation
 from ._render import JSON_CONTENT_TYPE, error_body, http_date, json_response, success_body
 from ._users import has_permission, ip_allowed
 
@@ -48,6 +49,10 @@ def is_browser_request(method: str, path: str) -> bool:
 
 class Pipeline(Responder):
     """The REST request pipeline."""
+
+    def __init__(self, emulation: Emulation) -> None:
+        super().__init__(emulation)
+        self._pooled = 0  # handlers running in the thread pool now (changed on the event loop only)
 
     # -- entry points ------------------------------------------------------------------------------
     async def rest(self, request: Request) -> Response:
@@ -194,7 +199,11 @@ class Pipeline(Responder):
             if self._inline(endpoint, request.url.path):
                 answer = self._run_handler(endpoint, make_call, request_id)
             else:
-                answer = await run_in_threadpool(self._run_handler, endpoint, make_call, request_id)
+                self._pooled += 1
+                try:
+                    answer = await run_in_threadpool(self._run_handler, endpoint, make_call, request_id)
+                finally:
+                    self._pooled -= 1
         finally:
             for upload in files.values():
                 await upload.close()
@@ -210,8 +219,11 @@ class Pipeline(Responder):
         On SQLite a handler is local work that the store serializes anyway, so a worker thread buys nothing
         but the hop (a quarter of a Get Lead by Id's time). Bulk calls (file writing, import parsing) can take
         seconds and PostgreSQL calls wait on the network: those keep the thread pool, so the loop stays free.
+        While any handler runs in the pool, every handler goes there too: the loop never waits on the store.
         """
-        return self.emu.store.is_sqlite and not endpoint.large_body and not path.startswith("/bulk/")
+        if self._pooled or not self.emu.store.is_sqlite:
+            return False
+        return not endpoint.large_body and not path.startswith("/bulk/")
 
     def _run_handler(self, endpoint: Endpoint, make_call: Callable[..., Call], request_id: str) -> Answer:
         """Run the handler in one transaction: committed when it returns, rolled back when it raises."""
