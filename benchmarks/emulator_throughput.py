@@ -1,19 +1,35 @@
-"""Emulator throughput against a bare Starlette app, side by side in one run.
+"""Emulator throughput measured with wrk, against a bare Starlette app (and optionally Prism), in one run.
 
-Measures requests/s of Get Lead by Id and of a 300-record Sync Leads on one emulator process (uvicorn, one
-worker, SQLite, limits raised), and of a bare Starlette app on the same server stack that answers the same
-calls with a constant body. Runs alternate (emulator, bare, emulator, ...) and the medians and their ratio
-are printed. Every server listens on 127.0.0.1 only; every loop is bounded in count.
+Servers, each its own process on a free 127.0.0.1 port, one worker:
+  - the emulator (`mkto serve` on SQLite, limits raised through `PUT /_mkto/limits` so no 606/615/607 interferes);
+  - a bare Starlette app on the same server stack (uvicorn, the emulator's own options) answering every call
+    with a constant body;
+  - Prism mocking Marketo's published spec, when `--prism SPEC` is given and `npx` can run
+    `@stoplight/prism-cli` (reported as "not run: ..." otherwise).
 
-    python benchmarks/emulator_throughput.py [--rounds 5] [--requests 400] [--syncs 40] [--concurrency 8]
+Operations, alternating the servers round by round so drift favours none of them:
+  - Get Lead by Id at 1 and at 10 connections;
+  - a 300-record createOrUpdate Sync Leads at 4 connections (a wrk Lua script builds every body with its own
+    emails, so each call creates 300 leads: real work), with a real token in the Authorization header;
+  - Get Lead by Id p50/p99 at 1 connection while the emulator writes the file of an N-row lead extract
+    (`--extract-rows`, 1,000,000 by default; 0 skips it). The leads are inserted straight into the SQLite
+    file before the emulator starts (setup, not measured).
+
+A wrk Lua script counts every answer that is not HTTP 200 with `"success":true` (for Prism, whose bodies are
+the spec's examples, not HTTP 200); a run with any is reported as failed, never as a rate. wrk is required (Debian package `wrk`); there is no fallback load generator.
+
+    python benchmarks/emulator_throughput.py [--duration 5] [--rounds 3] [--extract-rows 1000000]
+                                             [--prism path/to/swagger-mapi.json]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
+import contextlib
+import dataclasses
 import os
+import re
+import shutil
 import signal
 import socket
 import statistics
@@ -21,16 +37,103 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
 
 CLIENT_ID = "bench"
 CLIENT_SECRET = "bench-secret"
-RAISED_LIMITS = {"rate_calls": 100_000_000, "daily_quota": 1_000_000_000, "concurrency": 10_000}
+RAISED_LIMITS = {"rate_calls": 1_000_000_000, "daily_quota": 1_000_000_000, "concurrency": 10_000}
 CONSTANT = b'{"requestId":"1#1","result":[],"success":true}'
-STARTUP_DEADLINE_S = 60
+STARTUP_DEADLINE_S = 120
+LEAD_ID = 1
+WRK_MISSING = "wrk not found: install the Debian package wrk"
+
+# One Lua library for every wrk run: checks each answer, prints one machine-readable line at the end.
+LUA_COMMON = r"""
+local threads = {}
+local thread_count = 0
+setup = function(thread)
+  thread_count = thread_count + 1
+  thread:set("thread_no", thread_count)
+  table.insert(threads, thread)
+end
+bad = 0
+first_bad = ""
+local strict = __STRICT__  -- false for Prism, whose bodies are the spec's examples: HTTP 200 is its success
+response = function(status, headers, body)
+  if status ~= 200 or (strict and not string.find(body, '"success":true', 1, true)) then
+    if bad == 0 then first_bad = status .. " " .. string.sub(body, 1, 200) end
+    bad = bad + 1
+  end
+end
+done = function(summary, latency, requests)
+  local failed = 0
+  local sample = ""
+  for _, thread in ipairs(threads) do
+    failed = failed + thread:get("bad")
+    if sample == "" then sample = thread:get("first_bad") end
+  end
+  local e = summary.errors
+  io.write(string.format("MKTO-RESULT %d %d %d %d %d %d %d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), latency.max,
+    failed + e.connect + e.read + e.write + e.timeout, e.status))
+  io.write(string.format("MKTO-ERRORS answers %d connect %d read %d write %d timeout %d status %d\n",
+    failed, e.connect, e.read, e.write, e.timeout, e.status))
+  if sample ~= "" then io.write("MKTO-SAMPLE " .. string.gsub(sample, "\n", " ") .. "\n") end
+end
+"""
+
+LUA_GET = r"""
+wrk.method = "GET"
+wrk.path = "/rest/v1/lead/__LEAD__.json"
+wrk.headers["Authorization"] = "Bearer __TOKEN__"
+"""
+
+# While an extract is written: the same GET, until the benchmark creates the stop file (checked every 20 answers).
+LUA_UNTIL_STOPPED = r"""
+local check_response = response
+local answers = 0
+response = function(status, headers, body)
+  check_response(status, headers, body)
+  answers = answers + 1
+  if answers % 20 == 0 then
+    local flag = io.open("__STOPFILE__", "r")
+    if flag then
+      flag:close()
+      wrk.thread:stop()
+    end
+  end
+end
+"""
+
+LUA_SYNC = r"""
+local counter = 0
+local headers = {["Authorization"] = "Bearer __TOKEN__", ["Content-Type"] = "application/json"}
+request = function()
+  counter = counter + 1
+  local parts = {}
+  for i = 1, 300 do
+    parts[i] = string.format(
+      '{"email":"r__RUN__-t%d-c%d-%d@example.com","firstName":"F%d","lastName":"Bench","company":"Bench Co","title":"Engineer"}',
+      thread_no, counter, i, i)
+  end
+  local body = '{"action":"createOrUpdate","lookupField":"email","input":[' .. table.concat(parts, ",") .. ']}'
+  return wrk.format("POST", "/rest/v1/leads.json", headers, body)
+end
+"""
+
+@dataclasses.dataclass
+class Run:
+    """One wrk run: requests/s and latencies in ms, or why it failed."""
+
+    rate: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    max_ms: float = 0.0
+    requests: int = 0
+    failure: str | None = None
 
 
 def bare_app() -> object:
@@ -49,7 +152,11 @@ def bare_app() -> object:
 def serve_bare(port: int) -> None:
     import uvicorn
 
-    uvicorn.run(bare_app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)  # type: ignore[arg-type]
+    from mkto.emulator._server import uvicorn_config
+
+    server = uvicorn.Server(uvicorn_config(bare_app(), host="127.0.0.1", port=port, log_level="warning"))
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl+C it already handled
+        server.run()
 
 
 def free_port() -> int:
@@ -58,8 +165,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_DEADLINE_S
+def wait_ready(url: str, process: subprocess.Popen[bytes], deadline_s: float = STARTUP_DEADLINE_S) -> None:
+    deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"server exited early: {process.args!r}")
@@ -67,8 +174,19 @@ def wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
             httpx.get(url, timeout=1)
             return
         except httpx.TransportError:
-            time.sleep(0.1)
+            time.sleep(0.2)
     raise SystemExit(f"server did not start: {process.args!r}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def start_emulator(db: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -77,8 +195,8 @@ def start_emulator(db: Path) -> tuple[subprocess.Popen[bytes], str]:
     process = subprocess.Popen(
         [str(mkto), "serve", "--port", str(port), "--db", str(db), "--client-id", CLIENT_ID,
          "--client-secret", CLIENT_SECRET, "--log-level", "warning"],
-        stdout=subprocess.DEVNULL,
-    )
+        stdout=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     wait_ready(f"{base}/_mkto/health", process)
     httpx.put(f"{base}/_mkto/limits", json=RAISED_LIMITS).raise_for_status()
@@ -87,111 +205,268 @@ def start_emulator(db: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 def start_bare() -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, __file__, "--serve-bare", str(port)], stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve-bare", str(port)], stdout=subprocess.DEVNULL, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     wait_ready(base, process)
     return process, base
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGINT)
+def start_prism(spec: Path | None) -> tuple[subprocess.Popen[bytes] | None, str]:
+    """Prism on `spec`, or (None, why it is not run)."""
+    if spec is None:
+        return None, "not run: no --prism SPEC given"
+    if not spec.is_file():
+        return None, f"not run: no spec at {spec}"
+    npx = shutil.which("npx")
+    if npx is None:
+        return None, "not run: npx not found (Node.js)"
+    port = free_port()
+    process = subprocess.Popen(
+        [npx, "--yes", "@stoplight/prism-cli", "mock", "--host", "127.0.0.1", "--port", str(port), str(spec)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        wait_ready(base, process, deadline_s=300)
+    except SystemExit as exc:
+        stop(process)
+        return None, f"not run: prism did not start ({exc})"
+    return process, base
 
 
-async def rate(count: int, concurrency: int, one: Callable[[httpx.AsyncClient], Awaitable[None]], base: str,
-               headers: dict[str, str]) -> float:
-    """Requests per second for `count` calls of `one`, `concurrency` at a time over kept-alive connections."""
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=120) as client:
-        await one(client)  # warm the connection and any caches
-        remaining = count
-
-        async def worker() -> None:
-            nonlocal remaining
-            while remaining > 0:
-                remaining -= 1
-                await one(client)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return count / (time.perf_counter() - started)
+def token_of(base: str) -> str:
+    response = httpx.get(
+        f"{base}/identity/oauth/token",
+        params={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+    )
+    response.raise_for_status()
+    return str(response.json()["access_token"])
 
 
-def sync_body(round_no: int) -> bytes:
-    records = [{"email": f"bench-{i}@example.com", "firstName": f"F{i}-{round_no}", "lastName": "Bench",
-                "company": "Bench Co", "title": "Engineer"} for i in range(300)]
-    return json.dumps({"action": "createOrUpdate", "lookupField": "email", "input": records}).encode()
+def write_script(tmp: Path, name: str, body: str, *, strict: bool = True, **values: object) -> Path:
+    text = LUA_COMMON + body
+    for key, value in {"strict": "true" if strict else "false", **values}.items():
+        text = text.replace(f"__{key.upper()}__", str(value))
+    path = tmp / f"{name}.lua"
+    path.write_text(text)
+    return path
 
 
-def expect_success(response: httpx.Response) -> None:
-    if response.status_code != 200 or not response.json().get("success"):
-        raise SystemExit(f"unexpected answer {response.status_code}: {response.text[:300]}")
+def wrk_command(base: str, script: Path, connections: int, duration: str, timeout: str = "30s") -> list[str]:
+    threads = min(connections, 2)
+    return ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--timeout", timeout, "-s", str(script), base]
 
 
-async def measure(base: str, token: str | None, lead_id: int, args: argparse.Namespace, round_no: int) -> tuple[float, float]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    body = sync_body(round_no)
+def parse_wrk(output: str) -> Run:
+    found = re.search(r"^MKTO-RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", output, re.MULTILINE)
+    if found is None:
+        return Run(failure=f"no result from wrk: {output.strip()[-300:]}")
+    requests, duration_us, p50, p99, peak, failed, status_errors = (int(g) for g in found.groups())
+    run = Run(
+        rate=requests / (duration_us / 1e6), p50_ms=p50 / 1000, p99_ms=p99 / 1000, max_ms=peak / 1000,
+        requests=requests,
+    )  # fmt: skip
+    if failed or status_errors:
+        sample = re.search(r"^MKTO-SAMPLE (.*)$", output, re.MULTILINE)
+        kinds = re.search(r"^MKTO-ERRORS (.*)$", output, re.MULTILINE)
+        run.failure = f"{failed + status_errors} of {requests} answers failed" + (
+            f" ({kinds.group(1)})" if kinds else ""
+        ) + (f", first: {sample.group(1)}" if sample else "")
+    return run
 
-    async def get_by_id(client: httpx.AsyncClient) -> None:
-        expect_success(await client.get(f"/rest/v1/lead/{lead_id}.json"))
 
-    async def sync_300(client: httpx.AsyncClient) -> None:
-        response = await client.post("/rest/v1/leads.json", content=body, headers={"Content-Type": "application/json"})
-        expect_success(response)
+def wrk(base: str, script: Path, connections: int, duration: str) -> Run:
+    done = subprocess.run(
+        wrk_command(base, script, connections, duration), capture_output=True, text=True, timeout=600, check=False
+    )
+    return parse_wrk(done.stdout + done.stderr)
 
-    gets = await rate(args.requests, args.concurrency, get_by_id, base, headers)
-    syncs = await rate(args.syncs, args.concurrency, sync_300, base, headers)
-    return gets, syncs
+
+@dataclasses.dataclass
+class Target:
+    name: str
+    base: str
+    get_script: Path
+
+
+def median_run(runs: Sequence[Run]) -> Run:
+    failures = [r.failure for r in runs if r.failure]
+    if failures:
+        return Run(failure=failures[0])
+    return Run(
+        rate=statistics.median(r.rate for r in runs),
+        p50_ms=statistics.median(r.p50_ms for r in runs),
+        p99_ms=statistics.median(r.p99_ms for r in runs),
+        max_ms=max(r.max_ms for r in runs),
+        requests=sum(r.requests for r in runs),
+    )
+
+
+def seed_leads(db: Path, rows: int) -> float:
+    """Insert `rows` leads straight into a fresh emulator file (the bulk extract benchmark's setup)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bulk_extract import populate
+
+    return populate(db, rows)
+
+
+def extract_while_getting(base: str, token: str, tmp: Path, rows: int) -> tuple[Run, float, float]:
+    """GET lead by id at 1 connection while an extract of every lead is written; (run, write s, poll s).
+
+    wrk runs until the job is Completed (then the stop file tells its thread to stop after a whole answer, and
+    SIGINT wakes its main thread to print what it measured);
+    the slowest status poll is reported too, since a poll that writes the file holds its caller that long.
+    """
+    stop_file = tmp / "extract-done"
+    script = write_script(tmp, "get-during-extract", LUA_GET + LUA_UNTIL_STOPPED, token=token, lead=LEAD_ID,
+                          stopfile=stop_file)  # fmt: skip
+    client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=3_600)
+    body = {"fields": ["id", "email", "firstName", "lastName", "createdAt"],
+            "filter": {"createdAt": {"startAt": "2026-01-01T00:00:00Z", "endAt": "2026-01-31T00:00:00Z"}}}  # fmt: skip
+    created = client.post("/bulk/v1/leads/export/create.json", json=body).json()
+    export_id = created["result"][0]["exportId"]
+    client.post(f"/bulk/v1/leads/export/{export_id}/enqueue.json").raise_for_status()
+    process = subprocess.Popen(
+        wrk_command(base, script, 1, "3600s", timeout="600s"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    time.sleep(1.0)  # wrk is under way before the file starts
+    started = time.perf_counter()
+    # past the start delay + 60 s + 1 s per 10,000 records: the next status poll finds the job due
+    httpx.post(f"{base}/_mkto/clock", json={"advance": 300 + rows / 10_000}).raise_for_status()
+    slowest_poll = 0.0
+    status: dict[str, object] = {}
+    while time.perf_counter() - started < 3_600:
+        poll_started = time.perf_counter()
+        status = client.get(f"/bulk/v1/leads/export/{export_id}/status.json").json()["result"][0]
+        slowest_poll = max(slowest_poll, time.perf_counter() - poll_started)
+        if status["status"] in ("Completed", "Failed", "Cancelled"):
+            break
+        time.sleep(0.1)
+    written_s = time.perf_counter() - started
+    time.sleep(0.5)
+    stop_file.write_text("done")  # the thread stops after a whole answer, then wrk's main thread is woken
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=120)
+    run = parse_wrk(output)
+    if status.get("status") != "Completed" or status.get("numberOfRecords") != rows:
+        run.failure = f"extract not completed as expected: {status}"
+    return run, written_s, slowest_poll
+
+
+def fmt_rate(run: Run | None) -> str:
+    if run is None:
+        return "-"
+    return "failed" if run.failure else f"{run.rate:,.0f}"
+
+
+def fmt_latency(run: Run | None) -> str:
+    if run is None or run.failure:
+        return "-"
+    return f"{run.p50_ms:.2f} / {run.p99_ms:.2f}"
+
+
+def ratio(a: Run | None, b: Run | None) -> str:
+    if a is None or b is None or a.failure or b.failure or not b.rate:
+        return "-"
+    return f"{a.rate / b.rate:.3f}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--requests", type=int, default=400, help="Get Lead by Id calls per round")
-    parser.add_argument("--syncs", type=int, default=40, help="300-record Sync Leads calls per round")
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--duration", default="5s", help="each wrk run (wrk's -d), default 5s")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per operation, default 3")
+    parser.add_argument("--extract-rows", type=int, default=1_000_000, help="leads in the extract (0: skip it)")
+    parser.add_argument("--prism", type=Path, default=None, metavar="SPEC", help="also measure Prism on this spec")
     parser.add_argument("--serve-bare", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bare is not None:
         serve_bare(args.serve_bare)
         return
+    if shutil.which("wrk") is None:
+        print(WRK_MISSING, file=sys.stderr)
+        sys.exit(1)
 
-    with tempfile.TemporaryDirectory(prefix="mkto-bench-") as tmp:
-        emulator, emu_base = start_emulator(Path(tmp) / "bench.sqlite3")
-        bare, bare_base = start_bare()
+    with tempfile.TemporaryDirectory(prefix="mkto-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        db = tmp / "bench.sqlite3"
+        seeded = max(args.extract_rows, 1)
+        seed_s = seed_leads(db, seeded)
+        print(f"setup: {seeded:,} leads inserted in {seed_s:.1f} s (direct SQLite, not measured)", file=sys.stderr)
+        processes: list[subprocess.Popen[bytes]] = []
         try:
-            token = httpx.get(f"{emu_base}/identity/oauth/token", params={
-                "grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-            }).json()["access_token"]
-            seeded = httpx.post(f"{emu_base}/rest/v1/leads.json", headers={"Authorization": f"Bearer {token}"},
-                                json={"input": [{"email": "one@example.com", "firstName": "One"}]})
-            lead_id = int(seeded.json()["result"][0]["id"])
-            results: dict[str, list[float]] = {"emu_get": [], "emu_sync": [], "bare_get": [], "bare_sync": []}
-            for round_no in range(args.rounds):
-                # Alternate which side goes first so drift (thermal, page cache) does not favour one.
-                order = [("emu", emu_base, token), ("bare", bare_base, None)]
-                for name, base, tok in order if round_no % 2 == 0 else reversed(order):
-                    gets, syncs = asyncio.run(measure(base, tok, lead_id, args, round_no))
-                    results[f"{name}_get"].append(gets)
-                    results[f"{name}_sync"].append(syncs)
-                print(f"round {round_no + 1}/{args.rounds}: "
-                      + ", ".join(f"{k} {v[-1]:.1f}/s" for k, v in results.items()), file=sys.stderr)
+            emulator, emu_base = start_emulator(db)
+            processes.append(emulator)
+            bare, bare_base = start_bare()
+            processes.append(bare)
+            prism, prism_note = start_prism(args.prism)  # the note is its base URL when it runs
+            if prism is not None:
+                processes.append(prism)
+            token = token_of(emu_base)
+            targets = [
+                Target("emulator", emu_base, write_script(tmp, "get", LUA_GET, token=token, lead=LEAD_ID)),
+                Target("bare", bare_base, write_script(tmp, "get", LUA_GET, token=token, lead=LEAD_ID)),
+            ]
+            if prism is not None:
+                prism_get = write_script(tmp, "get-prism", LUA_GET, strict=False, token=token, lead=LEAD_ID)
+                targets.append(Target("prism", prism_note, prism_get))
+            results: dict[tuple[str, str], list[Run]] = {}
+            operations = [("get1", 1), ("get10", 10), ("sync4", 4)]
+            for op, connections in operations:
+                for round_no in range(args.rounds):
+                    order = targets if round_no % 2 == 0 else list(reversed(targets))
+                    for target in order:
+                        if op == "sync4":
+                            script = write_script(tmp, f"sync-{target.name}-{round_no}", LUA_SYNC, token=token,
+                                                  run=f"{round_no}{target.name[0]}", strict=target.name != "prism")  # fmt: skip
+                        else:
+                            script = target.get_script
+                        run = wrk(target.base, script, connections, args.duration)
+                        results.setdefault((op, target.name), []).append(run)
+                        print(f"{op} {target.name} round {round_no + 1}: {fmt_rate(run)} req/s "
+                              f"p50/p99 {fmt_latency(run)} ms {run.failure or ''}", file=sys.stderr)  # fmt: skip
+            extract: tuple[Run, float, float] | None = None
+            if args.extract_rows:
+                extract = extract_while_getting(emu_base, token, tmp, args.extract_rows)
         finally:
-            stop(emulator)
-            stop(bare)
+            for process in processes:
+                stop(process)
 
-    med = {k: statistics.median(v) for k, v in results.items()}
-    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {args.rounds} rounds, "
-          f"concurrency {args.concurrency}, one uvicorn worker per server, SQLite")
-    print(f"{'operation':<28}{'emulator req/s':>16}{'bare req/s':>14}{'ratio':>9}")
-    for label, key in (("Get Lead by Id", "get"), ("Sync Leads (300 records)", "sync")):
-        emu, bare_rate = med[f"emu_{key}"], med[f"bare_{key}"]
-        print(f"{label:<28}{emu:>16.1f}{bare_rate:>14.1f}{emu / bare_rate:>9.3f}")
-    print(f"Sync Leads records/s (emulator): {med['emu_sync'] * 300:.0f}")
+    med = {key: median_run(runs) for key, runs in results.items()}
+    names = [t.name for t in targets]
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, one worker per server, emulator on "
+          f"SQLite, wrk {args.duration} per run, {args.rounds} alternating rounds (medians)")  # fmt: skip
+    print(f"prism: {prism_note if prism is None else 'run'}")
+    header = f"{'operation':<30}" + "".join(f"{n + ' req/s':>16}{'p50/p99 ms':>20}" for n in names)
+    header += "".join(f"{'emu/' + n:>11}" for n in names[1:])
+    print(header)
+    labels = {"get1": "Get Lead by Id, 1 conn", "get10": "Get Lead by Id, 10 conns", "sync4": "Sync 300 leads, 4 conns"}
+    for op, _ in operations:
+        row = f"{labels[op]:<30}"
+        for n in names:
+            run = med.get((op, n))
+            row += f"{fmt_rate(run):>16}{fmt_latency(run):>20}"
+        for n in names[1:]:
+            row += f"{ratio(med.get((op, 'emulator')), med.get((op, n))):>11}"
+        print(row)
+    sync = med.get(("sync4", "emulator"))
+    if sync is not None and not sync.failure:
+        print(f"Sync Leads records/s (emulator): {sync.rate * 300:,.0f}")
+    for (op, name), runs in results.items():
+        for run in runs:
+            if run.failure:
+                print(f"FAILED {op} {name}: {run.failure}")
+    if extract is not None:
+        run, written_s, slowest_poll = extract
+        if run.failure:
+            print(f"GET during a {args.extract_rows:,}-row extract (file written in {written_s:.1f} s, slowest "
+                  f"status poll {slowest_poll:.2f} s): FAILED: {run.failure}")  # fmt: skip
+        else:
+            print(f"GET lead by id during a {args.extract_rows:,}-row extract (file written in {written_s:.1f} s, "
+                  f"slowest status poll {slowest_poll:.2f} s): {run.requests:,} calls, p50 {run.p50_ms:.2f} ms, "
+                  f"p99 {run.p99_ms:.2f} ms, max {run.max_ms:.0f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":

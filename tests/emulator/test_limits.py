@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from mkto import errors
+from mkto.emulator._limits import Counters, Limits, Slot
 
 from .conftest import Api, assert_marketo_error, assert_success, server_date
 
@@ -198,3 +199,30 @@ def test_rate_window_follows_the_clock_backwards_too(api: Api) -> None:
     assert_marketo_error(api.call("GET", ECHO), "606", None, 2, 20)
     api.admin("POST", "/clock", json={"set": "2030-01-01T00:00:30Z"})  # both t=0 calls left; t=60 is ahead
     assert_success(api.call("GET", ECHO))
+
+
+def test_counters_window_with_given_back_slots_and_a_clock_that_goes_back() -> None:
+    """The window's bookkeeping itself: a given-back slot leaves at once, calls ahead of the clock wait."""
+    counters = Counters()
+    limits = Limits(rate_calls=3, rate_seconds=20)
+    t0 = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+
+    def window(at: dt.datetime) -> int:
+        return int(counters.snapshot(at, limits)["rate_window"]["calls"])
+
+    slots = [counters.admit(t0, limits, "u") for _ in range(3)]
+    assert all(isinstance(slot, Slot) for slot in slots)
+    assert counters.admit(t0, limits, "u") == "606"
+    for slot, code in zip(slots, [None, "611", None], strict=True):  # a 611 does not count: its slot is given back
+        assert isinstance(slot, Slot)
+        counters.finish(slot, code)
+    assert window(t0) == 2
+    earlier = t0 - dt.timedelta(seconds=10)
+    assert window(earlier) == 0  # both calls are ahead of the clock
+    slot = counters.admit(earlier, limits, "u")
+    assert isinstance(slot, Slot)
+    counters.finish(slot, None)
+    assert window(earlier) == 1
+    assert window(t0) == 3
+    assert window(t0 + dt.timedelta(seconds=15)) == 2  # the earlier call has left the window, the t0 ones remain
+    assert window(t0 + dt.timedelta(seconds=20)) == 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -29,20 +30,35 @@ from ._api import ApiError, ApiUser, Call, Endpoint, Reply
 from ._body import FORM_TYPES, media_type, multi, parse_body, parse_form, read_body, truncated
 from ._faults import fault_message
 from ._identity import authenticate
+from ._instance import Emulation
 from ._render import JSON_CONTENT_TYPE, error_body, http_date, json_response, success_body
 from ._users import has_permission, ip_allowed
 
 log = logging.getLogger("mkto.emulator")
 
 OVERRIDABLE_METHODS = frozenset({"GET", "DELETE"})
+# What a browser asks a host for on its own (tab icons, its developer tools): no API call, never logged or counted.
+BROWSER_PATHS = frozenset({"/favicon.ico", "/.well-known/appspecific/com.chrome.devtools.json"})
+_APPLE_TOUCH_ICON = re.compile(r"^/apple-touch-icon(?:-\d+x\d+)?(?:-precomposed)?\.png$")
+
+
+def is_browser_request(method: str, path: str) -> bool:
+    """A request a browser makes by itself when it shows the dashboard, not an API call."""
+    return method in ("GET", "HEAD") and (path in BROWSER_PATHS or _APPLE_TOUCH_ICON.match(path) is not None)
 
 
 class Pipeline(Responder):
     """The REST request pipeline."""
 
+    def __init__(self, emulation: Emulation) -> None:
+        super().__init__(emulation)
+        self._pooled = 0  # handlers running in the thread pool now (changed on the event loop only)
+
     # -- entry points ------------------------------------------------------------------------------
     async def rest(self, request: Request) -> Response:
         emu = self.emu
+        if is_browser_request(request.method, request.url.path):
+            return Response(status_code=404)
         started = time.perf_counter()
         request_id = emu.request_ids.next(emu.clock.now())
         try:
@@ -53,7 +69,7 @@ class Pipeline(Responder):
         if answer.code is not None and errors.Level.RESPONSE in _levels(answer.code):
             emu.counters.record_error(emu.clock.now(), answer.code)
         logged_id = request_id if answer.response.media_type == JSON_CONTENT_TYPE else None
-        emu.log_request(request.method, request.url.path, answer, logged_id, started)
+        emu.log_request(request.method, request.url.path, answer, logged_id, started, query=request.url.query)
         return answer.response
 
     async def asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -180,7 +196,14 @@ class Pipeline(Responder):
             instance=emu,
         )
         try:
-            answer = await run_in_threadpool(self._run_handler, endpoint, make_call, request_id)
+            if self._inline(endpoint, request.url.path):
+                answer = self._run_handler(endpoint, make_call, request_id)
+            else:
+                self._pooled += 1
+                try:
+                    answer = await run_in_threadpool(self._run_handler, endpoint, make_call, request_id)
+                finally:
+                    self._pooled -= 1
         finally:
             for upload in files.values():
                 await upload.close()
@@ -189,6 +212,18 @@ class Pipeline(Responder):
         if plan is not None and plan.truncate_after_bytes is not None:
             return Answer(truncated(answer.response, plan.truncate_after_bytes), answer.code)
         return answer
+
+    def _inline(self, endpoint: Endpoint, path: str) -> bool:
+        """Whether the handler runs on the event loop instead of hopping to the thread pool.
+
+        On SQLite a handler is local work that the store serializes anyway, so a worker thread buys nothing
+        but the hop (a quarter of a Get Lead by Id's time). Bulk calls (file writing, import parsing) can take
+        seconds and PostgreSQL calls wait on the network: those keep the thread pool, so the loop stays free.
+        While any handler runs in the pool, every handler goes there too: the loop never waits on the store.
+        """
+        if self._pooled or not self.emu.store.is_sqlite:
+            return False
+        return not endpoint.large_body and not path.startswith("/bulk/")
 
     def _run_handler(self, endpoint: Endpoint, make_call: Callable[..., Call], request_id: str) -> Answer:
         """Run the handler in one transaction: committed when it returns, rolled back when it raises."""
@@ -215,4 +250,4 @@ def _levels(code: str) -> tuple[errors.Level, ...]:
     return spec.levels if spec is not None else ()
 
 
-__all__ = ["OVERRIDABLE_METHODS", "Pipeline"]
+__all__ = ["BROWSER_PATHS", "OVERRIDABLE_METHODS", "Pipeline", "is_browser_request"]

@@ -59,7 +59,7 @@ class Identity(Responder):
         emu = self.emu
         started = time.perf_counter()
         answer = await self._identity(request)
-        emu.log_request(request.method, request.url.path, answer, None, started)
+        emu.log_request(request.method, request.url.path, answer, None, started, query=request.url.query)
         return answer.response
 
     async def _identity(self, request: Request) -> Answer:

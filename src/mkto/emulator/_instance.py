@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import collections
 import importlib
+import logging
 import random
 import time
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,6 +25,11 @@ from ._store import Store
 from ._users import Users
 
 REQUEST_LOG_SIZE = 1000
+ACCESS_LOGGER = "mkto.emulator.access"
+REDACTED = "<redacted>"
+# Query and form names whose values never reach a log line (the bearer header is never logged at all).
+SECRET_NAMES = frozenset({"access_token", "client_secret", "refresh_token"})
+access_log = logging.getLogger(ACCESS_LOGGER)
 DEFAULT_MUNCHKIN_ID = "123-ABC-456"
 # Instance settings handlers read as `call.settings`; `PUT /_mkto/settings` changes them, a reset restores these.
 DEFAULT_SETTINGS: Mapping[str, Any] = {
@@ -65,6 +72,7 @@ class Emulation:
         self.admin_token = admin_token
         self.request_log: collections.deque[dict[str, Any]] = collections.deque(maxlen=REQUEST_LOG_SIZE)
         self.settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
+        self.access_log = False  # `mkto serve --access-log`: one redacted line per API call on ACCESS_LOGGER
         self._setups = [m.setup for m in (importlib.import_module(a) for a in areas) if hasattr(m, "setup")]
         self.run_setups()
 
@@ -103,8 +111,11 @@ class Emulation:
         self.settings = dict(DEFAULT_SETTINGS)
         self.run_setups()
 
-    def log_request(self, method: str, path: str, answer: Answer, request_id: str | None, started: float) -> None:
-        self.request_log.appendleft({
+    def log_request(
+        self, method: str, path: str, answer: Answer, request_id: str | None, started: float, *, query: str = ""
+    ) -> None:
+        """Record an API call in the request log and, with the access log on, print its one line."""
+        entry = {
             "time": self.clock.now().isoformat(),
             "method": method,
             "path": path,
@@ -112,7 +123,25 @@ class Emulation:
             "code": answer.code,
             "requestId": request_id,
             "latency_ms": round((time.perf_counter() - started) * 1000, 3),
-        })
+        }
+        self.request_log.appendleft(entry)
+        if self.access_log:
+            target = f"{path}?{redact_query(query)}" if query else path
+            access_log.info(
+                "%s %s %s %s code=%s %.3fms requestId=%s",
+                entry["time"], method, target, entry["status"], answer.code or "-", entry["latency_ms"],
+                request_id or "-",
+            )  # fmt: skip
 
 
-__all__ = ["DEFAULT_MUNCHKIN_ID", "DEFAULT_SETTINGS", "REQUEST_LOG_SIZE", "Emulation"]
+def redact_query(query: str) -> str:
+    """`query` with the value of every secret parameter replaced: `client_secret=<redacted>`."""
+    pairs = []
+    for pair in query.split("&"):
+        raw_name = pair.partition("=")[0]
+        secret = urllib.parse.unquote_plus(raw_name).strip().lower() in SECRET_NAMES
+        pairs.append(f"{raw_name}={REDACTED}" if secret else pair)
+    return "&".join(pairs)
+
+
+__all__ = ["ACCESS_LOGGER", "DEFAULT_MUNCHKIN_ID", "DEFAULT_SETTINGS", "REQUEST_LOG_SIZE", "Emulation", "redact_query"]

@@ -9,6 +9,7 @@ released again.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import dataclasses
 import datetime as dt
@@ -85,7 +86,10 @@ class Counters:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._window: collections.OrderedDict[int, float] = collections.OrderedDict()  # stamp -> epoch s
+        self._window: dict[int, float] = {}  # stamp -> epoch s, of every call the window holds
+        # The same calls as (epoch s, stamp), in time order; a given-back slot leaves its pair behind until the
+        # front reaches it, so counting the window is a trim of the front and len(), O(1) amortised.
+        self._times: collections.deque[tuple[float, int]] = collections.deque()
         self._stamps = itertools.count()
         self._daily: dict[dt.date, int] = collections.Counter()
         self.in_flight = 0
@@ -96,6 +100,7 @@ class Counters:
     def reset(self) -> None:
         with self._lock:
             self._window.clear()
+            self._times.clear()
             self._daily.clear()
             self.usage.clear()
             self.errors.clear()
@@ -113,8 +118,7 @@ class Counters:
                 return "606"
             if self.in_flight >= limits.concurrency:
                 return "615"
-            stamp = next(self._stamps)
-            self._window[stamp] = epoch
+            stamp = self._enter(epoch)
             self._daily[day] += 1
             self.in_flight += 1
             return Slot(stamp, day, user)
@@ -123,7 +127,7 @@ class Counters:
         """Count a call refused before the limit gates (603) without checking the limits."""
         day = chicago_day(now)
         with self._lock:
-            self._window[next(self._stamps)] = now.timestamp()
+            self._enter(now.timestamp())
             self._daily[day] += 1
             self.usage[day][user] += 1
 
@@ -138,15 +142,25 @@ class Counters:
                 self._window.pop(slot.stamp, None)
                 self._daily[slot.day] -= 1
 
+    def _enter(self, epoch: float) -> int:
+        stamp = next(self._stamps)
+        self._window[stamp] = epoch
+        if not self._times or self._times[-1][0] <= epoch:
+            self._times.append((epoch, stamp))
+        else:  # the virtual clock went back: keep time order (rare, so O(n) is fine)
+            bisect.insort(self._times, (epoch, stamp))
+        return stamp
+
     def _window_count(self, epoch: float, seconds: float) -> int:
-        # Entries are in arrival order; the virtual clock can jump backwards, so count rather than trim blindly.
+        """Calls in (epoch - seconds, epoch]; older ones leave the window for good."""
         horizon = epoch - seconds
-        while self._window:
-            stamp, first = next(iter(self._window.items()))
-            if first > horizon:
-                break
-            del self._window[stamp]
-        return sum(1 for t in self._window.values() if horizon < t <= epoch)
+        times = self._times
+        while times and times[0][0] <= horizon:
+            self._window.pop(times.popleft()[1], None)
+        if not times or times[-1][0] <= epoch:
+            return len(self._window)  # every call left is inside the window
+        # The virtual clock went back: calls stamped after `epoch` are outside the window until it catches up.
+        return sum(1 for t in self._window.values() if t <= epoch)
 
     # -- statistics --------------------------------------------------------------------------------
     def record_error(self, now: dt.datetime, code: str) -> None:
