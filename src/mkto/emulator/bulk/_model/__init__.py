@@ -19,9 +19,9 @@ Behaviour Marketo leaves undocumented, chosen here (each has a test):
 - custom object import: the same queue as leads (2 running, 10 queued in all); rows go through the custom
   objects model's createOrUpdate by dedupe fields, so a row fails with that model's own reason (a column
   naming no field: 1006); an unknown type is 1013 and disabled custom objects 1026, as for its other calls;
-- extract: a missing `fields` (leads) or `filter` is 1002; a filter with other than one member, an unknown filter
-  type, a bad date, endAt before startAt or a range over 31 days, an unknown format or a bad columnHeaderNames
-  is 1003; an unknown field is 1006 naming it; smart-list filters (when the subscription allows them) match
+- extract: a missing `fields` (leads) or `filter` is 1002; a date string that is no date is 704; a filter with
+  other than one member, an unknown filter type, a missing date, endAt before startAt or a range over 31 days,
+  an unknown format or a bad columnHeaderNames is 1003; an unknown field is 1006 naming it; smart-list filters (when the subscription allows them) match
   nothing, since the emulator has no smart lists;
 - enqueue of a Queued or Processing job is 1029 "Job already queued"; of a finished or cancelled one, 1003;
   cancel of a finished job answers its status unchanged;
