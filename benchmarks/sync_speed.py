@@ -1,8 +1,10 @@
 """Two measurements of the emulator's long and heavy work, with wrk against a real `mkto serve` (SQLite):
 
-- `sync`: 300-record Sync Leads (createOrUpdate by email) from 4 connections for a few seconds; every call
-  creates 150 new leads and updates 150 that an earlier call of the same connection created. Prints calls/s
-  and records/s.
+- `sync`: 300-record Sync Leads (createOrUpdate by email) from 4 connections for a few seconds, two workloads:
+  "mixed", where every call creates 150 new leads and changes 3 fields of 150 that the connection's previous
+  call created (600 activities a call), and "same", where every call sends the same 300 leads (after the
+  first call: 300 updates that change nothing, as emulator_throughput.py's sync). Prints calls/s and
+  records/s.
 - `extract`: N leads (1,000,000 by default) written straight into the SQLite file, then Get Lead by Id from 2
   connections for a few seconds, first alone and then while a lead extract of all N leads is written (the
   status poll that observes the job's end starts it). Prints p50/p99 of both runs and how long the poll and
@@ -38,6 +40,21 @@ RAISED_LIMITS = {"rate_calls": 100_000_000, "daily_quota": 1_000_000_000, "concu
 CREATED_AT = "2026-01-10T00:00:00Z"
 STARTUP_DEADLINE_S = 60
 INSERT_BATCH = 50_000
+
+SAME_LUA = r"""
+function init(args)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Authorization"] = "Bearer " .. args[1]
+  local parts = {}
+  for i = 1, 300 do
+    parts[#parts + 1] = string.format(
+      '{"email":"bench-%d@example.com","firstName":"F%d","lastName":"Bench","company":"Bench Co","title":"Engineer"}',
+      i, i)
+  end
+  wrk.body = '{"action":"createOrUpdate","lookupField":"email","input":[' .. table.concat(parts, ",") .. ']}'
+end
+"""
 
 SYNC_LUA = r"""
 local counter = 0
@@ -131,7 +148,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def wrk(script: str, url: str, token: str, connections: int, seconds: int, workdir: Path) -> str:
+def wrk(script: str, url: str, token: str, *, connections: int, seconds: int, workdir: Path) -> str:
     path = workdir / f"script-{abs(hash(script))}.lua"
     path.write_text(script)
     threads = min(2, connections)
@@ -175,14 +192,15 @@ def populate(db: Path, rows: int) -> None:
 
 
 def bench_sync(args: argparse.Namespace, workdir: Path) -> None:
-    process, base, token = start_emulator(workdir / "sync.sqlite3")
-    try:
-        output = wrk(SYNC_LUA, f"{base}/rest/v1/leads.json", token, 4, args.seconds, workdir)
-    finally:
-        stop(process)
-    calls = requests_per_s(output)
-    print(f"Sync Leads, 300 records (150 new, 150 updates), 4 connections, {args.seconds} s: "
-          f"{calls:.1f} calls/s, {calls * 300:,.0f} records/s")  # fmt: skip
+    for name, script in (("mixed: 150 new, 150 changed", SYNC_LUA), ("same: 300 unchanged", SAME_LUA)):
+        process, base, token = start_emulator(workdir / f"sync-{len(name)}.sqlite3")
+        try:
+            output = wrk(script, f"{base}/rest/v1/leads.json", token, connections=4, seconds=args.seconds, workdir=workdir)
+        finally:
+            stop(process)
+        calls = requests_per_s(output)
+        print(f"Sync Leads, 300 records ({name}), 4 connections, {args.seconds} s: "
+              f"{calls:.1f} calls/s, {calls * 300:,.0f} records/s")  # fmt: skip
 
 
 def bench_extract(args: argparse.Namespace, workdir: Path) -> None:
@@ -193,7 +211,7 @@ def bench_extract(args: argparse.Namespace, workdir: Path) -> None:
     process, base, token = start_emulator(db)
     try:
         url = f"{base}/rest/v1/lead/1.json"
-        quiet = wrk(GET_LUA, url, token, 2, args.seconds, workdir)
+        quiet = wrk(GET_LUA, url, token, connections=2, seconds=args.seconds, workdir=workdir)
         client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=600)
         body = {"fields": ["id", "email", "firstName", "lastName", "createdAt"],
                 "filter": {"createdAt": {"startAt": "2026-01-01T00:00:00Z", "endAt": "2026-01-31T00:00:00Z"}}}
@@ -212,10 +230,9 @@ def bench_extract(args: argparse.Namespace, workdir: Path) -> None:
             timings["file"] = time.perf_counter() - began
             timings["records"] = status.get("numberOfRecords", -1)
 
-        time.sleep(0.0)
         poller = threading.Thread(target=poll_until_done)
         poller.start()
-        busy = wrk(GET_LUA, url, token, 2, args.seconds, workdir)
+        busy = wrk(GET_LUA, url, token, connections=2, seconds=args.seconds, workdir=workdir)
         poller.join()
     finally:
         stop(process)
