@@ -97,8 +97,9 @@ function init(args)
   wrk.headers["Authorization"] = "Bearer " .. args[1]
 end
 done = function(summary, latency, requests)
-  io.write(string.format("LAT p50=%.3f p99=%.3f max=%.3f n=%d\n",
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000, summary.requests))
+  io.write(string.format("LAT p50=%.3f p90=%.3f p99=%.3f max=%.3f n=%d\n",
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, summary.requests))
 end
 """
 

@@ -32,6 +32,7 @@ log = logging.getLogger("mkto.emulator.bulk")
 
 COMMIT_WAIT_S = 10.0  # how long the thread waits for the call that handed it a job to commit (PostgreSQL)
 _POLL_S = 0.02
+YIELD_S = 0.005  # after each chunk: calls waiting for the store (and the GIL) go first
 
 
 def is_pending(row: Any) -> bool:
@@ -119,6 +120,7 @@ def write_file(store: Store, export_id: str, instance: Instance | None) -> None:
     def put(seq: int, offset: int, data: bytes) -> None:
         with store.transaction() as db:
             db.execute(export_chunks.insert().values(export_id=export_id, seq=seq, offset=offset, data=data))
+        time.sleep(YIELD_S)
 
     with store.snapshot() as snapshot:
         source = source_for(snapshot, row)
