@@ -194,10 +194,16 @@ class _Upsert:
         keys = {_email_key(r.get("email")) for r in records if isinstance(r, dict)}
         found: dict[str, list[_Lead]] = {key: [] for key in keys if key is not None}
         keys_in_order = sorted(found)
+        db = self.m.db
         for start in range(0, len(keys_in_order), _IN_CHUNK):
             chunk = keys_in_order[start : start + _IN_CHUNK]
-            for row in self.m.db.execute(_FIND_BY_EMAILS, {"keys": chunk}):
-                found[row.email_key].append(_lead(row))
+            if db.dialect.name == "sqlite":  # straight from the driver: SQLAlchemy's row processing costs more
+                sql = _SQLITE_FIND_BY_EMAILS.format(", ".join("?" * len(chunk)))
+                for lead_id, partition_id, email_key, data in db.exec_driver_sql(sql, tuple(chunk)):
+                    found[email_key].append(_Lead(lead_id, partition_id, json.loads(data) or {}, email_key))
+            else:
+                for row in db.execute(_FIND_BY_EMAILS, {"keys": chunk}):
+                    found[row.email_key].append(_lead(row))
         self._by_email = found
 
     def _track(self, lead: _Lead, old_key: str | None, *, new: bool = False) -> None:
@@ -377,4 +383,5 @@ _INSERT_LEADS = leads.insert().returning(leads.c.id, sort_by_parameter_order=Tru
 _SQLITE_INSERT_LEAD = "INSERT INTO leads (partition_id, email_key, created_at, updated_at, data) VALUES (?, ?, ?, ?, ?)"
 _SQLITE_UPDATE_LEAD = "UPDATE leads SET data = ?, email_key = ?, updated_at = ? WHERE id = ?"
 _LAST_LEAD_ID = sa.select(sa.func.max(leads.c.id))
+_SQLITE_FIND_BY_EMAILS = "SELECT id, partition_id, email_key, data FROM leads WHERE email_key IN ({}) ORDER BY id"
 _IN_CHUNK = 500  # keys per SELECT ... IN: under every backend's parameter limit
