@@ -7,12 +7,14 @@ the lead schema); every other table is emptied.
 
     store = Store.open("sqlite:///./.mkto/emulator.sqlite3")
     with store.transaction() as db: db.execute(...)
+    with store.snapshot() as db: db.execute(...)   # a long read that blocks no writer (background work)
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,10 @@ def normalize_url(db: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+_SNAPSHOT = "mkto_snapshot"  # execution option of a snapshot connection: its BEGIN takes no write lock
+_STORES: weakref.WeakValueDictionary[int, Store] = weakref.WeakValueDictionary()
+
+
 class Store:
     """One engine and its transactions. SQLite serializes writers itself; we serialize handlers to
     avoid `database is locked` under concurrent writes (a single process owns the file)."""
@@ -51,6 +57,12 @@ class Store:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._sqlite_lock = threading.RLock()
+        _STORES[id(engine)] = self
+
+    @classmethod
+    def of(cls, engine: Engine) -> Store | None:
+        """The open store of an engine (a handler's `call.db.engine`), for work that outlives the call."""
+        return _STORES.get(id(engine))
 
     @classmethod
     def open(cls, db: str | Path) -> Store:
@@ -80,6 +92,22 @@ class Store:
         with lock, self.engine.begin() as conn:
             yield conn
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """A read-only transaction on its own connection, seeing the database as of its first read, that holds
+        no lock writers wait on (SQLite: a deferred BEGIN in WAL mode; PostgreSQL: REPEATABLE READ); always
+        rolled back. For long reads off the request path (a bulk extract file)."""
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn.execution_options(**{_SNAPSHOT: True})
+            else:
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            txn = conn.begin()
+            try:
+                yield conn
+            finally:
+                txn.rollback()
+
     def reset(self) -> None:
         """Empty every table except those marked `keep_on_reset`."""
         with self.transaction() as db:
@@ -104,4 +132,4 @@ def _make_sqlite_durable(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(_SNAPSHOT) else "BEGIN IMMEDIATE")

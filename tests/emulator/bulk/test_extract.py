@@ -151,6 +151,22 @@ def test_a_date_range_over_31_days_is_invalid_data(api: Api) -> None:
     export_ok(api, lead_export(createdAt=exactly))
 
 
+def test_a_malformed_filter_date_is_704_invalid_date_format(api: Api) -> None:
+    # error-codes.md: 704 "Invalid date format" for a malformed date; bulk export filters are no exception.
+    for bad in ({"startAt": "yesterday", "endAt": "2026-01-02T00:00:00Z"},
+                {"startAt": "2026-01-01T00:00:00Z", "endAt": "2026-13-45T99:00:00Z"}):  # fmt: skip
+        assert_marketo_error(create_export(api, lead_export(createdAt=bad)), "704", "Invalid date format")
+    api.admin("PUT", "/settings", json={"bulk_extract_unsupported_filters": []})  # updatedAt, for members
+    member = {"fields": ["leadId"], "filter": {"programId": 1, "updatedAt": {"startAt": "x", "endAt": "y"}}}
+    response = api.call("POST", "/bulk/v1/program/members/export/create.json", json=member)
+    assert_marketo_error(response, "704", "Invalid date format")
+    activity = {"filter": {"createdAt": {"startAt": "2026-01-01", "endAt": "soon"}}}
+    response = api.call("POST", "/bulk/v1/activities/export/create.json", json=activity)
+    assert_marketo_error(response, "704", "Invalid date format")
+    missing = {"fields": ["email"], "filter": {"createdAt": {"endAt": "2026-01-02T00:00:00Z"}}}
+    assert_marketo_error(create_export(api, missing), "1003")  # a date that is not there is no malformed one
+
+
 def test_filters_the_subscription_lacks_are_1035_until_the_setting_allows_them(api: Api) -> None:
     for filter_ in ({"updatedAt": today_range()}, {"smartListId": 1}, {"smartListName": "All"}):
         assert_marketo_error(create_export(api, {"fields": ["email"], "filter": filter_}), "1035")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+from mkto.emulator._common.tables import activities
 from tests.emulator.conftest import Api, assert_marketo_error, assert_success
-from tests.emulator.leads.conftest import LEADS, by_filter, created_ids, one_reason, sync, sync_ok, user_token
+from tests.emulator.leads.conftest import LEADS, by_filter, created_ids, db, one_reason, sync, sync_ok, user_token
 
 
 def test_recorded_create_then_update_by_id(api: Api) -> None:
@@ -228,3 +230,36 @@ def test_update_lead_partition(api: Api) -> None:
 def test_1008_unknown_partition(api: Api) -> None:
     [result] = sync_ok(api, [{"email": "p@example.com"}], partitionName="Nowhere")
     assert one_reason(result) == ("1008", "Access denied to partition 'Nowhere'")
+
+
+def test_a_batch_sees_what_its_earlier_records_did(api: Api, emulator: Any) -> None:
+    # One call writes its batch at once; each record still sees the leads the earlier ones created or changed.
+    created_ids(api, [{"email": "twin@example.com"}, {"email": "twin@example.com"}], action="createDuplicate")
+    result = sync_ok(api, [
+        {"email": "batch@example.com", "firstName": "Ann"}, {"email": "BATCH@example.com", "lastName": "Lee"},
+        {"email": "other@example.com"}, {"email": "batch@example.com", "firstName": None},
+        {"email": "twin@example.com"}, {"email": "fresh@example.com"},
+    ])  # fmt: skip
+    first = result[0]["id"]
+    assert result[:4] == [{"id": first, "status": "created"}, {"id": first, "status": "updated"},
+                          {"id": first + 1, "status": "created"}, {"id": first, "status": "updated"}]  # fmt: skip
+    assert one_reason(result[4])[0] == "1007"
+    assert result[5] == {"id": first + 2, "status": "created"}
+    [lead] = assert_success(by_filter(api, "email", "batch@example.com", fields="firstName,lastName"))["result"]
+    assert (lead["firstName"], lead["lastName"]) == (None, "Lee")
+    with db(emulator) as connection:
+        rows = connection.execute(
+            sa.select(activities.c.type_id, activities.c.primary_attribute_value)
+            .where(activities.c.lead_id == first).order_by(activities.c.id)
+        ).all()  # fmt: skip
+    assert [tuple(r) for r in rows] == [
+        (12, None), (13, "Email Address"), (13, "Last Name"), (13, "Email Address"), (13, "First Name"),
+    ]  # New Lead, then each record's changes in order (the email's case too)
+    [again] = sync_ok(api, [{"email": "batch@example.com"}, {"email": "batch@example.com"}], action="createOnly")[:1]
+    assert one_reason(again)[0] == "1005"
+
+
+def test_create_only_sees_a_lead_created_earlier_in_the_batch(api: Api) -> None:
+    first, second = sync_ok(api, [{"email": "once@example.com"}, {"email": "Once@Example.com"}], action="createOnly")
+    assert first["status"] == "created"
+    assert one_reason(second)[0] == "1005"

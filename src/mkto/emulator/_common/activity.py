@@ -7,6 +7,7 @@ areas record (the activities area serves their descriptions at `/rest/v1/activit
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -56,25 +57,69 @@ def record_activity(
     `attributes` is `{name: value}` or `[{"name": ..., "value": ...}]`; `fields` (Change Data Value, New Lead)
     is `[{"id": 48, "name": "firstName", "newValue": "B", "oldValue": "A"}]`.
     """
+    result = db.execute(
+        _INSERT,
+        activity_row(
+            lead_id=lead_id, type_id=type_id, when=when, primary_attribute_value=primary_attribute_value,
+            primary_attribute_value_id=primary_attribute_value_id, attributes=attributes, fields=fields,
+            campaign_id=campaign_id,
+        ),
+    )  # fmt: skip
+    key = result.inserted_primary_key
+    return int(key[0]) if key is not None else 0
+
+
+def activity_row(
+    *,
+    lead_id: int,
+    type_id: int,
+    when: dt.datetime | str,
+    primary_attribute_value: str | None = None,
+    primary_attribute_value_id: int | None = None,
+    attributes: Sequence[Mapping[str, Any]] | Mapping[str, Any] = (),
+    fields: Sequence[Mapping[str, Any]] | None = None,
+    campaign_id: int | None = None,
+) -> dict[str, Any]:
+    """The parameters `record_activity` inserts, for `record_activities` to insert many at once."""
     attrs = (
         [{"name": k, "value": v} for k, v in attributes.items()]
         if isinstance(attributes, Mapping)
         else [dict(a) for a in attributes]
     )
-    # Values go as parameters of one cached statement: building `insert().values(...)` per row costs
-    # more than the insert itself.
-    result = db.execute(
-        activities.insert(),
-        {
-            "lead_id": lead_id,
-            "type_id": type_id,
-            "activity_date": stamp(when),
-            "primary_attribute_value": primary_attribute_value,
-            "primary_attribute_value_id": primary_attribute_value_id,
-            "campaign_id": campaign_id,
-            "attributes": attrs,
-            "fields": [dict(f) for f in fields] if fields is not None else None,
-        },
-    )
-    key = result.inserted_primary_key
-    return int(key[0]) if key is not None else 0
+    return {
+        "lead_id": lead_id,
+        "type_id": type_id,
+        "activity_date": stamp(when),
+        "primary_attribute_value": primary_attribute_value,
+        "primary_attribute_value_id": primary_attribute_value_id,
+        "campaign_id": campaign_id,
+        "attributes": attrs,
+        "fields": [dict(f) for f in fields] if fields is not None else None,
+    }
+
+
+def record_activities(db: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert the `activity_row`s in order (ids ascending in that order), in one executemany.
+
+    On SQLite the rows go straight to the driver, their JSON serialized as SQLAlchemy's JSON type would
+    (`json.dumps`, None as `null`): its per-row parameter processing costs more than the inserts."""
+    if not rows:
+        return
+    if db.dialect.name == "sqlite":
+        dumps = json.dumps
+        db.exec_driver_sql(_SQLITE_INSERT, [
+            (r["lead_id"], r["type_id"], r["activity_date"], r["primary_attribute_value_id"],
+             r["primary_attribute_value"], r["campaign_id"], dumps(r["attributes"]), dumps(r["fields"]))
+            for r in rows
+        ])  # fmt: skip
+    else:
+        db.execute(_INSERT, list(rows))
+
+
+# Values go as parameters of one cached statement: building `insert().values(...)` per row costs more than the
+# insert itself.
+_INSERT = activities.insert()
+_SQLITE_INSERT = (
+    "INSERT INTO activities (lead_id, type_id, activity_date, primary_attribute_value_id, primary_attribute_value,"
+    " campaign_id, attributes, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)

@@ -11,7 +11,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,10 +50,20 @@ class Written:
     records: int
 
 
-def write_export(
-    db: Connection, export_id: str, fmt: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> Written:
-    """Write an extract file into chunks of about CHUNK_BYTES, hashing exactly the bytes stored."""
+PutChunk = Callable[[int, int, bytes], None]  # (seq, offset, data): stores one chunk of a file
+
+
+def chunk_writer(db: Connection, export_id: str) -> PutChunk:
+    """Store an extract file's chunks with `db` (inside its transaction)."""
+
+    def put(seq: int, offset: int, data: bytes) -> None:
+        db.execute(export_chunks.insert().values(export_id=export_id, seq=seq, offset=offset, data=data))
+
+    return put
+
+
+def write_export(put: PutChunk, fmt: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Written:
+    """Write an extract file as chunks of about CHUNK_BYTES through `put`, hashing exactly the bytes stored."""
     sink = _Sink()
     writer = csv.writer(sink, delimiter=DELIMITERS[fmt], lineterminator="\n")
     digest = hashlib.sha256()
@@ -67,7 +77,7 @@ def write_export(
         while len(pending) >= CHUNK_BYTES or (final and pending):
             data = bytes(pending[:CHUNK_BYTES])
             del pending[:CHUNK_BYTES]
-            db.execute(export_chunks.insert().values(export_id=export_id, seq=seq, offset=offset, data=data))
+            put(seq, offset, data)
             digest.update(data)
             offset += len(data)
             seq += 1

@@ -4,8 +4,10 @@
 Queues replay lazily on the virtual clock (`_queue.py`): an import waits IMPORT_START_DELAY_S after it was
 queued, then takes IMPORT_BASE_S plus one second per IMPORT_ROWS_PER_S rows; an extract waits
 EXPORT_START_DELAY_S, then takes EXPORT_BASE_S plus one second per EXPORT_RECORDS_PER_S records (counted when
-it starts). Rows are imported, and extract files written, when a bulk call first observes the finish time; the
-leads' createdAt/updatedAt are that finish time.
+it starts). Rows are imported when a bulk call first observes the finish time (the leads' createdAt/updatedAt
+are that finish time); an extract file is written then too, by that call for a small job and by the background
+writer (`bulk/_writer.py`) for one over INLINE_RECORDS records, the job showing Processing until its file is
+there.
 
 Behaviour Marketo leaves undocumented, chosen here (each has a test):
 - an unknown or another user's batch or export id is response-level 1013 "Object not found"; the file,
@@ -19,9 +21,9 @@ Behaviour Marketo leaves undocumented, chosen here (each has a test):
 - custom object import: the same queue as leads (2 running, 10 queued in all); rows go through the custom
   objects model's createOrUpdate by dedupe fields, so a row fails with that model's own reason (a column
   naming no field: 1006); an unknown type is 1013 and disabled custom objects 1026, as for its other calls;
-- extract: a missing `fields` (leads) or `filter` is 1002; a filter with other than one member, an unknown filter
-  type, a bad date, endAt before startAt or a range over 31 days, an unknown format or a bad columnHeaderNames
-  is 1003; an unknown field is 1006 naming it; smart-list filters (when the subscription allows them) match
+- extract: a missing `fields` (leads) or `filter` is 1002; a date string that is no date is 704; a filter with
+  other than one member, an unknown filter type, a missing date, endAt before startAt or a range over 31 days,
+  an unknown format or a bad columnHeaderNames is 1003; an unknown field is 1006 naming it; smart-list filters (when the subscription allows them) match
   nothing, since the emulator has no smart lists;
 - enqueue of a Queued or Processing job is 1029 "Job already queued"; of a finished or cancelled one, 1003;
   cancel of a finished job answers its status unchanged;

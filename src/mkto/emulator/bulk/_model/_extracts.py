@@ -1,4 +1,10 @@
-"""Bulk extract jobs: create, enqueue, status, cancel and list, on the export queue that writes the files."""
+"""Bulk extract jobs: create, enqueue, status, cancel and list, on the export queue that writes the files.
+
+A job's file is written when the queue finishes it: by the call that observes the end for a small job (up to
+INLINE_RECORDS records, a few milliseconds), by the background writer (`_writer.py`) for a larger one, so no
+call waits behind a large file. Until that writer is done the job is "file pending": Completed on the virtual
+queue (its slot is free), shown as Processing, its file not there yet (404).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, ApiUser, Instance
 from mkto.emulator._common.tables import static_lists
+from mkto.emulator._store import Store
 from mkto.emulator.bulk import _files
 from mkto.emulator.bulk._model._base import (
     ACTIVITIES,
@@ -42,18 +49,35 @@ from mkto.emulator.bulk._model._validate import (
 )
 from mkto.emulator.bulk._queue import Queue
 from mkto.emulator.bulk._tables import bulk_exports, export_chunks
+from mkto.emulator.bulk._writer import is_pending, writer_for
 from mkto.emulator.lists import lock_list, unlock_list
+
+INLINE_RECORDS = 10_000  # a job with more records has its file written in the background
 
 
 def _export_queue(instance: Instance | None) -> Queue:
     def duration(db: Connection, row: Any) -> float:
-        return EXPORT_BASE_S + source_for(db, row).count() / EXPORT_RECORDS_PER_S
+        count = source_for(db, row).count()
+        # Kept for the finish (shown only once Completed, when the file's own count replaces it).
+        db.execute(bulk_exports.update().where(bulk_exports.c.id == row.id).values(number_of_records=count))
+        return EXPORT_BASE_S + count / EXPORT_RECORDS_PER_S
 
     def finish(db: Connection, row: Any, at: float) -> None:
         _hold_lists(db, row, hold=False)
         source = source_for(db, row)
         db.execute(export_chunks.delete().where(export_chunks.c.export_id == row.id))
-        written = _files.write_export(db, str(row.id), str(row.format), source.header(), source.rows())
+        count = row.number_of_records if row.number_of_records is not None else source.count()
+        store = Store.of(db.engine)
+        if count > INLINE_RECORDS and store is not None:
+            db.execute(
+                bulk_exports.update()
+                .where(bulk_exports.c.id == row.id)
+                .values(status=COMPLETED, finish_at=at, file_size=None, file_checksum=None)
+            )
+            writer_for(store).submit(str(row.id), instance)  # it starts once this call commits
+            return
+        put = _files.chunk_writer(db, str(row.id))
+        written = _files.write_export(put, str(row.format), source.header(), source.rows())
         db.execute(
             bulk_exports.update()
             .where(bulk_exports.c.id == row.id)
@@ -91,12 +115,13 @@ def _hold_lists(db: Connection, row: Any, *, hold: bool) -> None:
 
 def export_status_record(row: Any) -> Record:
     """A job as the status, enqueue, cancel and list calls show it (recorded key order)."""
-    out: Record = {"exportId": row.id, "format": row.format, "status": row.status, "createdAt": from_epoch(row.created_at)}
+    status = PROCESSING if is_pending(row) else row.status
+    out: Record = {"exportId": row.id, "format": row.format, "status": status, "createdAt": from_epoch(row.created_at)}
     if row.queued_at is not None:
         out["queuedAt"] = from_epoch(row.queued_at)
     if row.started_at is not None:
         out["startedAt"] = from_epoch(row.started_at)
-    if row.status == COMPLETED:
+    if status == COMPLETED:
         out["finishedAt"] = from_epoch(row.finish_at)
         out["numberOfRecords"] = row.number_of_records
         out["fileSize"] = row.file_size
@@ -115,6 +140,16 @@ class Extracts:
         self.kind = kind
         self.queue = _export_queue(instance)
         self.queue.advance(db, to_epoch(now))
+        self._resume_pending()
+
+    def _resume_pending(self) -> None:
+        """Hand the background writer any pending file it does not have (one its process died with)."""
+        t = bulk_exports.c
+        pending = self.db.execute(sa.select(t.id).where(t.status == COMPLETED, t.file_checksum.is_(None))).scalars()
+        store = Store.of(self.db.engine)
+        for export_id in pending.all():
+            if store is not None:
+                writer_for(store).submit(str(export_id), self.instance)
 
     def _job(self, export_id: str) -> Any:
         t = bulk_exports.c
@@ -151,7 +186,7 @@ class Extracts:
 
     def enqueue(self, export_id: str) -> Record:
         row = self._existing(export_id)
-        if row.status in (QUEUED, PROCESSING):
+        if row.status in (QUEUED, PROCESSING) or is_pending(row):
             raise ApiError("1029", variant="job_already_queued")
         if row.status != CREATED:
             raise ApiError("1003")
@@ -170,7 +205,7 @@ class Extracts:
 
     def cancel(self, export_id: str) -> Record:
         row = self._existing(export_id)
-        if row.status in (CREATED, QUEUED, PROCESSING):
+        if row.status in (CREATED, QUEUED, PROCESSING) or is_pending(row):  # the writer drops a cancelled file
             self.db.execute(
                 bulk_exports.update().where(bulk_exports.c.id == row.id).values(status=CANCELLED, finish_at=None)
             )
@@ -182,7 +217,7 @@ class Extracts:
     def completed(self, export_id: str) -> Any:
         """The job when its file can be downloaded, else None."""
         row = self._job(export_id)
-        return row if row is not None and row.status == COMPLETED else None
+        return row if row is not None and row.status == COMPLETED and not is_pending(row) else None
 
     def list(self, statuses: Sequence[str], batch_size: int, after: int) -> tuple[list[Record], int | None]:
         t = bulk_exports.c
@@ -192,7 +227,13 @@ class Extracts:
         )
         if statuses:
             wanted = {("Cancelled" if s == "Canceled" else s) for s in statuses}
-            query = query.where(t.status.in_(sorted(wanted)))
+            pending = sa.and_(t.status == COMPLETED, t.file_checksum.is_(None))
+            shown: list[sa.ColumnElement[bool]] = [t.status.in_(sorted(wanted - {COMPLETED}))]
+            if COMPLETED in wanted:
+                shown.append(sa.and_(t.status == COMPLETED, t.file_checksum.is_not(None)))
+            if PROCESSING in wanted:
+                shown.append(pending)  # shown as Processing
+            query = query.where(sa.or_(*shown))
         rows = self.db.execute(query.order_by(t.seq).limit(batch_size + 1)).all()
         more = len(rows) > batch_size
         rows = rows[:batch_size]

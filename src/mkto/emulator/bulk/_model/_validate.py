@@ -25,10 +25,14 @@ from mkto.emulator.bulk._model._sources import (
 
 
 def _date(value: Any) -> dt.datetime:
+    """A filter date: a string that is no date is 704 "Invalid date format" (error-codes.md); a date that is
+    missing or not a string is 1003."""
+    if not isinstance(value, str):
+        raise ApiError("1003")
     try:
         return parse_datetime(value)
     except InvalidValue:
-        raise ApiError("1003") from None
+        raise ApiError("704") from None
 
 
 def _validate_filter(db: Connection, flt: Any, unsupported: frozenset[str]) -> dict[str, Any]:

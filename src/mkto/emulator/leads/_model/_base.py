@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, ApiUser
 from mkto.emulator._common import activity as act
-from mkto.emulator._common.activity import record_activity
+from mkto.emulator._common.activity import activity_row, record_activity
 from mkto.emulator._common.schema import Schema
 from mkto.emulator._common.tables import LEAD_MEMBERSHIPS, leads
 from mkto.emulator._common.values import INT32_MAX, format_datetime
@@ -60,6 +60,7 @@ class Base:
         self.request_id = request_id  # the call's, for the activities it causes; "" for a bulk job
         self._schema: Schema | None = None
         self._partitions: dict[str, int] | None = None
+        self._activities: list[dict[str, Any]] | None = None  # while a batch writes: activities not inserted yet
 
     @property
     def schema(self) -> Schema:
@@ -97,7 +98,10 @@ class Base:
     # --- activities ------------------------------------------------------------------------------
 
     def _record(self, lead_id: int, type_id: int, **details: Any) -> None:
-        record_activity(self.db, lead_id=lead_id, type_id=type_id, when=self.stamp, **details)
+        if self._activities is not None:
+            self._activities.append(activity_row(lead_id=lead_id, type_id=type_id, when=self.stamp, **details))
+        else:
+            record_activity(self.db, lead_id=lead_id, type_id=type_id, when=self.stamp, **details)
 
     def _call_attributes(self, api_method: str) -> dict[str, Any]:
         attributes: dict[str, Any] = {"Reason": API_SOURCE, "Source": API_SOURCE, "API Method Name": api_method}

@@ -1,13 +1,22 @@
-"""Creating and updating leads: Sync Leads, Push Lead, Submit Form and Associate Lead, one record at a time."""
+"""Creating and updating leads: Sync Leads, Push Lead, Submit Form and Associate Lead.
+
+A batch is decided record by record, in order, against what the earlier records of the batch did (a lead an
+earlier record created is the one a later record updates), then written at once: one SELECT ... IN for the leads
+the batch's emails name, one multi-row INSERT for the new leads, one executemany UPDATE, one executemany of the
+activities. The rows, ids and activities written are those a record-at-a-time write would leave.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from mkto.emulator._api import ApiError, skipped
+from mkto.emulator._common.activity import record_activities
 from mkto.emulator._common.schema import COMPANY_FIELDS, SEARCHABLE_STANDARD
 from mkto.emulator._common.tables import leads, programs
 from mkto.emulator._common.values import InvalidValue, coerce, show
@@ -38,7 +47,7 @@ class Upserts(Memberships):
         upsert = _Upsert(
             self, action=action, lookup_field=lookup_field, partition_name=partition_name, api_method=api_method
         )
-        return [upsert.one(record) for record in records]
+        return upsert.run(records)
 
     def push(
         self, records: Sequence[Any], *, program_name: str, lookup_field: str, partition_name: str | None
@@ -51,7 +60,7 @@ class Upserts(Memberships):
             self, action="createOrUpdate", lookup_field=lookup_field, partition_name=partition_name,
             api_method="pushLead",
         )  # fmt: skip
-        results = [upsert.one(record) for record in records]
+        results = upsert.run(records)
         program_id = self.db.execute(sa.select(programs.c.id).where(programs.c.name == program_name)).scalar()
         if program_id is not None:
             for result in results:
@@ -81,7 +90,7 @@ class Upserts(Memberships):
             if cookie is not None and not (isinstance(cookie, str) and is_cookie(cookie)):
                 results.append(skipped("1012", show(cookie)))
                 continue
-            result = upsert.one(form_fields)
+            result = upsert.one_now(form_fields)
             if "id" in result:
                 if cookie is not None:
                     self._set_data(int(result["id"]), {"cookies": cookie})
@@ -102,8 +111,27 @@ class Upserts(Memberships):
         self._set_data(lead_id, {"cookies": cookie})
 
 
+@dataclass(slots=True)
+class _Lead:
+    """A lead as a batch sees it: read once, then changed in memory until the batch is written."""
+
+    id: int  # negative: created by this batch and not inserted yet (-1 the first)
+    partition_id: int
+    data: dict[str, Any]
+    email_key: str | None
+
+    def order(self) -> tuple[bool, int]:
+        """Id order: the leads that exist, then the batch's new ones in creation order."""
+        return (self.id < 0, abs(self.id))
+
+
+def _lead(row: Any) -> _Lead:
+    return _Lead(int(row.id), int(row.partition_id), dict(row.data or {}), row.email_key)
+
+
 class _Upsert:
-    """Create or update one input record at a time, under the call's action, lookup field and partition."""
+    """Create or update input records, under the call's action, lookup field and partition: `run` decides a
+    batch record by record and writes it at once; `one_now` writes one record before it returns."""
 
     def __init__(
         self, model: Upserts, *, action: str, lookup_field: str, partition_name: str | None, api_method: str
@@ -132,6 +160,104 @@ class _Upsert:
                 self.target = next(iter(reachable))
             else:
                 self.several = len(reachable) > 1
+        self._new: list[_Lead] = []  # to insert, in creation order
+        self._changed: dict[int, _Lead] = {}  # existing leads to update
+        self._results: list[Record] = []  # results that may carry a provisional (negative) id
+        self._by_email: dict[str, list[_Lead]] | None = None  # the batch's lookup emails -> leads, in id order
+
+    def run(self, records: Sequence[Any]) -> list[Record]:
+        """Every record in order, then one write of them all."""
+        self._prefetch(records)
+        self.m._activities = []
+        try:
+            results = [self.one(record) for record in records]
+            self.flush()
+        finally:
+            self.m._activities = None
+            self._by_email = None
+        return results
+
+    def one_now(self, record: Any) -> Record:
+        """One record, written before this returns (for callers that act on the lead next)."""
+        self.m._activities = []
+        try:
+            result = self.one(record)
+            self.flush()
+        finally:
+            self.m._activities = None
+        return result
+
+    def _prefetch(self, records: Sequence[Any]) -> None:
+        """Read once the leads every record's email names, so `_find` needs no query per record."""
+        if self.lookup_field != "email" or self.action == "createDuplicate" or self.lookup_problem is not None:
+            return
+        keys = {_email_key(r.get("email")) for r in records if isinstance(r, dict)}
+        found: dict[str, list[_Lead]] = {key: [] for key in keys if key is not None}
+        keys_in_order = sorted(found)
+        db = self.m.db
+        for start in range(0, len(keys_in_order), _IN_CHUNK):
+            chunk = keys_in_order[start : start + _IN_CHUNK]
+            if db.dialect.name == "sqlite":  # straight from the driver: SQLAlchemy's row processing costs more
+                sql = _SQLITE_FIND_BY_EMAILS.format(", ".join("?" * len(chunk)))
+                for lead_id, partition_id, email_key, data in db.exec_driver_sql(sql, tuple(chunk)):
+                    found[email_key].append(_Lead(lead_id, partition_id, json.loads(data) or {}, email_key))
+            else:
+                for row in db.execute(_FIND_BY_EMAILS, {"keys": chunk}):
+                    found[row.email_key].append(_lead(row))
+        self._by_email = found
+
+    def _track(self, lead: _Lead, old_key: str | None, *, new: bool = False) -> None:
+        """Keep the email index true after `lead` was created or changed its email."""
+        if self._by_email is None or (lead.email_key == old_key and not new):
+            return
+        if old_key is not None and not new and old_key in self._by_email:
+            self._by_email[old_key] = [x for x in self._by_email[old_key] if x is not lead]
+        if lead.email_key is not None and lead.email_key in self._by_email:
+            self._by_email[lead.email_key] = sorted([*self._by_email[lead.email_key], lead], key=_Lead.order)
+
+    def flush(self) -> None:
+        """Write what the records decided: new leads (ids in creation order), changed leads, then activities."""
+        db, stamp = self.m.db, self.m.stamp
+        sqlite = db.dialect.name == "sqlite"
+        ids: dict[int, int] = {}
+        if self._new:
+            rows = [
+                {"partition_id": lead.partition_id, "email_key": lead.email_key, "created_at": stamp,
+                 "updated_at": stamp, "data": lead.data}
+                for lead in self._new
+            ]  # fmt: skip
+            if sqlite:
+                # One executemany; AUTOINCREMENT under the transaction's write lock numbers the rows consecutively
+                # after every id ever used, so they are the last len(rows) ids (RETURNING would go row by row).
+                # Straight to the driver, `data` as SQLAlchemy's JSON type writes it: its per-row processing
+                # costs more than the inserts.
+                db.exec_driver_sql(_SQLITE_INSERT_LEAD, [
+                    (r["partition_id"], r["email_key"], stamp, stamp, json.dumps(r["data"])) for r in rows
+                ])  # fmt: skip
+                last = int(db.execute(_LAST_LEAD_ID).scalar_one())
+                inserted = list(range(last - len(rows) + 1, last + 1))
+            else:
+                inserted = [int(i) for i in db.execute(_INSERT_LEADS, rows).scalars().all()]
+            for lead, new_id in zip(self._new, inserted, strict=True):
+                ids[lead.id] = lead.id = int(new_id)
+        if self._changed and sqlite:
+            db.exec_driver_sql(_SQLITE_UPDATE_LEAD, [
+                (json.dumps(lead.data), lead.email_key, stamp, lead.id) for lead in self._changed.values()
+            ])  # fmt: skip
+        elif self._changed:
+            db.execute(_UPDATE_LEAD, [
+                {"row_id": lead.id, "data": lead.data, "email_key": lead.email_key, "updated_at": stamp}
+                for lead in self._changed.values()
+            ])  # fmt: skip
+        pending = self.m._activities or []
+        if ids:
+            for activity in pending:
+                activity["lead_id"] = ids.get(activity["lead_id"], activity["lead_id"])
+            for result in self._results:
+                result["id"] = ids.get(result["id"], result["id"])
+        record_activities(db, pending)
+        pending.clear()
+        self._new, self._changed, self._results = [], {}, []
 
     def _lookup_problem(self) -> Record | None:
         if self.action == "createDuplicate":
@@ -183,13 +309,16 @@ class _Upsert:
             return skipped("1004") if self.action == "updateOnly" else self._create(values)
         return self._update(matches[0], values)
 
-    def _find(self, key: Any) -> list[Any]:
+    def _find(self, key: Any) -> list[_Lead]:
         if self.lookup_field == "id":
             lead_id = parse_id(key)
             row = self.m._lead(lead_id) if lead_id is not None else None
-            return [row] if row is not None else []
+            return [_lead(row)] if row is not None else []
         if self.lookup_field == "email":
-            return list(self.m.db.execute(_FIND_BY_EMAIL, {"email_key": _email_key(key)}).all())
+            email_key = _email_key(key)
+            if self._by_email is not None:
+                return self._by_email.get(email_key, [])[:2] if email_key is not None else []
+            return [_lead(r) for r in self.m.db.execute(_FIND_BY_EMAIL, {"email_key": email_key}).all()]
         else:
             field = self.m.schema.get(self.lookup_field)
             if field is None:
@@ -205,7 +334,8 @@ class _Upsert:
                 condition = sa.func.lower(column.as_string()) == str(value).lower()
             else:
                 condition = column.as_string() == str(value)
-        return list(self.m.db.execute(sa.select(leads).where(condition).order_by(leads.c.id).limit(2)).all())
+        found = self.m.db.execute(sa.select(leads).where(condition).order_by(leads.c.id).limit(2)).all()
+        return [_lead(r) for r in found]
 
     def _company_locked(self, values: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
         linked = values["externalCompanyId"] if "externalCompanyId" in values else current.get("externalCompanyId")
@@ -217,19 +347,15 @@ class _Upsert:
         if self._company_locked(values, {}):
             return skipped("1021")
         data = {k: v for k, v in values.items() if v is not None}
-        row = {
-            "partition_id": self.target,
-            "email_key": _email_key(data.get("email")),
-            "created_at": self.m.stamp,
-            "updated_at": self.m.stamp,
-            "data": data,
-        }
-        inserted = self.m.db.execute(leads.insert(), row).inserted_primary_key  # one cached statement
-        assert inserted is not None
-        self.m._log_new_lead(int(inserted[0]), self.api_method)
-        return {"id": inserted[0], "status": "created"}
+        lead = _Lead(-(len(self._new) + 1), self.target, data, _email_key(data.get("email")))
+        self._new.append(lead)
+        self._track(lead, None, new=True)
+        self.m._log_new_lead(lead.id, self.api_method)
+        result: Record = {"id": lead.id, "status": "created"}
+        self._results.append(result)
+        return result
 
-    def _update(self, row: Any, values: dict[str, Any]) -> Record:
+    def _update(self, row: _Lead, values: dict[str, Any]) -> Record:
         if not self.m._can_touch(row.partition_id):
             return skipped("1008", self.m.partition_name(row.partition_id))
         if self.named and row.partition_id != self.target:
@@ -238,14 +364,24 @@ class _Upsert:
         if self._company_locked(values, current):
             return skipped("1021")
         data = {k: v for k, v in {**current, **values}.items() if v is not None}
-        self.m.db.execute(
-            _UPDATE_LEAD,
-            {"row_id": row.id, "data": data, "email_key": _email_key(data.get("email")), "updated_at": self.m.stamp},
-        )
+        old_key = row.email_key
+        row.data, row.email_key = data, _email_key(data.get("email"))
+        if row.id > 0:
+            self._changed[row.id] = row
+        self._track(row, old_key)
         self.m._log_changes(row.id, current, data, self.api_method)
-        return {"id": row.id, "status": "updated"}
+        result: Record = {"id": row.id, "status": "updated"}
+        self._results.append(result)
+        return result
 
 
 # Statements built once, with values bound per execute: building one per record costs more than running it.
 _UPDATE_LEAD = leads.update().where(leads.c.id == sa.bindparam("row_id"))
 _FIND_BY_EMAIL = sa.select(leads).where(leads.c.email_key == sa.bindparam("email_key")).order_by(leads.c.id).limit(2)
+_FIND_BY_EMAILS = sa.select(leads).where(leads.c.email_key.in_(sa.bindparam("keys", expanding=True))).order_by(leads.c.id)
+_INSERT_LEADS = leads.insert().returning(leads.c.id, sort_by_parameter_order=True)
+_SQLITE_INSERT_LEAD = "INSERT INTO leads (partition_id, email_key, created_at, updated_at, data) VALUES (?, ?, ?, ?, ?)"
+_SQLITE_UPDATE_LEAD = "UPDATE leads SET data = ?, email_key = ?, updated_at = ? WHERE id = ?"
+_LAST_LEAD_ID = sa.select(sa.func.max(leads.c.id))
+_SQLITE_FIND_BY_EMAILS = "SELECT id, partition_id, email_key, data FROM leads WHERE email_key IN ({}) ORDER BY id"
+_IN_CHUNK = 500  # keys per SELECT ... IN: under every backend's parameter limit
