@@ -6,16 +6,19 @@ plans, API users, request log, settings, and the areas' setups that a reset runs
 from __future__ import annotations
 
 import collections
+import contextvars
 import importlib
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+from starlette.responses import Response
 
 from ._answers import Answer
 from ._api import Endpoint
 from ._clock import VirtualClock
-from ._faults import FaultBook
+from ._faults import FaultBook, FaultPlan
 from ._limits import Counters, Limits
 from ._render import RequestIds
 from ._router import Router
@@ -23,6 +26,10 @@ from ._store import Store
 from ._users import Users
 
 REQUEST_LOG_SIZE = 1000
+# The fault plan whose code answers the request being served (each request runs in its own task and context).
+_ANSWERING_FAULT: contextvars.ContextVar[int | None] = contextvars.ContextVar("mkto_answering_fault", default=None)
+# A request-log listener: called with each new entry and the response, in the server's thread (test harnesses).
+RequestListener = Callable[[dict[str, Any], Response], None]
 DEFAULT_MUNCHKIN_ID = "123-ABC-456"
 # Instance settings handlers read as `call.settings`; `PUT /_mkto/settings` changes them, a reset restores these.
 DEFAULT_SETTINGS: Mapping[str, Any] = {
@@ -33,6 +40,16 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "abm_enabled": True,  # False: Account-Based Marketing is not enabled, Named Account APIs answer 703
     "bulk_extract_unsupported_filters": ["updatedAt", "smartListId", "smartListName"],  # lead extract: 1035
 }
+
+
+class _MarkingFaultBook(FaultBook):
+    """The fault book, remembering for the request's log entry which plan's code answers it."""
+
+    def draw(self, method: str, path: str, *, targeted_only: bool = False) -> FaultPlan | None:
+        plan = super().draw(method, path, targeted_only=targeted_only)
+        if plan is not None and plan.code:
+            _ANSWERING_FAULT.set(plan.id)
+        return plan
 
 
 class Emulation:
@@ -49,6 +66,7 @@ class Emulation:
         munchkin_id: str,
         allow_query_token: bool,
         admin_token: str | None,
+        request_log_size: int = REQUEST_LOG_SIZE,
     ) -> None:
         self.store = store
         self.seed = seed
@@ -56,14 +74,15 @@ class Emulation:
         self.clock = VirtualClock()
         self.limits = limits
         self.counters = Counters()
-        self.faults = FaultBook(self._rng)
+        self.faults: FaultBook = _MarkingFaultBook(self._rng)
         self.users = Users(store, self._rng)
         self.router = Router(endpoints)
         self.request_ids = RequestIds(self._rng)
         self.munchkin_id = munchkin_id
         self.allow_query_token = allow_query_token
         self.admin_token = admin_token
-        self.request_log: collections.deque[dict[str, Any]] = collections.deque(maxlen=REQUEST_LOG_SIZE)
+        self.request_log: collections.deque[dict[str, Any]] = collections.deque(maxlen=request_log_size)
+        self.request_listeners: list[RequestListener] = []
         self.settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
         self._setups = [m.setup for m in (importlib.import_module(a) for a in areas) if hasattr(m, "setup")]
         self.run_setups()
@@ -103,8 +122,15 @@ class Emulation:
         self.settings = dict(DEFAULT_SETTINGS)
         self.run_setups()
 
+    def resize_request_log(self, size: int) -> None:
+        """Keep at most `size` entries (the newest) from now on."""
+        self.request_log = collections.deque(self.request_log, maxlen=size)
+
     def log_request(self, method: str, path: str, answer: Answer, request_id: str | None, started: float) -> None:
-        self.request_log.appendleft({
+        """Log the answer, newest first; `fault` is the id of the fault plan whose code answered (None: none)."""
+        fault = _ANSWERING_FAULT.get()
+        _ANSWERING_FAULT.set(None)
+        entry = {
             "time": self.clock.now().isoformat(),
             "method": method,
             "path": path,
@@ -112,7 +138,11 @@ class Emulation:
             "code": answer.code,
             "requestId": request_id,
             "latency_ms": round((time.perf_counter() - started) * 1000, 3),
-        })
+            "fault": fault,
+        }
+        self.request_log.appendleft(entry)
+        for listener in self.request_listeners:
+            listener(entry, answer.response)
 
 
-__all__ = ["DEFAULT_MUNCHKIN_ID", "DEFAULT_SETTINGS", "REQUEST_LOG_SIZE", "Emulation"]
+__all__ = ["DEFAULT_MUNCHKIN_ID", "DEFAULT_SETTINGS", "REQUEST_LOG_SIZE", "Emulation", "RequestListener"]
