@@ -466,14 +466,20 @@ def test_real_full_queues_are_waited_out_as_the_virtual_clock_runs_jobs(leads_em
 
 
 class AsyncCutOnce(httpx.AsyncBaseTransport):
+    """Cuts the first file download after it is `armed`, `after` bytes in; records each file GET's Range."""
+
     def __init__(self, after: int) -> None:
         self.inner = httpx.AsyncHTTPTransport()
         self.after = after
+        self.armed = False
         self.cut = False
+        self.file_gets: list[tuple[str | None, int]] = []  # (Range header, status)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
-        if self.cut or not request.url.path.endswith("/file.json") or response.status_code != 200:
+        if request.url.path.endswith("/file.json"):
+            self.file_gets.append((request.headers.get("Range"), response.status_code))
+        if not self.armed or self.cut or not request.url.path.endswith("/file.json") or response.status_code != 200:
             return response
         self.cut = True
         return httpx.Response(response.status_code, headers=response.headers, stream=AsyncCut(response, self.after))
@@ -499,7 +505,7 @@ class AsyncCut(httpx.AsyncByteStream):
         await self.response.aclose()
 
 
-def test_async_streamed_rows_survive_a_drop_and_an_early_stop(three_thousand: Emu, tmp_path: Path) -> None:
+def test_async_streamed_rows_survive_a_drop_mid_stream_and_an_early_stop(three_thousand: Emu, tmp_path: Path) -> None:
     emu = three_thousand
     body = {"fields": ["id", "email"], "format": "CSV", "filter": created_filter(emu)}
     backend = InProcessLimiterBackend()
@@ -508,23 +514,34 @@ def test_async_streamed_rows_survive_a_drop_and_an_early_stop(three_thousand: Em
     async def sleep(seconds: float) -> None:
         emu.advance(seconds)
 
-    async def main() -> tuple[list[dict[str, str]], list[dict[str, str]], bool]:
-        transport = AsyncCutOnce(after=30_000)
+    transport = AsyncCutOnce(after=70_000)  # past the first 64 KiB chunk the client reads
+
+    async def main() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         async with AsyncClient(
             **emu.client_kwargs(sleep=sleep, limits=limits, http_client=httpx.AsyncClient(transport=transport))
         ) as mkto:
             mkto.bulk.wait = WAIT
             export_id = await mkto.bulk.start_extract("leads", body)
-            await mkto.bulk.resume_extract(export_id, path=tmp_path / "whole.csv")
+            await mkto.bulk.resume_extract(export_id, path=tmp_path / "whole.csv")  # whole: not cut
+            transport.armed = True  # the cut lands in the stream below, 70,000 bytes in
             streamed = [row async for row in mkto.bulk.iter_rows(export_id)]
             rows = mkto.bulk.iter_rows(export_id)
             first = await rows.__anext__()
             await rows.aclose()
             assert not backend._leases  # freed at once, not when the event loop finalises generators
-            return streamed, [first], transport.cut
+            return streamed, [first]
 
-    streamed, first, cut = asyncio.run(main())
+    streamed, first = asyncio.run(main())
+    whole = (tmp_path / "whole.csv").read_bytes()
     with (tmp_path / "whole.csv").open(newline="") as f:
         expected = list(csv.DictReader(f))
-    assert cut and streamed == expected and first == expected[:1]
+    assert transport.cut and len(whole) > 70_000
+    assert len(expected) == 3000 and streamed == expected and first == expected[:1]
+    gets = transport.file_gets
+    assert [status for _, status in gets] == [200, 200, 206, 200]  # whole file, the cut stream, its rest, the stop
+    assert gets[0][0] is None and gets[1][0] is None and gets[3][0] is None
+    resumed = gets[2][0]
+    assert resumed is not None and resumed.startswith("bytes=") and resumed.endswith("-")
+    offset = int(resumed.removeprefix("bytes=").removesuffix("-"))
+    assert 0 < offset <= 70_000  # re-requested from where the stream broke, not from the start
     assert not backend._leases
