@@ -25,22 +25,45 @@ def rest_log(emu: Emu) -> list[dict[str, Any]]:
     return [r for r in emu.requests() if r["path"].startswith("/rest/")]
 
 
+def week(emu: Emu) -> list[str]:
+    """The last seven Marketo days (Central time) on the emulator's clock, today first."""
+    today = emu.now().astimezone(MARKETO_TZ).date()
+    return [(today - dt.timedelta(days=n)).isoformat() for n in range(7)]
+
+
 def test_round_trip_sync_and_async(emu: Emu) -> None:
+    today, *before = week(emu)
+    quiet_days = [{"date": day, "total": 0, "users": []} for day in before]
+    no_errors = [{"date": day, "total": 0, "errors": []} for day in before]
+    one_610 = {"date": today, "total": 1, "errors": [{"errorCode": "610", "count": 1}]}
     with Client(**emu.client_kwargs()) as client:
-        assert client.usage.stats()[0]["date"]
-        assert isinstance(client.usage.last_7_days(), list)
-        assert isinstance(client.usage.errors(), list)
-        assert isinstance(client.usage.errors_last_7_days(), list)
+        assert client.usage.stats() == [{"date": today, "total": 0, "users": []}]  # the calls before this one
+        assert client.usage.last_7_days() == [
+            {"date": today, "total": 1, "users": [{"userId": "api@mkto.local", "count": 1}]}, *quiet_days
+        ]
+        with pytest.raises(MarketoError) as info:
+            client.request("GET", "/rest/v1/nothing.json")
+        assert info.value.code == "610"
+        assert client.usage.errors() == [one_610]
+        assert client.usage.errors_last_7_days() == [one_610, *no_errors]
         assert client.request("GET", USAGE).request_id
+    emu.server.reset()
 
-    async def main() -> list[dict[str, Any]]:
+    async def main() -> list[Any]:
         async with AsyncClient(**emu.client_kwargs()) as client:
-            assert isinstance(await client.usage.last_7_days(), list)
-            assert isinstance(await client.usage.errors(), list)
-            assert isinstance(await client.usage.errors_last_7_days(), list)
-            return await client.usage.stats()
+            return [
+                await client.usage.last_7_days(),
+                await client.usage.errors(),
+                await client.usage.errors_last_7_days(),
+                await client.usage.stats(),
+            ]
 
-    assert asyncio.run(main())[0]["date"]
+    assert asyncio.run(main()) == [
+        [{"date": today, "total": 0, "users": []}, *quiet_days],
+        [{"date": today, "total": 0, "errors": []}],
+        [{"date": today, "total": 0, "errors": []}, *no_errors],
+        [{"date": today, "total": 3, "users": [{"userId": "api@mkto.local", "count": 3}]}],
+    ]
 
 
 def test_token_expiring_mid_run_is_replaced(emu: Emu) -> None:
