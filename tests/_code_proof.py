@@ -11,7 +11,9 @@ leaves one out skips the code), the run fails when
 
 - a named test did not run and pass (failed, skipped, xfailed): "1005: tests/...::test_x did not pass (skipped)";
 - a named test never received its code from an emulator: "1005: tests/...::test_x never received 1005";
-- a code outside the transient set was received only from fault plans: "1005: only fault plans produced it".
+- a code outside the transient set was received only from fault plans: "1005: only fault plans produced it";
+- any answer of the run carried a code with a message that is none of the English literals pinned for it
+  (`english`, whatever the selection): "1005: tests/...::test_x got the message '...', none of the English ...".
 
 Codes the table marks "parse only" never travel over HTTP; their named tests must pass, nothing more.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
@@ -51,20 +54,32 @@ class Received:
 
 def codes_of(entry: Mapping[str, Any], body: bytes) -> set[str]:
     """The codes one answer carries: the logged code (HTTP pages as their status) and those in its JSON body."""
-    found: set[str] = set()
+    found = {code for code, _ in messages_of(body)}
     if entry.get("code"):
         found.add(str(entry["code"]).removeprefix("http:"))
-    if b'"code"' in body[:1_000_000]:
-        with contextlib.suppress(ValueError):  # a body cut short by a truncate plan
-            found.update(_walk(json.loads(body)))
     return found
 
 
-def _walk(value: Any) -> Iterator[str]:
+def messages_of(body: bytes) -> set[tuple[str, str]]:
+    """Every `{"code", "message"}` of a JSON body: response-level errors, record-level reasons."""
+    if b'"code"' not in body[:1_000_000]:
+        return set()
+    with contextlib.suppress(ValueError):  # a body cut short by a truncate plan
+        return set(_walk(json.loads(body)))
+    return set()
+
+
+def matches(message: str, literal: str) -> bool:
+    """`message` is `literal`, each `%s` standing for one non-empty value."""
+    pattern = ".+?".join(re.escape(part) for part in literal.split("%s"))
+    return re.fullmatch(pattern, message, re.S) is not None
+
+
+def _walk(value: Any) -> Iterator[tuple[str, str]]:
     if isinstance(value, dict):
         code = value.get("code")
-        if isinstance(code, str | int) and "message" in value and str(code).isdigit():
-            yield str(code)
+        if isinstance(code, str | int) and isinstance(value.get("message"), str) and str(code).isdigit():
+            yield str(code), value["message"]
         for item in value.values():
             yield from _walk(item)
     elif isinstance(value, list):
@@ -76,9 +91,15 @@ class CodeProof:
     """The pytest plugin: records per test, checks at the session's end."""
 
     def __init__(
-        self, table: Mapping[str, tuple[str, ...]], transient: set[str], parse_only: set[str] | None = None
+        self,
+        table: Mapping[str, tuple[str, ...]],
+        transient: set[str],
+        parse_only: set[str] | None = None,
+        english: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.table = table
+        self.english = english or {}
+        self.wrong_messages: dict[tuple[str, str], str] = {}  # (code, message) -> the first test that got it
         self.transient = transient
         self.parse_only = parse_only or set()
         self.received: dict[str, Received] = defaultdict(Received)
@@ -96,10 +117,15 @@ class CodeProof:
         if test is None:
             return
         body = getattr(response, "body", b"") or b""
-        codes = codes_of(entry, body if isinstance(body, bytes) else b"")
+        body = body if isinstance(body, bytes) else b""
+        codes = codes_of(entry, body)
         with self._lock:
             for code in codes:
                 self.received[test].add(code, entry.get("fault") is not None)
+            for code, message in messages_of(body):
+                literals = self.english.get(code)
+                if literals is not None and not any(matches(message, literal) for literal in literals):
+                    self.wrong_messages.setdefault((code, message), test)
 
     def record_served(self, base_url: str) -> None:
         """Read a subprocess emulator's request log (codes and fault marks) for the running test."""
@@ -149,7 +175,10 @@ class CodeProof:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def check(self) -> list[str]:
-        problems: list[str] = []
+        problems = [
+            f"{code}: {test} got the message {message!r}, none of the English texts documented for {code}"
+            for (code, message), test in sorted(self.wrong_messages.items())
+        ]
         for code, tests in self.table.items():
             if not tests or not set(tests) <= self.collected:
                 continue

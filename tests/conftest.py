@@ -14,9 +14,9 @@ DATA = Path(__file__).resolve().parent / "data"
 def pytest_configure(config: pytest.Config) -> None:
     """Run-time code coverage (tests/_code_proof.py) over the table of tests/test_every_code_is_tested.py."""
     from tests._code_proof import CodeProof
-    from tests.test_every_code_is_tested import CODE_TESTS, FAULT_ONLY, PARSE_ONLY
+    from tests.test_every_code_is_tested import CODE_TESTS, ENGLISH, FAULT_ONLY, PARSE_ONLY
 
-    plugin = CodeProof(CODE_TESTS, set(FAULT_ONLY), set(PARSE_ONLY))
+    plugin = CodeProof(CODE_TESTS, set(FAULT_ONLY), set(PARSE_ONLY), ENGLISH)
     if config.pluginmanager.register(plugin, "mkto-code-proof") is not None:
         plugin.pytest_configure(config)
 
