@@ -36,6 +36,7 @@ from starlette.responses import Response
 from mkto.emulator import _server
 
 HEADING = "run-time code coverage"
+_ACTIVE: list[CodeProof] = []  # the plugin of this session, for `record_served`
 
 
 @dataclasses.dataclass
@@ -139,9 +140,11 @@ class CodeProof:
                     self.received[test].add(code, entry.get("fault") is not None)
 
     def pytest_configure(self, config: pytest.Config) -> None:
+        _ACTIVE[:] = [self]
         _server.watch(self.listen)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
+        _ACTIVE.clear()
         _server.unwatch(self.listen)
 
     @pytest.hookimpl(trylast=True)
@@ -212,8 +215,7 @@ class CodeProof:
             terminalreporter.write_sep("-", f"{HEADING}: {len(self.checked)} code(s) proved at run time")
 
 
-def record_served(config: pytest.Config, base_url: str) -> None:
+def record_served(base_url: str) -> None:
     """For tests of `mkto serve`: hand the subprocess's request log to the check before the process stops."""
-    plugin = config.pluginmanager.get_plugin("mkto-code-proof")
-    if isinstance(plugin, CodeProof):
+    for plugin in _ACTIVE:
         plugin.record_served(base_url)
