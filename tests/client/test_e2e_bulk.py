@@ -334,14 +334,17 @@ def test_custom_object_import_and_other_extract_kinds(leads_emu: Emu, tmp_path: 
             {"fields": ["leadId", "statusName"], "filter": {"programId": 1002}},
             path=tmp_path / "m.csv",
         )
-        assert members.records >= 3
+        assert members.records == 3  # the three members this test registered
         static = mkto.assets.create_static_list("Car owners", folder=1)
         assert static is not None and all(o.ok for o in mkto.lists.add(static["id"], lead_ids))
         car_filter = {"fields": ["vin"], "filter": {"staticListId": static["id"]}}
         cars_out = list(mkto.bulk.iter_extract("customobjects/car_c", car_filter))
         assert sorted(r["vin"] for r in cars_out) == sorted(f"VIN{i}" for i in lead_ids)
         activities = mkto.bulk.extract("activities", {"filter": created_filter(emu)}, path=tmp_path / "a.csv")
-        assert activities.records >= 1
+        assert activities.records == 6  # three New Lead (12) and three Add to List (24), as this test did
+        with (tmp_path / "a.csv").open(newline="") as f:
+            kinds = sorted((int(r["leadId"]), int(r["activityTypeId"])) for r in csv.DictReader(f))
+        assert kinds == sorted([(i, 12) for i in lead_ids] + [(i, 24) for i in lead_ids])
         assert sha256(tmp_path / "a.csv") == activities.status["fileChecksum"]
 
 

@@ -134,19 +134,26 @@ def test_transient_faults_are_retried(emu: Emu, code: str) -> None:
 
 def test_611_gets_few_tries_then_raises(emu: Emu) -> None:
     emu.fault(code="611", times=5)
-    with Client(**emu.client_kwargs()) as client, pytest.raises(MarketoError) as info:
+    sleep = emu.virtual_sleep()
+    with Client(**emu.client_kwargs(sleep=sleep)) as client, pytest.raises(MarketoError) as info:
         client.usage.stats()
     assert info.value.code == "611"
-    assert len(rest_log(emu)) == FAST_RETRY.few_tries_attempts
+    tries = FAST_RETRY.few_tries_attempts
+    assert tries < 5  # the plan outlasts the tries: the raise is the client's decision
+    assert [(r["path"], r["code"]) for r in rest_log(emu)] == [(USAGE, "611")] * tries
+    slept = sleep.slept  # type: ignore[attr-defined]
+    assert len(slept) == tries - 1 and all(0 < s <= FAST_RETRY.max_delay_s for s in slept)  # a backoff between
 
 
 def test_attempts_are_bounded(emu: Emu) -> None:
     emu.fault(code="604")
     retry = RetryPolicy(max_attempts=3, base_delay_s=0.001)
-    with Client(**emu.client_kwargs(retry=retry)) as client, pytest.raises(MarketoError) as info:
+    sleep = emu.virtual_sleep()
+    with Client(**emu.client_kwargs(retry=retry, sleep=sleep)) as client, pytest.raises(MarketoError) as info:
         client.usage.stats()
     assert info.value.code == "604"
-    assert len(rest_log(emu)) == 3
+    assert [(r["path"], r["code"]) for r in rest_log(emu)] == [(USAGE, "604")] * 3
+    assert len(sleep.slept) == 2 and all(s > 0 for s in sleep.slept)  # type: ignore[attr-defined]
 
 
 def test_lost_response_on_a_non_idempotent_call_is_ambiguous(emu: Emu) -> None:
@@ -204,7 +211,7 @@ def test_414_falls_back_to_post_with_method_get(emu: Emu) -> None:
     emu.limits(max_uri_bytes=1000)
     with Client(**emu.client_kwargs()) as client:
         response = client.request("GET", USAGE, params={"padding": "x" * 2000})
-    assert response.result
+    assert response.result == [{"date": week(emu)[0], "total": 0, "users": []}]  # the usage before this call
     log = rest_log(emu)
     assert [(r["method"], r["status"]) for r in log] == [("GET", 414), ("POST", 200)]
 
