@@ -71,8 +71,8 @@ def messages_of(body: bytes) -> set[tuple[str, str]]:
 
 
 def matches(message: str, literal: str) -> bool:
-    """`message` is `literal`, each `%s` standing for one non-empty value."""
-    pattern = ".+?".join(re.escape(part) for part in literal.split("%s"))
+    """`message` is `literal`, each `%s` standing for one value (empty when the caller sent an empty one)."""
+    pattern = ".*?".join(re.escape(part) for part in literal.split("%s"))
     return re.fullmatch(pattern, message, re.S) is not None
 
 

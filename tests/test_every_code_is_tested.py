@@ -283,7 +283,7 @@ CODE_TESTS: dict[str, tuple[str, ...]] = {
 FAULT_ONLY = {"502", "604", "608", "611", "713", "719", "614", "500"}
 # The English messages Adobe documents for each code (error-codes.md's tables; the variants and the runtime
 # wording with the limits filled in, from recorded traffic and integrators, as the reference API notes give them),
-# written here as literals, never read from the catalogue. `%s` stands for a value the answer fills in. The
+# written here as literals, never read from the catalogue. `%s` stands for a value the answer fills in (maybe empty). The
 # run-time check (tests/_code_proof.py) fails when any answer of the run carries one of these codes with a message
 # that is none of its literals. 401 (OAuth bodies), 413/414 (nginx pages) and 1080 (no documented text) have none.
 ENGLISH: dict[str, tuple[str, ...]] = {
