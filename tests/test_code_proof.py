@@ -1,8 +1,9 @@
 """The run-time code coverage check (tests/_code_proof.py), run on a small project in a child pytest.
 
-The project (tests/data/code_proof/project_*, copied under their real names) names five codes' tests. Honest, it passes; broken three ways the static
-table check cannot see (a named test skipped, a code no longer produced, a fault injected through a helper), it
-fails naming each code, as it does when an answer's message is not the English text pinned for its code; a selection that leaves a code's tests out does not fail for that code.
+The project (tests/data/code_proof/project_*, copied under their real names) names five codes' tests. Honest, it
+passes. Broken the ways the static table check cannot see (a named test skipped, a code no longer produced, a
+fault injected through a helper), it fails naming each code, as it does when an answer's message is not the
+English text pinned for its code. A selection that leaves a code's tests out does not fail for that code.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ WRONG_610 = (
 )
 
 
-def test_a_skipped_test_a_lost_code_a_helper_injected_fault_and_a_drifted_message_each_fail_by_code(tmp_path: Path) -> None:
+def test_a_skipped_test_a_lost_code_a_helper_fault_and_a_drifted_message_each_fail_by_code(tmp_path: Path) -> None:
     done = run(tmp_path, broken=True)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "5 passed, 1 skipped" in done.stdout  # every test "passes": only the check fails the run

@@ -6,6 +6,11 @@ codes, the exact page or identity body) and message; a client test may be an add
 read the named tests' sources with `ast`, so the table cannot rot: a renamed or deleted test, a test that no longer
 mentions its code, a catalogue or seed code without an entry, or a non-transient code that only a fault plan
 produces, each fail by name.
+
+The table is the map; the proof is at run time: tests/_code_proof.py (registered by tests/conftest.py) records
+which codes every emulator actually answered to each test, and whether a fault plan produced them, and fails the
+session when a code's named test did not pass, never received its code, or (outside `FAULT_ONLY`) received it only
+from fault plans; and when any answer's message is none of the English literals pinned in `ENGLISH`.
 """
 
 from __future__ import annotations
@@ -283,9 +288,10 @@ CODE_TESTS: dict[str, tuple[str, ...]] = {
 FAULT_ONLY = {"502", "604", "608", "611", "713", "719", "614", "500"}
 # The English messages Adobe documents for each code (error-codes.md's tables; the variants and the runtime
 # wording with the limits filled in, from recorded traffic and integrators, as the reference API notes give them),
-# written here as literals, never read from the catalogue. `%s` stands for a value the answer fills in (maybe empty). The
-# run-time check (tests/_code_proof.py) fails when any answer of the run carries one of these codes with a message
-# that is none of its literals. 401 (OAuth bodies), 413/414 (nginx pages) and 1080 (no documented text) have none.
+# written here as literals, never read from the catalogue. `%s` stands for a value the answer fills in (maybe
+# empty). The run-time check (tests/_code_proof.py) fails when any answer of the run carries one of these codes
+# with a message that is none of its literals. 401 (OAuth bodies), 413/414 (nginx pages) and 1080 (no documented
+# text) have none.
 ENGLISH: dict[str, tuple[str, ...]] = {
     "500": ("Internal Server error",),
     "502": ("Bad Gateway",),
