@@ -41,7 +41,7 @@ def test_the_honest_project_passes(tmp_path: Path) -> None:
     done = run(tmp_path, broken=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "6 passed" in done.stdout
-    assert "run-time code coverage: 5 code(s) proved at run time" in done.stdout
+    assert "run-time code coverage: 5 of 5 code(s) proved at run time" in done.stdout
     assert proof_lines(done.stdout) == []
 
 
