@@ -11,6 +11,16 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Run-time code coverage (tests/_code_proof.py) over the table of tests/test_every_code_is_tested.py."""
+    from tests._code_proof import CodeProof
+    from tests.test_every_code_is_tested import CODE_TESTS, ENGLISH, FAULT_ONLY, PARSE_ONLY
+
+    plugin = CodeProof(CODE_TESTS, set(FAULT_ONLY), set(PARSE_ONLY), ENGLISH)
+    if config.pluginmanager.register(plugin, "mkto-code-proof") is not None:
+        plugin.pytest_configure(config)
+
+
 def services_required() -> bool:
     """In CI (`MKTO_REQUIRE_SERVICES=1`) a missing service fails instead of skipping."""
     return os.environ.get("MKTO_REQUIRE_SERVICES") == "1"

@@ -6,6 +6,11 @@ codes, the exact page or identity body) and message; a client test may be an add
 read the named tests' sources with `ast`, so the table cannot rot: a renamed or deleted test, a test that no longer
 mentions its code, a catalogue or seed code without an entry, or a non-transient code that only a fault plan
 produces, each fail by name.
+
+The table is the map; the proof is at run time: tests/_code_proof.py (registered by tests/conftest.py) records
+which codes every emulator actually answered to each test, and whether a fault plan produced them, and fails the
+session when a code's named test did not pass, never received its code, or (outside `FAULT_ONLY`) received it only
+from fault plans; and when any answer's message is none of the English literals pinned in `ENGLISH`.
 """
 
 from __future__ import annotations
@@ -301,6 +306,92 @@ CODE_TESTS: dict[str, tuple[str, ...]] = {
 # Inherently transient codes (issue 4): a fault plan is their documented condition, so an injected fault is
 # enough. Every other code needs a test that reaches it without injecting it.
 FAULT_ONLY = {"502", "604", "608", "611", "713", "719", "614", "500"}
+# The English messages Adobe documents for each code (error-codes.md's tables; the variants and the runtime
+# wording with the limits filled in, from recorded traffic and integrators, as the reference API notes give them),
+# written here as literals, never read from the catalogue. `%s` stands for a value the answer fills in (maybe
+# empty). The run-time check (tests/_code_proof.py) fails when any answer of the run carries one of these codes
+# with a message that is none of its literals. 401 (OAuth bodies), 413/414 (nginx pages) and 1080 (no documented
+# text) have none.
+ENGLISH: dict[str, tuple[str, ...]] = {
+    "500": ("Internal Server error",),
+    "502": ("Bad Gateway",),
+    "601": ("Access token invalid",),
+    "602": ("Access token expired",),
+    "603": ("Access denied",),
+    "604": ("Request time-out",),
+    "605": ("Request method '%s' not supported", "HTTP Method not supported"),
+    "606": ("Max rate limit '%s' exceeded with in '%s' secs",),
+    "607": ("Daily quota reached",),
+    "608": ("API Temporarily Unavailable",),
+    "609": ("Invalid JSON",),
+    "610": ("Requested resource not found",),
+    "611": ("System error",),
+    "612": ("Invalid Content Type",),
+    "613": ("Invalid Multipart Request",),
+    "614": ("Invalid Subscription",),
+    "615": ("Concurrent access limit '%s' reached",),
+    "616": ("Invalid subscription type",),
+    "701": ("%s cannot be blank",),
+    "702": ("No data found for a given search scenario", "No assets found for the given search criteria."),
+    "703": ("The feature is not enabled for the subscription",),
+    "704": ("Invalid date format",),
+    "709": ("Business Rule Violation",),
+    "710": ("Parent Folder Not Found",),
+    "711": ("Incompatible Folder Type",),
+    "712": ("Merge to person Account operation is invalid",),
+    "713": ("Transient Error",),
+    "714": ("Unable to find the default record type",),
+    "718": ("ExternalSalesPersonID not found",),
+    "719": ("Lock wait timeout exception",),
+    "1001": ("Invalid value '%s'. Required of type '%s'",),
+    "1002": ("Missing value for the required parameter '%s'",),
+    "1003": (
+        "Invalid data", "Invalid Data", "Invalid value for field '%s' and value '%s'", "Too many results match the filter",
+        "Leads not specified", "Empty File", "Total membership size: %s exceeds the limit allowed %s for the filter",
+    ),
+    "1004": ("Lead not found",),
+    "1005": ("Lead already exists",),
+    "1006": ("Field '%s' not found", "Lookup field '%s' not found"),
+    "1007": ("Multiple leads match the lookup criteria",),
+    "1008": ("Access denied to partition '%s'",),
+    "1009": ("Partition name must be specified",),
+    "1010": ("Partition update not allowed",),
+    "1011": ("Field '%s' not supported", "Lookup field '%s' not supported"),
+    "1012": ("Invalid cookie value '%s'",),
+    "1013": ("Object not found", "Record not found", "Membership not found"),
+    "1014": ("Failed to create Object",),
+    "1015": ("Lead not in list",),
+    "1016": ("Too many imports", "There are %s imports currently being processed. Please try again later"),
+    "1017": ("Object already exists",),
+    "1018": ("CRM Enabled",),
+    "1019": ("Import in progress",),
+    "1020": ("Too many clones to program",),
+    "1021": ("Company update not allowed",),
+    "1022": ("Object in use",),
+    "1025": ("Program status not found",),
+    "1026": ("Custom object not enabled",),
+    "1027": ("Max Activity Type Limit Reached",),
+    "1028": ("Max field limit reached",),
+    "1029": ("Too many jobs in queue", "Export daily quota %sMB exceeded.", "Job already queued"),
+    "1035": ("Unsupported filter type for target subscription", "Unsupported filter type"),
+    "1036": ("Duplicate object found in input",),
+    "1037": (
+        "Lead was skipped", "Lead skipped because it is already in or past this status", "Lead not in program",
+    ),
+    "1042": ("Invalid runAt date",),
+    "1048": ("Custom Object Discard Draft Failed",),
+    "1049": ("Failed to Create Activity",),
+    "1076": ("Merge Leads call with mergeInCRM flag is 4.",),
+    "1077": ("Merge Leads call failed due to 'SFDC Field' length",),
+    "1078": ("Merge Leads call failed due to deleted entity, not a lead/contact, or field filter criteria does not match.",),
+    "1079": ("Merge Leads  call failed due to Personalized URL conflict in duplicate records",),
+}
+NO_ENGLISH = {"401", "413", "414", "1080"}
+
+# Codes that never travel over HTTP (raised by parsing a saved body): their named tests must pass, and the
+# run-time check (tests/_code_proof.py) asks nothing more. Every other code's named tests must each receive
+# the code from a real emulator during the run.
+PARSE_ONLY: set[str] = set()
 
 EMULATOR_TESTS = "tests/emulator/"
 TABLE_CODES: list[str] = sorted(CODE_TESTS, key=int)
@@ -430,6 +521,10 @@ def test_every_seed_code_is_in_the_table() -> None:
     assert {"413", "414", "502", "601", "703", "719", "1001", "1049", "1078"} <= codes  # the parse found the tables
     missing = sorted(codes - set(CODE_TESTS), key=int)
     assert not missing, f"seed codes with no test in CODE_TESTS: {', '.join(missing)}"
+
+
+def test_every_code_with_a_documented_message_has_its_english_pinned() -> None:
+    assert set(ENGLISH) | NO_ENGLISH == set(CODE_TESTS) and not set(ENGLISH) & NO_ENGLISH
 
 
 def test_fault_only_codes_are_catalogue_codes() -> None:

@@ -50,12 +50,17 @@ def _is_within(module: str, prefix: str) -> bool:
     return module == prefix or module.startswith(prefix + ".")
 
 
+def cross_imports(package: Path, forbidden: str, root: Path = SRC) -> list[str]:
+    """`package`'s imports of `forbidden` (absolute or relative), as "path imports module"."""
+    found = imported_modules(package, root)
+    return [f"{p.relative_to(root).as_posix()} imports {m}" for p, m in found if _is_within(m, forbidden)]
+
+
 @pytest.mark.parametrize(("package", "forbidden"), [("client", "mkto.emulator"), ("emulator", "mkto.client")])
 def test_client_and_emulator_never_import_each_other(package: str, forbidden: str) -> None:
     root = SRC / package
     assert root.is_dir()
-    offenders = [f"{p.relative_to(SRC)} imports {m}" for p, m in imported_modules(root) if _is_within(m, forbidden)]
-    assert offenders == []
+    assert cross_imports(root, forbidden) == []
 
 
 # --- the emulator's areas -------------------------------------------------------------------------------------
@@ -207,8 +212,18 @@ def test_relative_imports_are_resolved_against_the_importing_package(tmp_path: P
     found = set(imports_of(root / "emu" / "a" / "_m.py", root))
     assert {"pkg.emu.b", "pkg.emu.b.c", "pkg.emu.a", "pkg.emu.a.d", "pkg.emu.a.e", "pkg.emu.a.e.f", "g"} == found
     client = _tree(tmp_path / "x", {"client/__init__.py": "", "client/_m.py": "from ..emu import Thing\n"})
-    offenders = [m for _, m in imported_modules(client / "client", client) if _is_within(m, "pkg.emu")]
-    assert offenders == ["pkg.emu", "pkg.emu.Thing"]
+    assert cross_imports(client / "client", "pkg.emu", client) == [
+        "client/_m.py imports pkg.emu", "client/_m.py imports pkg.emu.Thing",
+    ]  # fmt: skip
+
+
+def test_the_client_emulator_rule_catches_a_relative_import_from_inside_the_emulator(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"emu/__init__.py": "", "emu/leads/_x.py": "from ...client import Client\n",
+                            "emu/_y.py": "from .. import client\n", "client/__init__.py": ""})  # fmt: skip
+    assert cross_imports(root / "emu", "pkg.client", root) == [
+        "emu/_y.py imports pkg.client", "emu/leads/_x.py imports pkg.client",
+        "emu/leads/_x.py imports pkg.client.Client",
+    ]  # fmt: skip
 
 
 # --- file size ------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,10 @@ def test_folders_programs_and_static_lists(leads_emu: Emu) -> None:
         root = mkto.assets.folder_by_name("Marketing Activities")
         assert root is not None
         folder = mkto.assets.create_folder("Client Tests", parent=root["id"], description="made by a test")
-        assert folder is not None and mkto.assets.folder(folder["id"]) is not None
+        assert folder is not None
+        read = mkto.assets.folder(folder["id"])
+        assert read is not None
+        assert (read["id"], read["name"], read["description"]) == (folder["id"], "Client Tests", "made by a test")
         assert "Client Tests" in {f["name"] for f in mkto.assets.iter_folders(root=root["id"])}
 
         program = mkto.assets.create_program(
@@ -57,11 +61,20 @@ def test_folders_programs_and_static_lists(leads_emu: Emu) -> None:
 
 
 def test_async_assets(leads_emu: Emu) -> None:
-    async def main() -> tuple[object, int]:
+    with Client(**leads_emu.client_kwargs()) as mkto:
+        root = mkto.assets.folder_by_name("Marketing Activities")
+        assert root is not None
+        before = sorted(p["id"] for p in mkto.assets.iter_programs())
+
+    async def main() -> tuple[object, dict[str, Any] | None, list[int]]:
         async with AsyncClient(**leads_emu.client_kwargs()) as mkto:
             missing = await mkto.assets.program(987_654)
-            programs = [p async for p in mkto.assets.iter_programs()]
-            return missing, len(programs)
+            created = await mkto.assets.create_program(
+                "Async Program", folder=root["id"], type="Default", channel="Operational"
+            )
+            programs = [p["id"] async for p in mkto.assets.iter_programs()]
+            return missing, created, programs
 
-    missing, count = asyncio.run(main())
-    assert missing is None and count >= 1
+    missing, created, programs = asyncio.run(main())
+    assert missing is None and created is not None and created["name"] == "Async Program"
+    assert sorted(programs) == sorted([*before, created["id"]])  # every program, the new one once

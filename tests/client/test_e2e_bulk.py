@@ -35,7 +35,6 @@ from mkto.client._operations import (
     WriteChunk,
 )
 from mkto.errors import NetworkError, QueueFull, QuotaExhausted
-from mkto.errors.limits import MAX_IMPORT_BYTES
 
 from .conftest import FAST_RETRY, Emu
 
@@ -82,7 +81,7 @@ def test_rows_are_packed_into_files_under_the_limit_each_with_the_header() -> No
         list(pack_rows(["a"], [["y" * 600]], "CSV", max_bytes=500))
     with pytest.raises(ValueError, match="outside the columns"):
         list(dict_files([{"a": 1}, {"b": 2}], "CSV", None))
-    assert len(b"".join(dict_files(lead_rows(10), "TSV", None))) < MAX_IMPORT_BYTES
+    assert len(b"".join(dict_files(lead_rows(10), "TSV", None))) < 10 * 1024 * 1024  # Import Lead takes 10 MB
 
 
 def test_row_decoder_gives_the_rows_csv_gives_whatever_the_chunking() -> None:
@@ -335,14 +334,17 @@ def test_custom_object_import_and_other_extract_kinds(leads_emu: Emu, tmp_path: 
             {"fields": ["leadId", "statusName"], "filter": {"programId": 1002}},
             path=tmp_path / "m.csv",
         )
-        assert members.records >= 3
+        assert members.records == 3  # the three members this test registered
         static = mkto.assets.create_static_list("Car owners", folder=1)
         assert static is not None and all(o.ok for o in mkto.lists.add(static["id"], lead_ids))
         car_filter = {"fields": ["vin"], "filter": {"staticListId": static["id"]}}
         cars_out = list(mkto.bulk.iter_extract("customobjects/car_c", car_filter))
         assert sorted(r["vin"] for r in cars_out) == sorted(f"VIN{i}" for i in lead_ids)
         activities = mkto.bulk.extract("activities", {"filter": created_filter(emu)}, path=tmp_path / "a.csv")
-        assert activities.records >= 1
+        assert activities.records == 6  # three New Lead (12) and three Add to List (24), as this test did
+        with (tmp_path / "a.csv").open(newline="") as f:
+            kinds = sorted((int(r["leadId"]), int(r["activityTypeId"])) for r in csv.DictReader(f))
+        assert kinds == sorted([(i, 12) for i in lead_ids] + [(i, 24) for i in lead_ids])
         assert sha256(tmp_path / "a.csv") == activities.status["fileChecksum"]
 
 
@@ -466,14 +468,20 @@ def test_real_full_queues_are_waited_out_as_the_virtual_clock_runs_jobs(leads_em
 
 
 class AsyncCutOnce(httpx.AsyncBaseTransport):
+    """Cuts the first file download after it is `armed`, `after` bytes in; records each file GET's Range."""
+
     def __init__(self, after: int) -> None:
         self.inner = httpx.AsyncHTTPTransport()
         self.after = after
+        self.armed = False
         self.cut = False
+        self.file_gets: list[tuple[str | None, int]] = []  # (Range header, status)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
-        if self.cut or not request.url.path.endswith("/file.json") or response.status_code != 200:
+        if request.url.path.endswith("/file.json"):
+            self.file_gets.append((request.headers.get("Range"), response.status_code))
+        if not self.armed or self.cut or not request.url.path.endswith("/file.json") or response.status_code != 200:
             return response
         self.cut = True
         return httpx.Response(response.status_code, headers=response.headers, stream=AsyncCut(response, self.after))
@@ -499,7 +507,7 @@ class AsyncCut(httpx.AsyncByteStream):
         await self.response.aclose()
 
 
-def test_async_streamed_rows_survive_a_drop_and_an_early_stop(three_thousand: Emu, tmp_path: Path) -> None:
+def test_async_streamed_rows_survive_a_drop_mid_stream_and_an_early_stop(three_thousand: Emu, tmp_path: Path) -> None:
     emu = three_thousand
     body = {"fields": ["id", "email"], "format": "CSV", "filter": created_filter(emu)}
     backend = InProcessLimiterBackend()
@@ -508,23 +516,34 @@ def test_async_streamed_rows_survive_a_drop_and_an_early_stop(three_thousand: Em
     async def sleep(seconds: float) -> None:
         emu.advance(seconds)
 
-    async def main() -> tuple[list[dict[str, str]], list[dict[str, str]], bool]:
-        transport = AsyncCutOnce(after=30_000)
+    transport = AsyncCutOnce(after=70_000)  # past the first 64 KiB chunk the client reads
+
+    async def main() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         async with AsyncClient(
             **emu.client_kwargs(sleep=sleep, limits=limits, http_client=httpx.AsyncClient(transport=transport))
         ) as mkto:
             mkto.bulk.wait = WAIT
             export_id = await mkto.bulk.start_extract("leads", body)
-            await mkto.bulk.resume_extract(export_id, path=tmp_path / "whole.csv")
+            await mkto.bulk.resume_extract(export_id, path=tmp_path / "whole.csv")  # whole: not cut
+            transport.armed = True  # the cut lands in the stream below, 70,000 bytes in
             streamed = [row async for row in mkto.bulk.iter_rows(export_id)]
             rows = mkto.bulk.iter_rows(export_id)
             first = await rows.__anext__()
             await rows.aclose()
             assert not backend._leases  # freed at once, not when the event loop finalises generators
-            return streamed, [first], transport.cut
+            return streamed, [first]
 
-    streamed, first, cut = asyncio.run(main())
+    streamed, first = asyncio.run(main())
+    whole = (tmp_path / "whole.csv").read_bytes()
     with (tmp_path / "whole.csv").open(newline="") as f:
         expected = list(csv.DictReader(f))
-    assert cut and streamed == expected and first == expected[:1]
+    assert transport.cut and len(whole) > 70_000
+    assert len(expected) == 3000 and streamed == expected and first == expected[:1]
+    gets = transport.file_gets
+    assert [status for _, status in gets] == [200, 200, 206, 200]  # whole file, the cut stream, its rest, the stop
+    assert gets[0][0] is None and gets[1][0] is None and gets[3][0] is None
+    resumed = gets[2][0]
+    assert resumed is not None and resumed.startswith("bytes=") and resumed.endswith("-")
+    offset = int(resumed.removeprefix("bytes=").removesuffix("-"))
+    assert 0 < offset <= 70_000  # re-requested from where the stream broke, not from the start
     assert not backend._leases

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 
 import pytest
 
-from mkto.client import Client, NetworkError, RetryPolicy, Timeouts
+from mkto.client import LOGGER_NAME, Client, NetworkError, RetryPolicy, Timeouts
 from mkto.errors import AmbiguousOutcome
 
 from .conftest import Emu
@@ -32,15 +33,23 @@ def test_from_env_and_munchkin_id(emu: Emu, monkeypatch: pytest.MonkeyPatch) -> 
         Client.from_env()
 
 
-def test_connection_refused_is_retried_then_raised() -> None:
+def test_connection_refused_is_retried_then_raised(caplog: pytest.LogCaptureFixture) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # nothing listens here once the socket closes
     retry = RetryPolicy(max_attempts=3, base_delay_s=0.001)
-    client = Client(base_url=f"http://127.0.0.1:{port}", client_id="x", client_secret="y", retry=retry)
+    slept: list[float] = []
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
+    client = Client(base_url=f"http://127.0.0.1:{port}", client_id="x", client_secret="y", retry=retry,
+                    sleep=slept.append)  # fmt: skip
     with client, pytest.raises(NetworkError) as info:
         client.usage.stats()
     assert info.value.maybe_sent is False
+    attempts = [r for r in caplog.records if r.name == LOGGER_NAME and hasattr(r, "attempt")]
+    logged = [(r.path, r.attempt, r.status, r.code, r.decision) for r in attempts]  # type: ignore[attr-defined]
+    assert logged == [(USAGE, 1, None, None, "retry"), (USAGE, 2, None, None, "retry"), (USAGE, 3, None, None, "raise")]
+    assert slept == [r.wait for r in attempts[:2]]  # type: ignore[attr-defined]  # each retry slept its logged wait
+    assert all(wait > 0 for wait in slept)
 
 
 def test_read_timeout_retries_idempotent_calls_and_refuses_the_others(emu: Emu) -> None:

@@ -25,22 +25,45 @@ def rest_log(emu: Emu) -> list[dict[str, Any]]:
     return [r for r in emu.requests() if r["path"].startswith("/rest/")]
 
 
+def week(emu: Emu) -> list[str]:
+    """The last seven Marketo days (Central time) on the emulator's clock, today first."""
+    today = emu.now().astimezone(MARKETO_TZ).date()
+    return [(today - dt.timedelta(days=n)).isoformat() for n in range(7)]
+
+
 def test_round_trip_sync_and_async(emu: Emu) -> None:
+    today, *before = week(emu)
+    quiet_days = [{"date": day, "total": 0, "users": []} for day in before]
+    no_errors = [{"date": day, "total": 0, "errors": []} for day in before]
+    one_610 = {"date": today, "total": 1, "errors": [{"errorCode": "610", "count": 1}]}
     with Client(**emu.client_kwargs()) as client:
-        assert client.usage.stats()[0]["date"]
-        assert isinstance(client.usage.last_7_days(), list)
-        assert isinstance(client.usage.errors(), list)
-        assert isinstance(client.usage.errors_last_7_days(), list)
+        assert client.usage.stats() == [{"date": today, "total": 0, "users": []}]  # the calls before this one
+        assert client.usage.last_7_days() == [
+            {"date": today, "total": 1, "users": [{"userId": "api@mkto.local", "count": 1}]}, *quiet_days
+        ]
+        with pytest.raises(MarketoError) as info:
+            client.request("GET", "/rest/v1/nothing.json")
+        assert info.value.code == "610"
+        assert client.usage.errors() == [one_610]
+        assert client.usage.errors_last_7_days() == [one_610, *no_errors]
         assert client.request("GET", USAGE).request_id
+    emu.server.reset()
 
-    async def main() -> list[dict[str, Any]]:
+    async def main() -> list[Any]:
         async with AsyncClient(**emu.client_kwargs()) as client:
-            assert isinstance(await client.usage.last_7_days(), list)
-            assert isinstance(await client.usage.errors(), list)
-            assert isinstance(await client.usage.errors_last_7_days(), list)
-            return await client.usage.stats()
+            return [
+                await client.usage.last_7_days(),
+                await client.usage.errors(),
+                await client.usage.errors_last_7_days(),
+                await client.usage.stats(),
+            ]
 
-    assert asyncio.run(main())[0]["date"]
+    assert asyncio.run(main()) == [
+        [{"date": today, "total": 0, "users": []}, *quiet_days],
+        [{"date": today, "total": 0, "errors": []}],
+        [{"date": today, "total": 0, "errors": []}, *no_errors],
+        [{"date": today, "total": 3, "users": [{"userId": "api@mkto.local", "count": 3}]}],
+    ]
 
 
 def test_token_expiring_mid_run_is_replaced(emu: Emu) -> None:
@@ -111,19 +134,26 @@ def test_transient_faults_are_retried(emu: Emu, code: str) -> None:
 
 def test_611_gets_few_tries_then_raises(emu: Emu) -> None:
     emu.fault(code="611", times=5)
-    with Client(**emu.client_kwargs()) as client, pytest.raises(MarketoError) as info:
+    sleep = emu.virtual_sleep()
+    with Client(**emu.client_kwargs(sleep=sleep)) as client, pytest.raises(MarketoError) as info:
         client.usage.stats()
     assert info.value.code == "611"
-    assert len(rest_log(emu)) == FAST_RETRY.few_tries_attempts
+    tries = FAST_RETRY.few_tries_attempts
+    assert tries < 5  # the plan outlasts the tries: the raise is the client's decision
+    assert [(r["path"], r["code"]) for r in rest_log(emu)] == [(USAGE, "611")] * tries
+    slept = sleep.slept  # type: ignore[attr-defined]
+    assert len(slept) == tries - 1 and all(0 < s <= FAST_RETRY.max_delay_s for s in slept)  # a backoff between
 
 
 def test_attempts_are_bounded(emu: Emu) -> None:
     emu.fault(code="604")
     retry = RetryPolicy(max_attempts=3, base_delay_s=0.001)
-    with Client(**emu.client_kwargs(retry=retry)) as client, pytest.raises(MarketoError) as info:
+    sleep = emu.virtual_sleep()
+    with Client(**emu.client_kwargs(retry=retry, sleep=sleep)) as client, pytest.raises(MarketoError) as info:
         client.usage.stats()
     assert info.value.code == "604"
-    assert len(rest_log(emu)) == 3
+    assert [(r["path"], r["code"]) for r in rest_log(emu)] == [(USAGE, "604")] * 3
+    assert len(sleep.slept) == 2 and all(s > 0 for s in sleep.slept)  # type: ignore[attr-defined]
 
 
 def test_lost_response_on_a_non_idempotent_call_is_ambiguous(emu: Emu) -> None:
@@ -181,7 +211,7 @@ def test_414_falls_back_to_post_with_method_get(emu: Emu) -> None:
     emu.limits(max_uri_bytes=1000)
     with Client(**emu.client_kwargs()) as client:
         response = client.request("GET", USAGE, params={"padding": "x" * 2000})
-    assert response.result
+    assert response.result == [{"date": week(emu)[0], "total": 0, "users": []}]  # the usage before this call
     log = rest_log(emu)
     assert [(r["method"], r["status"]) for r in log] == [("GET", 414), ("POST", 200)]
 

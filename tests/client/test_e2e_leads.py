@@ -127,20 +127,38 @@ def test_paging_exposes_and_resumes_from_next_page_token(leads_emu: Emu) -> None
     assert sorted(first + rest) == addresses
 
 
+TRIGGER_CAMPAIGN = 1001  # the emulator's seeded, active, requestable trigger campaign
+WEBINAR_PROGRAM = 1002  # the emulator's seeded event program
+LIST_FOLDER = 12  # the emulator's seeded "Group Lists" folder
+SEARCHABLE = [["id"], ["email"], ["cookies"], ["leadPartitionId"], ["email_field"], ["integer_field"], ["score_field"]]
+
+
 def test_lead_operations(leads_emu: Emu) -> None:
     with Client(**leads_emu.client_kwargs()) as client:
-        a, b = (o.id for o in client.leads.sync([{"email": "w@example.com"}, {"email": "l@example.com"}]))
-        lead = client.leads.get(a, fields=["email"])
-        assert lead is not None
-        assert lead["email"] == "w@example.com"
-        assert any(f["rest"]["name"] == "email" for f in client.leads.describe())
-        assert client.leads.describe2()
+        a, b = (o.id for o in client.leads.sync([
+            {"email": "w@example.com", "firstName": "Winner"}, {"email": "l@example.com", "lastName": "Loser"},
+        ]))  # fmt: skip
+        assert client.leads.get(a, fields=["email"]) == {"id": a, "email": "w@example.com"}
+        described = client.leads.describe()
+        assert any(f["rest"]["name"] == "email" for f in described)
+        [api_lead] = client.leads.describe2()
+        assert (api_lead["name"], api_lead["searchableFields"]) == ("API Lead", SEARCHABLE)
+        assert {f["name"] for f in api_lead["fields"]} == {f["rest"]["name"] for f in described}
         assert any(f["name"] == "email" for f in client.leads.fields())
         client.leads.merge(a, [b])
         assert client.leads.get(b) is None
-        assert isinstance(client.leads.list_memberships(a), list)
-        assert isinstance(client.leads.program_memberships(a), list)
-        assert isinstance(client.leads.campaign_memberships(a), list)
+        winner = client.leads.get(a, fields=["email", "firstName", "lastName"])
+        assert winner == {"id": a, "email": "w@example.com", "firstName": "Winner", "lastName": "Loser"}
+        static = client.assets.create_static_list("Members", folder=LIST_FOLDER)
+        assert static is not None
+        assert [o.status for o in client.lists.add(static["id"], [a])] == ["added"]
+        assert [o.status for o in client.program_members.set_status(WEBINAR_PROGRAM, [a], "Registered")] == ["created"]
+        client.campaigns.trigger(TRIGGER_CAMPAIGN, [a])
+        assert [m["listId"] for m in client.leads.list_memberships(a)] == [static["id"]]
+        programs = client.leads.program_memberships(a)
+        assert [(m["id"], m["progressionStatus"]) for m in programs] == [(WEBINAR_PROGRAM, "Registered")]
+        assert [m["smartCampaignId"] for m in client.leads.campaign_memberships(a)] == [TRIGGER_CAMPAIGN]
+        assert client.leads.list_memberships(b) == []  # the loser is gone, and so are its memberships
         deleted = client.leads.delete([a, 999_999])
         assert [o.index for o in deleted] == [0, 1]
         assert deleted[0].status == "deleted"
@@ -193,15 +211,26 @@ def test_async_lead_operations(leads_emu: Emu) -> None:
         async with AsyncClient(**leads_emu.client_kwargs()) as client:
             outcomes = await client.leads.push("Async program", [{"email": "as@example.com"}])
             lead_id = outcomes[0].id
-            assert (await client.leads.get(lead_id)) is not None
-            assert await client.leads.describe2()
+            assert (await client.leads.get(lead_id, fields=["email"])) == {"id": lead_id, "email": "as@example.com"}
+            [api_lead] = await client.leads.describe2()
+            assert (api_lead["name"], api_lead["searchableFields"]) == ("API Lead", SEARCHABLE)
             assert any(f["name"] == "email" for f in await client.leads.fields())
-            assert isinstance(await client.leads.list_memberships(lead_id), list)
-            assert isinstance(await client.leads.program_memberships(lead_id), list)
-            assert isinstance(await client.leads.campaign_memberships(lead_id), list)
-            assert await client.leads.partitions()
+            assert await client.leads.list_memberships(lead_id) == []
+            assert await client.leads.program_memberships(lead_id) == []  # "Async program" is no real program
+            assert await client.leads.campaign_memberships(lead_id) == []
+            static = await client.assets.create_static_list("Async members", folder=LIST_FOLDER)
+            assert static is not None
+            await client.lists.add(static["id"], [lead_id])
+            await client.program_members.set_status(WEBINAR_PROGRAM, [lead_id], "Registered")
+            await client.campaigns.trigger(TRIGGER_CAMPAIGN, [lead_id])
+            assert [m["listId"] for m in await client.leads.list_memberships(lead_id)] == [static["id"]]
+            programs = await client.leads.program_memberships(lead_id)
+            assert [(m["id"], m["progressionStatus"]) for m in programs] == [(WEBINAR_PROGRAM, "Registered")]
+            campaigns = await client.leads.campaign_memberships(lead_id)
+            assert [m["smartCampaignId"] for m in campaigns] == [TRIGGER_CAMPAIGN]
+            assert "Default" in [p["name"] for p in await client.leads.partitions()]
             assert (await client.leads.submit_form(1, [{"leadFormFields": {"email": "as@example.com"}}]))[0].ok
             assert (await client.leads.delete([lead_id]))[0].status == "deleted"
-            assert await client.usage.stats()
+            assert await client.leads.get(lead_id) is None
 
     asyncio.run(main())

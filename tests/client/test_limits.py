@@ -76,24 +76,48 @@ def redis_backend(redis_url: str) -> Iterator[RedisLimiterBackend]:
     backend.clear()
 
 
-def backends(tmp_path: Path) -> list[LimiterBackend]:
-    return [InProcessLimiterBackend(), SqliteLimiterBackend(str(tmp_path / "limits.db"))]
+class ManualClock:
+    """An injectable clock that moves only when the test says so."""
+
+    def __init__(self, start: float = 1_000_000.0) -> None:
+        self.now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def advance(self, seconds: float) -> float:
+        with self._lock:
+            self.now += seconds
+            return self.now
+
+
+def backends(tmp_path: Path, clock: ManualClock | None = None) -> list[LimiterBackend]:
+    if clock is None:
+        return [InProcessLimiterBackend(), SqliteLimiterBackend(str(tmp_path / "limits.db"))]
+    return [InProcessLimiterBackend(clock=clock), SqliteLimiterBackend(str(tmp_path / "clocked.db"), clock=clock)]
 
 
 def test_rate_window_is_exact_then_frees(tmp_path: Path) -> None:
-    for backend in backends(tmp_path):
+    clock = ManualClock()
+    for backend in backends(tmp_path, clock):
         quota = Quota(rate_calls=3, window_s=0.3, concurrency=10, daily_budget=None, lease_ttl_s=30)
         grants = [backend.try_acquire(quota) for _ in range(3)]
         assert all(isinstance(g, Grant) for g in grants)
         for g in grants:
             assert isinstance(g, Grant)
             backend.release(g.lease_id)
+        clock.advance(0.1)
         denied = backend.try_acquire(quota)
         assert isinstance(denied, Denied)
         assert denied.reason == "rate"
-        assert 0 < denied.wait_s <= 0.3
-        time.sleep(denied.wait_s + 0.01)
+        assert denied.wait_s == pytest.approx(0.2)  # the window opened 0.1 s ago on the test's clock
+        clock.advance(0.19)
+        assert isinstance(backend.try_acquire(quota), Denied)  # not a moment early
+        clock.advance(0.02)
         assert isinstance(backend.try_acquire(quota), Grant)
+        clock.advance(1.0)  # the next backend starts on an empty window
 
 
 def test_concurrency_gate_and_release(tmp_path: Path) -> None:
@@ -122,30 +146,35 @@ def test_daily_budget(tmp_path: Path) -> None:
 
 
 def test_sqlite_lease_of_a_crashed_holder_expires(tmp_path: Path) -> None:
-    backend = SqliteLimiterBackend(str(tmp_path / "limits.db"))
+    clock = ManualClock()
+    backend = SqliteLimiterBackend(str(tmp_path / "limits.db"), clock=clock)
     quota = Quota(rate_calls=100, window_s=1, concurrency=1, daily_budget=None, lease_ttl_s=0.2)
     assert isinstance(backend.try_acquire(quota), Grant)  # never released: its holder "died"
+    clock.advance(0.19)
     assert isinstance(backend.try_acquire(quota), Denied)
-    time.sleep(0.25)
+    clock.advance(0.02)
     assert isinstance(backend.try_acquire(quota), Grant)
 
 
 def test_in_process_threads_never_exceed_the_window() -> None:
-    backend = InProcessLimiterBackend()
+    """Eight real threads contend for the backend; time is the test's clock, moved by the workers themselves
+    (a held call "lasts" 3 ms, a denied one waits at most 5 ms), so a loaded machine cannot starve the run."""
+    clock = ManualClock()
+    backend = InProcessLimiterBackend(clock=clock)
     held: list[tuple[float, float]] = []
     lock = threading.Lock()
-    stop = time.time() + 1.2
+    stop = clock() + 1.2
 
     def worker() -> None:
-        while time.time() < stop:
+        while clock() < stop:
             verdict = backend.try_acquire(QUOTA)
             if isinstance(verdict, Grant):
-                time.sleep(0.003)
+                end = clock.advance(0.003)
                 with lock:
-                    held.append((verdict.started_at, time.time()))
+                    held.append((verdict.started_at, end))
                 backend.release(verdict.lease_id)
             else:
-                time.sleep(min(verdict.wait_s, 0.005))
+                clock.advance(min(verdict.wait_s, 0.005))
 
     threads = [threading.Thread(target=worker) for _ in range(8)]
     for t in threads:
@@ -177,21 +206,27 @@ def test_sqlite_processes_share_one_exact_window(tmp_path: Path) -> None:
 
 
 def test_redis_basics(redis_backend: RedisLimiterBackend) -> None:
-    quota = Quota(rate_calls=2, window_s=0.3, concurrency=10, daily_budget=None, lease_ttl_s=30)
+    # Redis keeps time with its own server clock (no injectable clock): the window is long enough that no stall
+    # of a loaded machine can let it pass, and the lease expiry is polled for instead of slept for.
+    quota = Quota(rate_calls=2, window_s=600, concurrency=10, daily_budget=None, lease_ttl_s=30)
     assert isinstance(redis_backend.try_acquire(quota), Grant)
     assert isinstance(redis_backend.try_acquire(quota), Grant)
     denied = redis_backend.try_acquire(quota)
     assert isinstance(denied, Denied)
     assert denied.reason == "rate"
-    gate = Quota(rate_calls=100, window_s=0.3, concurrency=1, daily_budget=None, lease_ttl_s=0.2)
-    time.sleep(0.35)
+    assert 590 < denied.wait_s <= 600
     redis_backend.clear()
+    gate = Quota(rate_calls=100, window_s=600, concurrency=1, daily_budget=None, lease_ttl_s=1.0)
+    taken = time.monotonic()
     assert isinstance(redis_backend.try_acquire(gate), Grant)  # never released
     blocked = redis_backend.try_acquire(gate)
     assert isinstance(blocked, Denied)
     assert blocked.reason == "concurrency"
-    time.sleep(0.25)
-    assert isinstance(redis_backend.try_acquire(gate), Grant)  # the dead holder's lease expired
+    deadline = taken + 30
+    while not isinstance(redis_backend.try_acquire(gate), Grant):  # the dead holder's lease expires
+        assert time.monotonic() < deadline, "the lease never expired"
+        time.sleep(0.05)
+    assert time.monotonic() - taken >= 0.9  # and not before its ttl
 
 
 def test_redis_processes_share_one_exact_window(redis_url: str) -> None:

@@ -16,24 +16,41 @@ from mkto.client._sizing import dumps, split_batch
     window_s=st.floats(min_value=0.1, max_value=3.0, allow_nan=False),
     hold=st.lists(st.booleans(), min_size=1, max_size=300),
 )
-def test_no_window_ever_holds_more_than_n_starts(
+def test_no_window_ever_holds_more_than_n_starts_and_a_denial_is_always_earned(
     gaps: list[float], rate_calls: int, window_s: float, hold: list[bool]
 ) -> None:
+    """Safety: no window of the test's own clock holds more than `rate_calls` grants. Liveness: a denial comes
+    only when the window is full, and after its `wait_s` on the same clock (at most a window) the call is granted."""
     now = [0.0]
     backend = InProcessLimiterBackend(clock=lambda: now[0])
     quota = Quota(rate_calls=rate_calls, window_s=window_s, concurrency=3, daily_budget=None, lease_ttl_s=60)
-    starts: list[float] = []
+    starts: list[float] = []  # read off the test's clock, never off the backend's own `started_at`
     held: list[str] = []
+
+    def grant(verdict: Grant) -> None:
+        starts.append(now[0])
+        held.append(verdict.lease_id)
+
     for i, gap in enumerate(gaps):
         now[0] += gap
         verdict = backend.try_acquire(quota)
-        if isinstance(verdict, Grant):
-            starts.append(verdict.started_at)
-            held.append(verdict.lease_id)
-            if not hold[i % len(hold)] or len(held) >= 3:
-                backend.release(held.pop(0))
-        else:
+        if not isinstance(verdict, Grant):
             assert verdict.wait_s > 0
+            recent = [t for t in starts if t >= now[0] - window_s - 1e-9]
+            assert len(recent) >= rate_calls, f"denied at {now[0]} with {len(recent)} of {rate_calls} in the window"
+            waited = 0.0
+            for _ in range(3):  # float rounding at the window's edge may ask for one more 1 ms
+                waited += verdict.wait_s
+                now[0] += verdict.wait_s
+                verdict = backend.try_acquire(quota)
+                if isinstance(verdict, Grant):
+                    break
+            assert isinstance(verdict, Grant), f"still denied after waiting {waited} s"
+            assert waited <= window_s + 0.003
+        grant(verdict)
+        if not hold[i % len(hold)] or len(held) >= 3:
+            backend.release(held.pop(0))
+    assert len(starts) == len(gaps)  # every call was granted, at once or after its wait
     for i, t in enumerate(starts):
         in_window = [s for s in starts[i:] if s < t + window_s]
         assert len(in_window) <= rate_calls

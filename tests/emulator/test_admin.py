@@ -91,17 +91,40 @@ def test_request_log_newest_first_with_codes(api: Api) -> None:
     entries = [e for e in entries if e["path"] != "/identity/oauth/token"]  # Api.call fetches its token first
     assert [e["path"] for e in entries] == ["/rest/v1/nothing.json", ECHO]
     assert entries[0]["code"] == "610" and entries[1]["code"] is None
-    assert set(entries[0]) == {"time", "method", "path", "status", "code", "requestId", "latency_ms"}
+    assert set(entries[0]) == {"time", "method", "path", "status", "code", "requestId", "latency_ms", "fault"}
     assert entries[0]["status"] == 200 and entries[0]["requestId"]
+    assert entries[0]["fault"] is None and entries[1]["fault"] is None
 
 
-def test_request_log_is_bounded(api: Api) -> None:
-    from mkto.emulator._instance import REQUEST_LOG_SIZE
+def test_request_log_marks_the_fault_plan_that_answered(api: Api) -> None:
+    token = api.token()
+    plan = api.fault(code="611", times=1, path=ECHO)
+    latency = api.fault(latency_ms=1, times=1, path=ROWS)  # a plan without a code never answers: no mark
+    assert_marketo_error(api.call("GET", ECHO, token=token), "611")
+    assert_success(api.call("GET", ECHO, token=token))
+    assert_success(api.call("GET", ROWS, token=token))
+    entries = api.admin("GET", "/requests", params={"limit": 3}).json()["requests"]
+    assert [(e["path"], e["code"], e["fault"]) for e in entries] == [
+        (ROWS, None, None), (ECHO, None, None), (ECHO, "611", plan),
+    ]  # fmt: skip
+    assert latency != plan
 
-    for _ in range(3):
-        api.call("GET", "/rest/v1/nothing.json")
-    assert len(api.admin("GET", "/requests", params={"limit": 10_000}).json()["requests"]) <= REQUEST_LOG_SIZE
-    assert api.emu.emulation.request_log.maxlen == REQUEST_LOG_SIZE
+
+def test_request_log_is_bounded_and_drops_the_oldest() -> None:
+    with Emulator(areas=areas(), request_log_size=5) as emu:
+        api = Api(emu)
+        try:
+            token = api.token()
+            for n in range(8):
+                assert_marketo_error(api.call("GET", f"/rest/v1/nothing{n}.json", token=token), "610")
+            entries = api.admin("GET", "/requests", params={"limit": 100}).json()["requests"]
+        finally:
+            api.close()
+    assert [e["path"] for e in entries] == [f"/rest/v1/nothing{n}.json" for n in (7, 6, 5, 4, 3)]
+
+
+def test_request_log_keeps_1000_entries_by_default(api: Api) -> None:
+    assert api.emu.emulation.request_log.maxlen == 1000
 
 
 def test_dashboard_shows_usage_limits_faults_requests(api: Api) -> None:

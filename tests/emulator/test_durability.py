@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests._code_proof import record_served
+
 from .conftest import assert_success
 
 STARTUP_DEADLINE_S = 60
@@ -75,6 +77,7 @@ def test_acknowledged_write_survives_kill_9(tmp_path: Path) -> None:
         response = httpx.post(f"{base}/rest/v1/leads.json", json={"input": records}, headers=headers)
         ids = [r["id"] for r in assert_success(response)["result"]]
         assert len(ids) == 20
+        record_served(base)  # the run-time code check reads what the subprocess answered
     finally:
         _kill(process)
     assert process.returncode == -signal.SIGKILL
@@ -90,5 +93,6 @@ def test_acknowledged_write_survives_kill_9(tmp_path: Path) -> None:
                                  params={"fields": "email,firstName"})
             result = assert_success(response)["result"]
             assert result == [{"id": lead_id, "email": record["email"], "firstName": record["firstName"]}]
+        record_served(base)
     finally:
         _kill(process)

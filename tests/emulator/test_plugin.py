@@ -11,7 +11,7 @@ import httpx
 from mkto.emulator import Emulator
 
 
-def test_fixture_gives_a_running_reset_emulator(mkto_emulator: Emulator) -> None:
+def test_fixture_gives_a_running_emulator(mkto_emulator: Emulator) -> None:
     assert mkto_emulator.base_url.startswith("http://127.0.0.1:")
     assert mkto_emulator.identity_url == f"{mkto_emulator.base_url}/identity"
     assert mkto_emulator.admin_url == f"{mkto_emulator.base_url}/_mkto"
@@ -20,14 +20,46 @@ def test_fixture_gives_a_running_reset_emulator(mkto_emulator: Emulator) -> None
     response = httpx.get(f"{mkto_emulator.base_url}/rest/v1/stats/usage.json",
                          headers={"Authorization": f"Bearer {token}"})
     assert response.json()["success"] is True
-    httpx.put(f"{mkto_emulator.admin_url}/limits", json={"rate_calls": 1})
-    httpx.post(f"{mkto_emulator.admin_url}/faults", json={"code": "611"})
 
 
-def test_fixture_is_reset_between_tests(mkto_emulator: Emulator) -> None:
-    assert httpx.get(f"{mkto_emulator.admin_url}/limits").json()["rate_calls"] == 100
-    assert httpx.get(f"{mkto_emulator.admin_url}/faults").json() == {"faults": []}
-    assert httpx.get(f"{mkto_emulator.admin_url}/usage").json()["daily"]["calls"] == 0
+# Test 1 dirties every kind of state the reset promises to restore; test 2, run next in the same session, sees
+# each clean. Run in a child pytest, in this order, so that the reset is proved whatever this suite ran before.
+DIRTY_THEN_CLEAN = """\
+import httpx
+
+def test_1_dirties(mkto_emulator):
+    base, admin = mkto_emulator.base_url, mkto_emulator.admin_url
+    auth = {"Authorization": "Bearer " + mkto_emulator.token()}
+    synced = httpx.post(base + "/rest/v1/leads.json", headers=auth, json={"input": [{"email": "a@b.c"}]}).json()
+    assert synced["result"][0]["status"] == "created", synced
+    assert httpx.put(admin + "/limits", json={"rate_calls": 1}).status_code == 200
+    assert httpx.post(admin + "/faults", json={"code": "611", "path": "/nowhere"}).status_code < 300
+    assert httpx.get(admin + "/usage").json()["daily"]["calls"] == 1
+    assert httpx.post(admin + "/clock", json={"set": "2031-01-01T00:00:00Z"}).status_code == 200
+
+def test_2_sees_it_clean(mkto_emulator):
+    base, admin = mkto_emulator.base_url, mkto_emulator.admin_url
+    assert httpx.get(admin + "/limits").json()["rate_calls"] == 100
+    assert httpx.get(admin + "/faults").json() == {"faults": []}
+    assert httpx.get(admin + "/usage").json()["daily"]["calls"] == 0
+    assert httpx.get(admin + "/requests").json() == {"requests": []}
+    assert not httpx.get(admin + "/clock").json()["now"].startswith("2031")
+    auth = {"Authorization": "Bearer " + mkto_emulator.token()}
+    found = httpx.get(base + "/rest/v1/leads.json", headers=auth,
+                      params={"filterType": "email", "filterValues": "a@b.c"}).json()
+    assert found["success"] is True and found["result"] == [], found
+"""
+
+
+def test_the_fixture_resets_between_tests_in_a_child_project(tmp_path: Path) -> None:
+    (tmp_path / "test_order.py").write_text(DIRTY_THEN_CLEAN, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-p", "no:randomly", "test_order.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    order = [line.split(" ")[0] for line in result.stdout.splitlines() if " PASSED" in line]
+    assert order == ["test_order.py::test_1_dirties", "test_order.py::test_2_sees_it_clean"]
 
 
 def test_plugin_is_registered_as_an_entry_point() -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import httpx
 
+from tests._code_proof import record_served
+
 from .conftest import assert_success
 from .test_durability import _free_port, _wait_healthy
 
@@ -43,6 +45,7 @@ def test_serve_without_flags_prints_where_and_how(tmp_path: Path) -> None:
         token = httpx.get(f"{base}/identity/oauth/token", params={
             "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}).json()["access_token"]
         assert_success(httpx.get(f"{base}/rest/v1/stats/usage.json", headers={"Authorization": f"Bearer {token}"}))
+        record_served(base)  # the run-time code check reads what the subprocess answered
     finally:
         os.kill(process.pid, signal.SIGINT)
         process.communicate(timeout=30)

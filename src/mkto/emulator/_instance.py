@@ -6,18 +6,21 @@ plans, API users, request log, settings, and the areas' setups that a reset runs
 from __future__ import annotations
 
 import collections
+import contextvars
 import importlib
 import logging
 import random
 import time
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+from starlette.responses import Response
 
 from ._answers import Answer
 from ._api import Endpoint
 from ._clock import VirtualClock
-from ._faults import FaultBook
+from ._faults import FaultBook, FaultPlan
 from ._limits import Counters, Limits
 from ._render import RequestIds
 from ._router import Router
@@ -30,6 +33,10 @@ REDACTED = "<redacted>"
 # Query and form names whose values never reach a log line (the bearer header is never logged at all).
 SECRET_NAMES = frozenset({"access_token", "client_secret", "refresh_token"})
 access_log = logging.getLogger(ACCESS_LOGGER)
+# The fault plan whose code answers the request being served (each request runs in its own task and context).
+_ANSWERING_FAULT: contextvars.ContextVar[int | None] = contextvars.ContextVar("mkto_answering_fault", default=None)
+# A request-log listener: called with each new entry and the response, in the server's thread (test harnesses).
+RequestListener = Callable[[dict[str, Any], Response], None]
 DEFAULT_MUNCHKIN_ID = "123-ABC-456"
 # Instance settings handlers read as `call.settings`; `PUT /_mkto/settings` changes them, a reset restores these.
 DEFAULT_SETTINGS: Mapping[str, Any] = {
@@ -40,6 +47,16 @@ DEFAULT_SETTINGS: Mapping[str, Any] = {
     "abm_enabled": True,  # False: Account-Based Marketing is not enabled, Named Account APIs answer 703
     "bulk_extract_unsupported_filters": ["updatedAt", "smartListId", "smartListName"],  # lead extract: 1035
 }
+
+
+class _MarkingFaultBook(FaultBook):
+    """The fault book, remembering for the request's log entry which plan's code answers it."""
+
+    def draw(self, method: str, path: str, *, targeted_only: bool = False) -> FaultPlan | None:
+        plan = super().draw(method, path, targeted_only=targeted_only)
+        if plan is not None and plan.code:
+            _ANSWERING_FAULT.set(plan.id)
+        return plan
 
 
 class Emulation:
@@ -56,6 +73,7 @@ class Emulation:
         munchkin_id: str,
         allow_query_token: bool,
         admin_token: str | None,
+        request_log_size: int = REQUEST_LOG_SIZE,
     ) -> None:
         self.store = store
         self.seed = seed
@@ -63,14 +81,15 @@ class Emulation:
         self.clock = VirtualClock()
         self.limits = limits
         self.counters = Counters()
-        self.faults = FaultBook(self._rng)
+        self.faults: FaultBook = _MarkingFaultBook(self._rng)
         self.users = Users(store, self._rng)
         self.router = Router(endpoints)
         self.request_ids = RequestIds(self._rng)
         self.munchkin_id = munchkin_id
         self.allow_query_token = allow_query_token
         self.admin_token = admin_token
-        self.request_log: collections.deque[dict[str, Any]] = collections.deque(maxlen=REQUEST_LOG_SIZE)
+        self.request_log: collections.deque[dict[str, Any]] = collections.deque(maxlen=request_log_size)
+        self.request_listeners: list[RequestListener] = []
         self.settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
         self.access_log = False  # `mkto serve --access-log`: one redacted line per API call on ACCESS_LOGGER
         self._setups = [m.setup for m in (importlib.import_module(a) for a in areas) if hasattr(m, "setup")]
@@ -111,10 +130,17 @@ class Emulation:
         self.settings = dict(DEFAULT_SETTINGS)
         self.run_setups()
 
+    def resize_request_log(self, size: int) -> None:
+        """Keep at most `size` entries (the newest) from now on."""
+        self.request_log = collections.deque(self.request_log, maxlen=size)
+
     def log_request(
         self, method: str, path: str, answer: Answer, request_id: str | None, started: float, *, query: str = ""
     ) -> None:
-        """Record an API call in the request log and, with the access log on, print its one line."""
+        """Record an API call in the request log, newest first (`fault`: the id of the fault plan whose code
+        answered, None for none), tell the listeners, and with the access log on print its one line."""
+        fault = _ANSWERING_FAULT.get()
+        _ANSWERING_FAULT.set(None)
         entry = {
             "time": self.clock.now().isoformat(),
             "method": method,
@@ -123,8 +149,11 @@ class Emulation:
             "code": answer.code,
             "requestId": request_id,
             "latency_ms": round((time.perf_counter() - started) * 1000, 3),
+            "fault": fault,
         }
         self.request_log.appendleft(entry)
+        for listener in self.request_listeners:
+            listener(entry, answer.response)
         if self.access_log:
             target = f"{path}?{redact_query(query)}" if query else path
             access_log.info(
@@ -144,4 +173,12 @@ def redact_query(query: str) -> str:
     return "&".join(pairs)
 
 
-__all__ = ["ACCESS_LOGGER", "DEFAULT_MUNCHKIN_ID", "DEFAULT_SETTINGS", "REQUEST_LOG_SIZE", "Emulation", "redact_query"]
+__all__ = [
+    "ACCESS_LOGGER",
+    "DEFAULT_MUNCHKIN_ID",
+    "DEFAULT_SETTINGS",
+    "REQUEST_LOG_SIZE",
+    "Emulation",
+    "RequestListener",
+    "redact_query",
+]

@@ -2,6 +2,10 @@
 
     with Emulator() as emu:
         httpx.get(f"{emu.identity_url}/oauth/token", params={...})
+
+A test session can watch every answer of every harness emulator (the session fixtures and those a test makes):
+`watch(listener)` registers a request-log listener that each `Emulator` made afterwards calls with each entry
+(its `code` and `fault` mark) and the response.
 """
 
 from __future__ import annotations
@@ -19,11 +23,22 @@ import httpx
 import uvicorn
 
 from ._app import create_app
-from ._instance import DEFAULT_MUNCHKIN_ID, Emulation
+from ._instance import DEFAULT_MUNCHKIN_ID, Emulation, RequestListener
 from ._limits import Limits
 from ._router import AREAS
 
 STARTUP_TIMEOUT_S = 30.0
+_WATCHERS: list[RequestListener] = []
+
+
+def watch(listener: RequestListener) -> None:
+    """Call `listener(entry, response)` for every request any `Emulator` made from now on answers."""
+    _WATCHERS.append(listener)
+
+
+def unwatch(listener: RequestListener) -> None:
+    if listener in _WATCHERS:
+        _WATCHERS.remove(listener)
 
 
 def uvicorn_config(app: Any, *, host: str, port: int, log_level: str = "warning", access_log: bool = False) -> uvicorn.Config:
@@ -46,6 +61,8 @@ class Emulator:
 
         with Emulator(seed=1, limits={"rate_calls": 5}) as emu:
             emu.base_url, emu.client_id, emu.client_secret
+
+    `request_log_size` caps the request log (`GET /_mkto/requests`) below its default of 1,000 entries.
     """
 
     def __init__(
@@ -61,6 +78,7 @@ class Emulator:
         client_secret: str | None = None,
         host: str = "127.0.0.1",
         areas: tuple[str, ...] = AREAS,
+        request_log_size: int | None = None,
     ) -> None:
         self._tempdir: str | None = None
         if db is None:
@@ -78,6 +96,9 @@ class Emulator:
             areas=areas,
         )
         self.emulation: Emulation = self.app.state.emulation
+        if request_log_size is not None:
+            self.emulation.resize_request_log(request_log_size)
+        self.emulation.request_listeners.extend(_WATCHERS)
         self._initial_limits = self.emulation.limits.as_dict()
         self.host = host
         self.port = 0

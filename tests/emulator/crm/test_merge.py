@@ -95,8 +95,13 @@ def test_same_personalized_url_is_1079(crm: Api) -> None:
 
 
 def test_a_clean_crm_merge_succeeds_and_nothing_is_checked_without_the_sync(crm: Api) -> None:
-    winner, loser = leads(crm, {"email": "w@example.com", "sfdcType": "Lead"}, {"email": "l@example.com"})
+    winner, loser = leads(crm, {"email": "w@example.com", "sfdcType": "Lead"},
+                          {"email": "l@example.com", "firstName": "Lou"})  # fmt: skip
     merged(merge(crm, winner, loser))
+    fields = {"fields": "email,firstName,sfdcType"}
+    assert assert_success(crm.call("GET", f"/rest/v1/lead/{loser}.json", params=fields))["result"] == []  # gone
+    after = assert_success(crm.call("GET", f"/rest/v1/lead/{winner}.json", params=fields))["result"]
+    assert after == [{"id": winner, "email": "w@example.com", "firstName": "Lou", "sfdcType": "Lead"}]  # merged
     crm.admin("PUT", "/settings", json={"native_crm_sync": False})
     winner, loser = leads(crm, {"email": "p@example.com", "sfdcType": "Person Account"}, {"email": "q@example.com"})
     merged(merge(crm, winner, loser))
