@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -27,12 +25,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+from _servers import free_port, stop, wait_ready
 
 CLIENT_ID = "bench"
 CLIENT_SECRET = "bench-secret"
 CREATED_AT = "2026-01-10T00:00:00Z"
 FIELDS = ["id", "email", "firstName", "lastName", "createdAt"]
-STARTUP_DEADLINE_S = 60
 DOWNLOAD_CHUNK = 1 << 16
 INSERT_BATCH = 50_000
 
@@ -61,34 +59,6 @@ def bare_app(rows: int) -> object:
         return StreamingResponse(lines(), media_type="text/csv")
 
     return Starlette(routes=[Route("/file.csv", export)])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_DEADLINE_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited early: {process.args!r}")
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise SystemExit(f"server did not start: {process.args!r}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def rss_kib(pid: int, key: str) -> int:

@@ -22,8 +22,6 @@ import argparse
 import json
 import re
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -33,12 +31,12 @@ import time
 from pathlib import Path
 
 import httpx
+from _servers import free_port, stop, wait_ready
 
 CLIENT_ID = "bench"
 CLIENT_SECRET = "bench-secret"
 RAISED_LIMITS = {"rate_calls": 100_000_000, "daily_quota": 1_000_000_000, "concurrency": 10_000}
 CREATED_AT = "2026-01-10T00:00:00Z"
-STARTUP_DEADLINE_S = 60
 INSERT_BATCH = 50_000
 
 SAME_LUA = r"""
@@ -104,25 +102,6 @@ end
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_DEADLINE_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited early: {process.args!r}")
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise SystemExit(f"server did not start: {process.args!r}")
-
-
 def start_emulator(db: Path) -> tuple[subprocess.Popen[bytes], str, str]:
     port = free_port()
     mkto = Path(sys.executable).with_name("mkto")
@@ -138,15 +117,6 @@ def start_emulator(db: Path) -> tuple[subprocess.Popen[bytes], str, str]:
         "grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
     }).json()["access_token"]  # fmt: skip
     return process, base, str(token)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def wrk(script: str, url: str, token: str, *, connections: int, seconds: int, workdir: Path) -> str:
