@@ -57,6 +57,11 @@ class Store:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._sqlite_lock = threading.RLock()
+        # SQLite: the one connection every transaction uses in turn (they hold the lock above), so a call
+        # pays neither a pool checkout nor a return; a nested transaction falls back to the pool.
+        self._shared: Connection | None = None
+        self._memo: dict[str, Any] = {}  # SQLite only: what areas derive from rarely written tables
+        self._memo_dirty = False  # a writer forgot an entry in the transaction now running
         _STORES[id(engine)] = self
 
     @classmethod
@@ -88,9 +93,45 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One transaction: commits on return, rolls back on exception."""
-        lock = self._sqlite_lock if self.is_sqlite else contextlib.nullcontext()
-        with lock, self.engine.begin() as conn:
-            yield conn
+        if not self.is_sqlite:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        with self._sqlite_lock:
+            shared = self._shared
+            if shared is None or shared.invalidated or shared.closed:
+                conn = self._shared = self.engine.connect()
+            else:
+                conn = shared
+            if conn.in_transaction():  # a transaction inside another: its own connection
+                with self.engine.begin() as nested:
+                    yield nested
+                return
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                if self._memo_dirty:  # committed or rolled back, what was derived meanwhile is doubtful
+                    self._memo.clear()
+                    self._memo_dirty = False
+
+    # -- memo: values derived from rarely written tables, kept across calls ---------------------------------
+    # SQLite only, where this process owns the file and serializes every transaction; on PostgreSQL other
+    # processes write too, so `recall` always misses there and each call derives afresh.
+    def recall(self, key: str) -> Any:
+        """The value remembered under `key`, or None."""
+        return self._memo.get(key) if self.is_sqlite and not self._memo_dirty else None
+
+    def remember(self, key: str, value: Any) -> None:
+        """Keep `value` until a writer forgets `key` (not while a transaction that forgot something runs)."""
+        if self.is_sqlite and not self._memo_dirty:
+            self._memo[key] = value
+
+    def forget(self, key: str) -> None:
+        """A writer changed what `key` is derived from: drop it, and remember nothing until its transaction ends."""
+        if self.is_sqlite:
+            self._memo.pop(key, None)
+            self._memo_dirty = True
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[Connection]:
@@ -116,6 +157,10 @@ class Store:
                     db.execute(table.delete())
 
     def close(self) -> None:
+        with self._sqlite_lock:
+            if self._shared is not None:
+                self._shared.close()
+                self._shared = None
         self.engine.dispose()
 
 
@@ -126,10 +171,14 @@ def _make_sqlite_durable(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")  # an acknowledged commit is on disk
+        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: a commit reaches the OS before the answer (survives kill -9)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(_SNAPSHOT) else "BEGIN IMMEDIATE")
+        # Straight to the driver: this runs once per call, and SQLAlchemy's statement machinery costs more
+        # than SQLite's own BEGIN.
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.execute("BEGIN" if conn.get_execution_options().get(_SNAPSHOT) else "BEGIN IMMEDIATE")
