@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._common.tables import lead_fields
+from mkto.emulator._store import Store
 
 CUSTOM_FIELD_ID_BASE = 1000  # custom field ids are this plus the row id: above every standard id
 MAX_TEXT_BYTES = 30_000  # "Text area ... Supports up to 30,000 bytes" (field-types.md)
@@ -211,6 +212,9 @@ STANDARD_FIELDS: tuple[Field, ...] = tuple(
 )
 
 
+_MEMO_KEY = "lead-schema"
+
+
 class Schema:
     """The lead fields of the instance right now: standard fields plus custom fields from the database."""
 
@@ -220,8 +224,22 @@ class Schema:
 
     @classmethod
     def load(cls, db: Connection) -> Schema:
+        """The schema as of this transaction; remembered by the store until a field is created or changed."""
+        store = Store.of(db.engine)
+        if store is not None and (known := store.recall(_MEMO_KEY)) is not None:
+            return known  # type: ignore[no-any-return]
         custom = [_custom_field(row) for row in db.execute(sa.select(lead_fields).order_by(lead_fields.c.id))]
-        return cls([*STANDARD_FIELDS, *custom])
+        schema = cls([*STANDARD_FIELDS, *custom])
+        if store is not None:
+            store.remember(_MEMO_KEY, schema)
+        return schema
+
+    @staticmethod
+    def changed(db: Connection) -> None:
+        """Call after writing `lead_fields`: the next load reads them again."""
+        store = Store.of(db.engine)
+        if store is not None:
+            store.forget(_MEMO_KEY)
 
     def __iter__(self) -> Iterator[Field]:
         return iter(sorted(self._fields.values(), key=lambda f: f.id))

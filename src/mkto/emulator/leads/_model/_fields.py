@@ -7,7 +7,7 @@ from typing import Any
 
 from mkto.emulator._api import ApiError, skipped
 from mkto.emulator._common import paging
-from mkto.emulator._common.schema import CREATABLE_TYPES, CUSTOM_FIELD_ID_BASE, DISPLAY_NAME, FIELD_NAME, Field
+from mkto.emulator._common.schema import CREATABLE_TYPES, CUSTOM_FIELD_ID_BASE, DISPLAY_NAME, FIELD_NAME, Field, Schema
 from mkto.emulator._common.tables import lead_fields
 from mkto.emulator._common.values import show, storable_text
 from mkto.emulator.leads._model._base import BOOLEAN, MAX_FIELDS_PER_CREATE, Base, Page, Record
@@ -113,6 +113,7 @@ class Fields(Base):
             )
         )  # fmt: skip
         self._schema = None  # the new field is usable by the next record and the next call
+        Schema.changed(self.db)
         return {"name": name, "status": "created"}
 
     def update_field(self, name: str, changes: Any) -> list[Record]:
@@ -153,6 +154,7 @@ class Fields(Base):
         row_id = field.id - CUSTOM_FIELD_ID_BASE
         self.db.execute(lead_fields.update().where(lead_fields.c.id == row_id).values(updated_at=self.stamp, **values))
         self._schema = None
+        Schema.changed(self.db)
         return [{"name": name, "status": "updated"}]
 
 
