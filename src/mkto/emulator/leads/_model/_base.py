@@ -10,11 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import ApiError, ApiUser
 from mkto.emulator._common import activity as act
+from mkto.emulator._common import rows
 from mkto.emulator._common.activity import activity_row, record_activity
 from mkto.emulator._common.schema import Schema
 from mkto.emulator._common.tables import LEAD_MEMBERSHIPS, leads
@@ -61,6 +61,7 @@ class Base:
         self._schema: Schema | None = None
         self._partitions: dict[str, int] | None = None
         self._activities: list[dict[str, Any]] | None = None  # while a batch writes: activities not inserted yet
+        self._new_lead_attributes: dict[str, tuple[Mapping[str, Any], ...]] = {}
 
     @property
     def schema(self) -> Schema:
@@ -71,7 +72,7 @@ class Base:
     def _lead(self, lead_id: int) -> Any:
         if not 0 < lead_id <= INT32_MAX:
             return None
-        return self.db.execute(sa.select(leads).where(leads.c.id == lead_id)).first()
+        return rows.by_key(self.db, leads, "id", lead_id)
 
     def _check_batch(self, records: Sequence[Any]) -> None:
         if not records:
@@ -110,9 +111,12 @@ class Base:
         return attributes
 
     def _log_new_lead(self, lead_id: int, api_method: str) -> None:
-        self._record(lead_id, act.NEW_LEAD, attributes={
-            "Created Date": self.stamp[:10], "Source Type": API_SOURCE, "API Method Name": api_method,
-        })  # fmt: skip
+        attributes = self._new_lead_attributes.get(api_method)
+        if attributes is None:  # alike for every lead this call creates: built and serialized once
+            attributes = self._new_lead_attributes[api_method] = act.shared_attributes({
+                "Created Date": self.stamp[:10], "Source Type": API_SOURCE, "API Method Name": api_method,
+            })  # fmt: skip
+        self._record(lead_id, act.NEW_LEAD, attributes=attributes)
 
     def _log_changes(self, lead_id: int, before: Mapping[str, Any], after: Mapping[str, Any], api_method: str) -> int:
         """One Change Data Value per field whose value differs, in `after`'s order then removed fields; the count."""
