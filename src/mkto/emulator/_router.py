@@ -40,10 +40,23 @@ ALIASES: tuple[Alias, ...] = (
 
 @dataclasses.dataclass(slots=True)
 class _Resource:
+    order: int  # registration order: the first resource whose pattern matches wins
     path: str
     regex: re.Pattern[str]
     convertors: dict[str, Convertor[Any]]
     methods: dict[str, Endpoint]
+
+
+def _shape(path: str) -> tuple[int, tuple[str, ...]] | None:
+    """A pattern's segment count and its literal segments before the first parameter; None when a parameter
+    may span segments (`{x:path}`), so the pattern is tried for every path."""
+    segments = path.split("/")
+    if ":path}" in path:
+        return None
+    literal = 0
+    while literal < len(segments) and "{" not in segments[literal]:
+        literal += 1
+    return len(segments), tuple(segments[:literal])
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -68,6 +81,10 @@ class Router:
     def __init__(self, endpoints: Sequence[Endpoint], aliases: Sequence[Alias] = ALIASES) -> None:
         self.endpoints = list(endpoints)
         self._resources: list[_Resource] = []
+        # Patterns by shape, so a match tries the few that can fit instead of all of them in turn.
+        self._by_shape: dict[tuple[int, tuple[str, ...]], list[_Resource]] = {}
+        self._prefixes: dict[int, set[int]] = {}  # segment count -> literal prefix lengths registered
+        self._spanning: list[_Resource] = []
         by_key: dict[tuple[str, str], Endpoint] = {}
         for endpoint in self.endpoints:
             key = (endpoint.method.upper(), endpoint.path)
@@ -86,12 +103,29 @@ class Router:
                 resource.methods.setdefault(method, endpoint)
                 return
         regex, _fmt, convertors = compile_path(path)
-        self._resources.append(_Resource(path, regex, convertors, {method: endpoint}))
+        resource = _Resource(len(self._resources), path, regex, convertors, {method: endpoint})
+        self._resources.append(resource)
+        shape = _shape(path)
+        if shape is None:
+            self._spanning.append(resource)
+        else:
+            self._by_shape.setdefault(shape, []).append(resource)
+            self._prefixes.setdefault(shape[0], set()).add(len(shape[1]))
+
+    def _candidates(self, path: str) -> list[_Resource]:
+        segments = path.split("/")
+        count = len(segments)
+        found = list(self._spanning)
+        for length in self._prefixes.get(count, ()):
+            found.extend(self._by_shape.get((count, tuple(segments[:length])), ()))
+        if len(found) > 1:
+            found.sort(key=lambda r: r.order)
+        return found
 
     def match(self, method: str, path: str) -> Match | None:
         """None: no such resource (610)."""
         known = False
-        for resource in self._resources:
+        for resource in self._candidates(path):
             m = resource.regex.match(path)
             if m is None:
                 continue
