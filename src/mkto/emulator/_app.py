@@ -17,6 +17,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import _admin
 from ._gates import Pipeline
@@ -28,6 +29,23 @@ from ._store import Store
 from ._users import user_from_dict
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+class _EmulatorApp(Starlette):
+    """Starlette for the admin API and the identity endpoint; every other HTTP request goes straight to the
+    REST pipeline, which answers every path and catches every error itself, so it skips Starlette's routing
+    and middleware (a fifth of a short call's time)."""
+
+    rest: ASGIApp
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            if not path.startswith("/_mkto") and path != IDENTITY_PATH:
+                scope["app"] = self
+                await self.rest(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
 
 
 def default_db_path() -> Path:
@@ -73,7 +91,7 @@ def create_app(
     )
     emulation.users.add(default)
     pipeline = Pipeline(emulation)
-    app = Starlette(
+    app = _EmulatorApp(
         routes=[
             *_admin.routes(emulation),
             Route(IDENTITY_PATH, Identity(emulation).endpoint, methods=["GET", "POST"]),
@@ -82,6 +100,7 @@ def create_app(
     )
     # Paths Starlette's routes cannot match (a newline in a segment) still get Marketo's answer, not "Not Found".
     app.router.default = pipeline.asgi
+    app.rest = pipeline.asgi
     app.state.emulation = emulation
     app.state.default_user = default
     return app

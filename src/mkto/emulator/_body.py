@@ -46,7 +46,10 @@ def parse_form(body: bytes) -> dict[str, list[str]]:
 
 async def read_body(request: Request, limit: int) -> bytes | None:
     """The body, or None when it is over `limit` (after draining it, so the client reads our 413)."""
-    declared = request.headers.get("content-length")
+    headers = request.headers
+    declared = headers.get("content-length")
+    if (declared is None or declared == "0") and "transfer-encoding" not in headers:
+        return b""  # HTTP/1.1: no length and no chunking means no body (most GETs): nothing to wait for
     too_big = declared is not None and declared.isdigit() and int(declared) > limit
     chunks: list[bytes] = []
     size = 0

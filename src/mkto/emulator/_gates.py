@@ -57,19 +57,22 @@ class Pipeline(Responder):
     # -- entry points ------------------------------------------------------------------------------
     async def rest(self, request: Request) -> Response:
         emu = self.emu
-        if is_browser_request(request.method, request.url.path):
+        scope = request.scope
+        path: str = scope["path"]  # what `request.url` would parse, without building it
+        query: str = scope.get("query_string", b"").decode("utf-8", "replace")
+        if is_browser_request(request.method, path):
             return Response(status_code=404)
         started = time.perf_counter()
         request_id = emu.request_ids.next(emu.clock.now())
         try:
-            answer = await self._rest(request, request_id)
+            answer = await self._rest(request, request_id, path, query)
         except Exception:
-            log.exception("unhandled error in the pipeline for %s %s", request.method, request.url.path)
+            log.exception("unhandled error in the pipeline for %s %s", request.method, path)
             answer = self._error("611", request_id)
         if answer.code is not None and errors.Level.RESPONSE in _levels(answer.code):
             emu.counters.record_error(emu.clock.now(), answer.code)
         logged_id = request_id if answer.response.media_type == JSON_CONTENT_TYPE else None
-        emu.log_request(request.method, request.url.path, answer, logged_id, started, query=request.url.query)
+        emu.log_request(request.method, path, answer, logged_id, started, query=query)
         return answer.response
 
     async def asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -78,17 +81,17 @@ class Pipeline(Responder):
             await response(scope, receive, send)
 
     # -- the REST pipeline ---------------------------------------------------------------------------
-    async def _rest(self, request: Request, request_id: str) -> Answer:
+    async def _rest(self, request: Request, request_id: str, path: str, query_string: str) -> Answer:
         emu = self.emu
         limits = emu.limits
         if self._uri_too_long(request):
             return self._page(414)
 
-        path = request.url.path
-        query = multi(urllib.parse.parse_qsl(request.url.query, keep_blank_values=True))
+        query = multi(urllib.parse.parse_qsl(query_string, keep_blank_values=True)) if query_string else {}
         method = request.method.upper()
         override = (query.get("_method") or [""])[-1].upper() if method == "POST" else ""
-        guess = emu.router.match(override if override in OVERRIDABLE_METHODS else method, path)
+        guess_method = override if override in OVERRIDABLE_METHODS else method
+        guess = emu.router.match(guess_method, path)
         large = guess is not None and guess.endpoint is not None and guess.endpoint.large_body
         body = await read_body(request, limits.max_import_bytes if large else limits.max_body_bytes)
         if body is None:
@@ -108,7 +111,7 @@ class Pipeline(Responder):
         effective = override if override in OVERRIDABLE_METHODS else method
         params.pop("_method", None)
 
-        match = emu.router.match(effective, path)
+        match = guess if effective == guess_method else emu.router.match(effective, path)
         if match is None:
             return self._error("610", request_id)
         endpoint = match.endpoint
@@ -132,6 +135,7 @@ class Pipeline(Responder):
         try:
             answer = await self._admitted(
                 request,
+                path=path,
                 request_id=request_id,
                 endpoint=endpoint,
                 path_params=match.path_params,
@@ -156,6 +160,7 @@ class Pipeline(Responder):
         self,
         request: Request,
         *,
+        path: str,
         request_id: str,
         endpoint: Endpoint,
         path_params: dict[str, Any],
@@ -167,7 +172,7 @@ class Pipeline(Responder):
         overridden: bool,
     ) -> Answer:
         emu = self.emu
-        plan = emu.faults.draw(method, request.url.path)
+        plan = emu.faults.draw(method, path)
         if plan is not None and plan.latency_ms:
             await asyncio.sleep(plan.latency_ms / 1000)
         if plan is not None and plan.code and not plan.after_commit:
@@ -184,7 +189,7 @@ class Pipeline(Responder):
         make_call = functools.partial(
             Call,
             method=endpoint.method.upper(),
-            path=request.url.path,
+            path=path,
             path_params=path_params,
             params=params,
             json=payload,
@@ -196,7 +201,7 @@ class Pipeline(Responder):
             instance=emu,
         )
         try:
-            if self._inline(endpoint, request.url.path):
+            if self._inline(endpoint, path):
                 answer = self._run_handler(endpoint, make_call, request_id)
             else:
                 self._pooled += 1

@@ -34,8 +34,19 @@ class RequestIds:
         return f"{n:x}#{int(now.timestamp() * 1000):x}"
 
 
+_last_date: tuple[int, str] = (0, "")  # the HTTP date of the last whole second asked for
+
+
 def http_date(now: dt.datetime) -> str:
-    return email.utils.format_datetime(now.astimezone(dt.UTC), usegmt=True)
+    """`Tue, 01 Dec 2026 22:39:17 GMT`; one call in a second formats it, the others reuse it."""
+    global _last_date  # noqa: PLW0603  (a one-entry cache: a tuple swap is atomic)
+    second = int(now.timestamp())
+    cached = _last_date
+    if cached[0] == second:
+        return cached[1]
+    text = email.utils.format_datetime(now.astimezone(dt.UTC).replace(microsecond=0), usegmt=True)
+    _last_date = (second, text)
+    return text
 
 
 def base_headers(now: dt.datetime) -> dict[str, str]:
