@@ -80,12 +80,16 @@ def activity_row(
     fields: Sequence[Mapping[str, Any]] | None = None,
     campaign_id: int | None = None,
 ) -> dict[str, Any]:
-    """The parameters `record_activity` inserts, for `record_activities` to insert many at once."""
-    attrs = (
-        [{"name": k, "value": v} for k, v in attributes.items()]
-        if isinstance(attributes, Mapping)
-        else [dict(a) for a in attributes]
-    )
+    """The parameters `record_activity` inserts, for `record_activities` to insert many at once.
+
+    `attributes` given as a tuple (see `shared_attributes`) is kept as it is, so rows built from one tuple share
+    it and `record_activities` serializes it once; a mapping or a list is copied."""
+    if isinstance(attributes, tuple):
+        attrs: Sequence[Mapping[str, Any]] = attributes
+    elif isinstance(attributes, Mapping):
+        attrs = [{"name": k, "value": v} for k, v in attributes.items()]
+    else:
+        attrs = [dict(a) for a in attributes]
     return {
         "lead_id": lead_id,
         "type_id": type_id,
@@ -98,6 +102,12 @@ def activity_row(
     }
 
 
+def shared_attributes(attributes: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+    """Attributes that many activities of one call carry alike (every New Lead of a sync): build them once and
+    pass the tuple to each `activity_row`; nothing may change it afterwards."""
+    return tuple({"name": k, "value": v} for k, v in attributes.items())
+
+
 def record_activities(db: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert the `activity_row`s in order (ids ascending in that order), in one executemany.
 
@@ -107,9 +117,19 @@ def record_activities(db: Connection, rows: Sequence[Mapping[str, Any]]) -> None
         return
     if db.dialect.name == "sqlite":
         dumps = json.dumps
+        shared: dict[int, str] = {}  # id of a shared attributes tuple -> its JSON (the rows keep the tuples alive)
+
+        def attributes_json(attrs: Any) -> str:
+            if not isinstance(attrs, tuple):
+                return dumps(attrs)
+            text = shared.get(id(attrs))
+            if text is None:
+                text = shared[id(attrs)] = dumps(attrs)
+            return text
+
         db.exec_driver_sql(_SQLITE_INSERT, [
             (r["lead_id"], r["type_id"], r["activity_date"], r["primary_attribute_value_id"],
-             r["primary_attribute_value"], r["campaign_id"], dumps(r["attributes"]), dumps(r["fields"]))
+             r["primary_attribute_value"], r["campaign_id"], attributes_json(r["attributes"]), dumps(r["fields"]))
             for r in rows
         ])  # fmt: skip
     else:

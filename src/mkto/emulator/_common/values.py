@@ -62,10 +62,23 @@ def storable_text(value: str) -> bool:
     return True
 
 
+_TEXT_KINDS = frozenset({"string", "phone", "url"})  # any text within the field's length
+_LONG_TEXT_KINDS = frozenset({"text", "textarea"})  # any text within MAX_TEXT_BYTES
+
+
 def coerce(field: Field, value: Any) -> Any:
     """The stored form of `value` for `field`, or InvalidValue. None and "" clear the field."""
     if value is None or value == "":
         return None
+    if type(value) is str and value.isascii() and "\x00" not in value:
+        # The common case first: ASCII text is storable, and its length in bytes is its length.
+        kind = field.data_type
+        if kind in _TEXT_KINDS and (field.length is None or len(value) <= field.length):
+            return value
+        if kind == "email" and (field.length is None or len(value) <= field.length) and _EMAIL.fullmatch(value):
+            return value
+        if kind in _LONG_TEXT_KINDS and len(value) <= MAX_TEXT_BYTES:
+            return value
     if isinstance(value, str) and not storable_text(value):
         raise InvalidValue(value)
     kind = field.data_type
