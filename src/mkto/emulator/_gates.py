@@ -10,6 +10,7 @@ transaction (611 when it raises). `POST ...?_method=GET` (or `_method` in a form
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import logging
 import re
@@ -63,9 +64,10 @@ class Pipeline(Responder):
         if is_browser_request(request.method, path):
             return Response(status_code=404)
         started = time.perf_counter()
-        request_id = emu.request_ids.next(emu.clock.now())
+        now = emu.clock.now()
+        request_id = emu.request_ids.next(now)
         try:
-            answer = await self._rest(request, request_id, path, query)
+            answer = await self._rest(request, request_id, path, query, now)
         except Exception:
             log.exception("unhandled error in the pipeline for %s %s", request.method, path)
             answer = self._error("611", request_id)
@@ -81,7 +83,7 @@ class Pipeline(Responder):
             await response(scope, receive, send)
 
     # -- the REST pipeline ---------------------------------------------------------------------------
-    async def _rest(self, request: Request, request_id: str, path: str, query_string: str) -> Answer:
+    async def _rest(self, request: Request, request_id: str, path: str, query_string: str, now: dt.datetime) -> Answer:
         emu = self.emu
         limits = emu.limits
         if self._uri_too_long(request):
@@ -122,7 +124,6 @@ class Pipeline(Responder):
         if isinstance(user_or_code, str):
             return self._error(user_or_code, request_id, endpoint=endpoint)
         user = user_or_code
-        now = emu.clock.now()
         client = request.client.host if request.client else None
         if not has_permission(user, endpoint.permission) or not ip_allowed(user, client):
             emu.counters.charge(now, user.email)
@@ -186,6 +187,7 @@ class Pipeline(Responder):
         if isinstance(parsed, str):
             return self._error(parsed, request_id, endpoint=endpoint)
         payload, files = parsed
+        now = emu.clock.now()  # after any injected latency
         make_call = functools.partial(
             Call,
             method=endpoint.method.upper(),
@@ -195,18 +197,18 @@ class Pipeline(Responder):
             json=payload,
             files=files,
             user=user,
-            now=emu.clock.now(),
+            now=now,
             request_id=request_id,
             settings={**emu.settings, "munchkin_id": emu.munchkin_id},
             instance=emu,
         )
         try:
             if self._inline(endpoint, path):
-                answer = self._run_handler(endpoint, make_call, request_id)
+                answer = self._run_handler(endpoint, make_call, request_id, now)
             else:
                 self._pooled += 1
                 try:
-                    answer = await run_in_threadpool(self._run_handler, endpoint, make_call, request_id)
+                    answer = await run_in_threadpool(self._run_handler, endpoint, make_call, request_id, now)
                 finally:
                     self._pooled -= 1
         finally:
@@ -230,9 +232,10 @@ class Pipeline(Responder):
             return False
         return not endpoint.large_body and not path.startswith("/bulk/")
 
-    def _run_handler(self, endpoint: Endpoint, make_call: Callable[..., Call], request_id: str) -> Answer:
+    def _run_handler(
+        self, endpoint: Endpoint, make_call: Callable[..., Call], request_id: str, now: dt.datetime
+    ) -> Answer:
         """Run the handler in one transaction: committed when it returns, rolled back when it raises."""
-        now = self.emu.clock.now()
         try:
             with self.emu.store.transaction() as db:
                 result = endpoint.handler(make_call(db=db))

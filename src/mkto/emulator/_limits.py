@@ -68,8 +68,22 @@ class Limits:
         return dataclasses.asdict(self)
 
 
+_known_day: tuple[float, float, dt.date] = (0.0, 0.0, dt.date.min)  # [start, end) epochs of the last day asked
+
+
 def chicago_day(now: dt.datetime) -> dt.date:
-    return now.astimezone(errors.MARKETO_TZ).date()
+    """The day in Marketo's time zone (US Central) that the daily quota counts; the last one is remembered."""
+    global _known_day  # noqa: PLW0603  (a one-entry cache: a tuple swap is atomic)
+    epoch = now.timestamp()
+    start, end, day = _known_day
+    if start <= epoch < end:
+        return day
+    local = now.astimezone(errors.MARKETO_TZ)
+    day = local.date()
+    midnight = dt.datetime.combine(day, dt.time(), errors.MARKETO_TZ)
+    following = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), errors.MARKETO_TZ)
+    _known_day = (midnight.timestamp(), following.timestamp(), day)
+    return day
 
 
 @dataclasses.dataclass(slots=True)

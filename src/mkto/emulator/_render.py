@@ -53,9 +53,32 @@ def base_headers(now: dt.datetime) -> dict[str, str]:
     return {"Date": http_date(now), "Server": "nginx"}
 
 
+class JsonAnswer(Response):
+    """A Marketo JSON answer with its headers encoded at once (Starlette's general header handling costs more
+    than rendering a short answer): Date, Server, Content-Length, Content-Type, in that order."""
+
+    media_type = JSON_CONTENT_TYPE
+
+    def __init__(self, content: bytes, status: int, now: dt.datetime) -> None:
+        self.status_code = status
+        self.background = None
+        self.body = content
+        self.raw_headers = [
+            (b"date", http_date(now).encode()),
+            (b"server", b"nginx"),
+            (b"content-length", str(len(content)).encode()),
+            (b"content-type", _JSON_CONTENT_TYPE_BYTES),
+        ]
+
+
+_JSON_CONTENT_TYPE_BYTES = JSON_CONTENT_TYPE.encode()
+
+
 def json_response(body: Any, now: dt.datetime, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     content = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-    return Response(content, status, {**base_headers(now), **(headers or {})}, JSON_CONTENT_TYPE)
+    if not headers:
+        return JsonAnswer(content, status, now)
+    return Response(content, status, {**base_headers(now), **headers}, JSON_CONTENT_TYPE)
 
 
 def success_body(reply: Reply, request_id: str) -> dict[str, Any]:

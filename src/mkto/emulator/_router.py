@@ -77,6 +77,9 @@ def load_endpoints(areas: Iterable[str]) -> list[Endpoint]:
     return endpoints
 
 
+_MATCHES_KEPT = 4096  # remembered (method, path) answers; all forgotten at once when full
+
+
 class Router:
     def __init__(self, endpoints: Sequence[Endpoint], aliases: Sequence[Alias] = ALIASES) -> None:
         self.endpoints = list(endpoints)
@@ -85,6 +88,7 @@ class Router:
         self._by_shape: dict[tuple[int, tuple[str, ...]], list[_Resource]] = {}
         self._prefixes: dict[int, set[int]] = {}  # segment count -> literal prefix lengths registered
         self._spanning: list[_Resource] = []
+        self._matched: dict[tuple[str, str], Match | None] = {}
         by_key: dict[tuple[str, str], Endpoint] = {}
         for endpoint in self.endpoints:
             key = (endpoint.method.upper(), endpoint.path)
@@ -123,7 +127,21 @@ class Router:
         return found
 
     def match(self, method: str, path: str) -> Match | None:
-        """None: no such resource (610)."""
+        """None: no such resource (610). Answers are remembered (a bounded number): most calls repeat a path."""
+        key = (method, path)
+        found: Match | None
+        if key in self._matched:
+            found = self._matched[key]
+        else:
+            found = self._match(method, path)
+            if len(self._matched) >= _MATCHES_KEPT:
+                self._matched.clear()
+            self._matched[key] = found
+        if found is None or not found.path_params:
+            return found
+        return Match(found.endpoint, dict(found.path_params))  # the caller's own parameters
+
+    def _match(self, method: str, path: str) -> Match | None:
         known = False
         for resource in self._candidates(path):
             m = resource.regex.match(path)

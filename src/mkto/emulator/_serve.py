@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from ._app import create_app, default_db_path
 from ._instance import ACCESS_LOGGER, DEFAULT_MUNCHKIN_ID
-from ._server import uvicorn_config
+from ._server import share_interpreter_fairly, uvicorn_config
 
 CONFIG_ERROR = 2
 PROG = "mkto serve"
@@ -169,6 +169,7 @@ def serve_command(
     if access_log:
         _enable_access_log()
         app.state.emulation.access_log = True
+    share_interpreter_fairly()
     server = uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level=log_level, access_log=False))
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl+C it already handled
         server.run(sockets=[sock])

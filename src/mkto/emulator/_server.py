@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import sys
 import tempfile
 import threading
 from collections.abc import Mapping
@@ -39,6 +40,18 @@ def watch(listener: RequestListener) -> None:
 def unwatch(listener: RequestListener) -> None:
     if listener in _WATCHERS:
         _WATCHERS.remove(listener)
+
+
+# The event loop shares the interpreter with the emulator's background threads (bulk files). A thread that
+# wants the GIL back waits up to the switch interval (5 ms by default) for the holder to let go, and a call takes
+# it back many times (each socket and SQLite operation): a shorter interval keeps calls from queueing behind the
+# background work, at a small cost in switches.
+SWITCH_INTERVAL_S = 0.0005
+
+
+def share_interpreter_fairly() -> None:
+    """Set the interpreter's thread switch interval for serving (process-wide; the server's entry points call it)."""
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 
 def uvicorn_config(app: Any, *, host: str, port: int, log_level: str = "warning", access_log: bool = False) -> uvicorn.Config:
@@ -135,6 +148,7 @@ class Emulator:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, 0))
         self.port = sock.getsockname()[1]
+        share_interpreter_fairly()
         self._server = uvicorn.Server(uvicorn_config(self.app, host=self.host, port=self.port))
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, name="mkto-emulator", daemon=True

@@ -60,6 +60,7 @@ class Store:
         # SQLite: the one connection every transaction uses in turn (they hold the lock above), so a call
         # pays neither a pool checkout nor a return; a nested transaction falls back to the pool.
         self._shared: Connection | None = None
+        self._in_shared = False  # a transaction runs on it now
         self._memo: dict[str, Any] = {}  # SQLite only: what areas derive from rarely written tables
         self._memo_dirty = False  # a writer forgot an entry in the transaction now running
         _STORES[id(engine)] = self
@@ -98,19 +99,31 @@ class Store:
                 yield conn
             return
         with self._sqlite_lock:
-            shared = self._shared
-            if shared is None or shared.invalidated or shared.closed:
-                conn = self._shared = self.engine.connect()
-            else:
-                conn = shared
-            if conn.in_transaction():  # a transaction inside another: its own connection
+            if self._in_shared:  # a transaction inside another: its own connection
                 with self.engine.begin() as nested:
                     yield nested
                 return
+            shared = self._shared
+            if shared is None or shared.invalidated or shared.closed:
+                # SQLAlchemy leaves transactions to us on this connection (its own begin and commit cost more
+                # than the call they wrap): BEGIN and COMMIT go straight to the driver, below.
+                shared = self._shared = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            conn = shared
+            pooled = conn.connection
+            driver = pooled.driver_connection
+            assert driver is not None
+            driver.execute("BEGIN IMMEDIATE")
+            self._in_shared = True
             try:
-                with conn.begin():
-                    yield conn
+                yield conn
+            except BaseException:
+                if driver.in_transaction:
+                    driver.rollback()
+                raise
+            else:
+                driver.commit()
             finally:
+                self._in_shared = False
                 if self._memo_dirty:  # committed or rolled back, what was derived meanwhile is doubtful
                     self._memo.clear()
                     self._memo_dirty = False
@@ -181,4 +194,6 @@ def _make_sqlite_durable(engine: Engine) -> None:
         # than SQLite's own BEGIN.
         driver = conn.connection.driver_connection
         assert driver is not None
+        if driver.in_transaction:  # the store's shared connection: `Store.transaction` began it
+            return
         driver.execute("BEGIN" if conn.get_execution_options().get(_SNAPSHOT) else "BEGIN IMMEDIATE")
