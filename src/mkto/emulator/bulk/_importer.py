@@ -26,7 +26,7 @@ from mkto.emulator.bulk._worker import worker_for
 THREAD_NAME = "mkto-bulk-import-worker"  # the worker's name while it processes an import
 COMMIT_WAIT_S = 10.0  # how long to wait for the call that handed a job over to commit (PostgreSQL)
 _POLL_S = 0.02
-YIELD_S = 0.002  # after each batch: calls waiting for the store (and the GIL) go first
+YIELD_S = 0.002
 
 
 def submit_import(store: Store, batch_id: int) -> None:
@@ -64,4 +64,8 @@ def process_import(store: Store, batch_id: int) -> None:
             more = rows.step(db)
         if not more:
             return
-        time.sleep(YIELD_S)
+        _between_batches()
+
+
+def _between_batches() -> None:
+    time.sleep(YIELD_S)  # calls waiting for the store (and the GIL) go first

@@ -161,22 +161,22 @@ class _Sync:
     def sync(self, records: list[Record]) -> list[Record]:
         raise NotImplementedError
 
-    def imported(self, result: Record) -> None:
-        """A row was imported as `result`."""
+    def imported(self, results: list[Record]) -> None:
+        """These rows of the batch were imported, as these results (in file order)."""
 
     def run(self, batch: list[Prepared], reasons: list[Reason]) -> int:
         """Sync the batch; its failed and warned rows join `reasons`. Answers how many rows were imported."""
         results = self.sync([record for _, _, record, _ in batch])
-        imported = 0
+        imported: list[Record] = []
         for (number, line, _, warning), result in zip(batch, results, strict=True):
             if result.get("status") == "skipped":
                 reasons.append((FAILURES, number, [*line, str(result["reasons"][0]["message"])]))
                 continue
-            imported += 1
+            imported.append(result)
             if warning is not None:
                 reasons.append((WARNINGS, number, [*line, warning]))
-            self.imported(result)
-        return imported
+        self.imported(imported)
+        return len(imported)
 
 
 def _sync_for(db: Connection, job: Any, at: dt.datetime, rng: random.Random) -> _Sync:
@@ -213,19 +213,22 @@ class _LeadSync(_Sync):
             api_method="importLead",
         )  # fmt: skip
 
-    def imported(self, result: Record) -> None:
-        if self.job.list_id is not None:
-            self._join_list(int(self.job.list_id), int(result["id"]))
-
-    def _join_list(self, list_id: int, lead_id: int) -> None:
-        member = sa.select(list_members.c.id).where(
-            list_members.c.list_id == list_id, list_members.c.lead_id == lead_id
-        )
-        if self.db.execute(member).first() is None:
-            stamp = format_datetime(self.at)
-            self.db.execute(
-                list_members.insert().values(list_id=list_id, lead_id=lead_id, created_at=stamp, updated_at=stamp)
-            )
+    def imported(self, results: list[Record]) -> None:
+        if self.job.list_id is None or not results:
+            return
+        list_id = int(self.job.list_id)
+        lead_ids = list(dict.fromkeys(int(result["id"]) for result in results))  # first time each, in order
+        m = list_members.c
+        members = sa.select(m.lead_id).where(m.list_id == list_id, m.lead_id.in_(lead_ids))
+        already = set(self.db.execute(members).scalars())
+        stamp = format_datetime(self.at)
+        joining = [
+            {"list_id": list_id, "lead_id": lead_id, "created_at": stamp, "updated_at": stamp}
+            for lead_id in lead_ids
+            if lead_id not in already
+        ]
+        if joining:
+            self.db.execute(list_members.insert(), joining)
 
 
 class _ObjectSync(_Sync):
