@@ -326,3 +326,22 @@ def test_on_postgresql_the_background_outcome_is_the_inline_outcome(
         assert [email for email, _ in lead_rows(emu)] == inline_leads
         assert left_over(emu) == 0
         api.close()
+
+
+def test_a_pending_import_is_handed_over_again_by_any_bulk_call(
+    fast: Api, emulator: Emulator, background: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker that never ran (the process ended first): the next bulk call, an extract list here, hands it over.
+    dropped: list[int] = []
+    for module in (_imports, _importer):
+        monkeypatch.setattr(module, "submit_import", lambda store, batch_id: dropped.append(batch_id))
+    batch_id = imported_after_advance(fast, mixed_file(400))
+    assert import_status(fast, batch_id)["status"] == "Importing"
+    worker_idle(emulator)
+    assert import_status(fast, batch_id)["status"] == "Importing"
+    assert batch_id in dropped
+    monkeypatch.undo()
+    monkeypatch.setattr(_imports, "INLINE_ROWS", 0)
+    assert_success(fast.call("GET", "/bulk/v1/leads/export.json"))
+    worker_idle(emulator)
+    assert import_status(fast, batch_id)["status"] == "Complete"

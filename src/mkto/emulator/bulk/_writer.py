@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import Instance
 from mkto.emulator._store import Store
@@ -53,6 +54,17 @@ class ExportWriter:
 
 def writer_for(store: Store) -> ExportWriter:
     return ExportWriter(worker_for(store))
+
+
+def resume_exports(db: Connection, instance: Instance | None) -> None:
+    """Hand the worker every pending file (one whose writer died with its process; the rest it already has)."""
+    store = Store.of(db.engine)
+    if store is None:
+        return
+    t = bulk_exports.c
+    pending = db.execute(sa.select(t.id).where(t.status == COMPLETED, t.file_checksum.is_(None))).scalars()
+    for export_id in pending.all():
+        writer_for(store).submit(str(export_id), instance)
 
 
 def _job(store: Store, export_id: str) -> Any:

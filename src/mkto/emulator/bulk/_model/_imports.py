@@ -40,6 +40,7 @@ from mkto.emulator.bulk._model._base import (
 from mkto.emulator.bulk._model._rows import SEED_BITS, ImportRows, start_rows
 from mkto.emulator.bulk._queue import Queue
 from mkto.emulator.bulk._tables import bulk_imports
+from mkto.emulator.bulk._writer import resume_exports
 from mkto.emulator.lists import lock_list
 
 INLINE_ROWS = 10_000  # a job with more data rows is processed in the background
@@ -84,7 +85,8 @@ class Imports:
         self.obj = obj
         self.queue = import_queue(instance.rng if instance is not None else None)
         self.queue.advance(db, to_epoch(now))
-        resume_imports(db)
+        resume_imports(db)  # every bulk call hands the worker what a dead process left pending
+        resume_exports(db, instance)
 
     def create(
         self,
