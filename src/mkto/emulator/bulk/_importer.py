@@ -19,14 +19,15 @@ from sqlalchemy.engine import Connection
 
 from mkto.emulator._store import Store
 from mkto.emulator.bulk._model._base import IMPORT_PENDING, IMPORTING
-from mkto.emulator.bulk._model._rows import ImportRows
+from mkto.emulator.bulk._model._rows import ImportRows, upload_of
 from mkto.emulator.bulk._tables import bulk_imports
 from mkto.emulator.bulk._worker import worker_for
 
 THREAD_NAME = "mkto-bulk-import-worker"  # the worker's name while it processes an import
 COMMIT_WAIT_S = 10.0  # how long to wait for the call that handed a job over to commit (PostgreSQL)
 _POLL_S = 0.02
-YIELD_S = 0.002
+REST_RATIO = 1.0  # rest after each batch for this much of the time it took
+MIN_REST_S, MAX_REST_S = 0.002, 0.1
 
 
 def submit_import(store: Store, batch_id: int) -> None:
@@ -58,14 +59,19 @@ def process_import(store: Store, batch_id: int) -> None:
         job = _job(store, batch_id)
     if job is None or job.status != IMPORT_PENDING:
         return
-    rows = ImportRows(job)
+    with store.snapshot() as db:
+        upload = upload_of(db, job)
+    rows = ImportRows(job, upload)
     while True:
+        started = time.monotonic()
         with store.transaction() as db:
             more = rows.step(db)
         if not more:
             return
-        _between_batches()
+        _between_batches(time.monotonic() - started)
 
 
-def _between_batches() -> None:
-    time.sleep(YIELD_S)  # calls waiting for the store (and the GIL) go first
+def _between_batches(took_s: float) -> None:
+    # Rest as long as the batch took: calls waiting for the store (and the GIL) go first, and the worker
+    # holds them for at most half of the time however slow the machine.
+    time.sleep(min(max(took_s * REST_RATIO, MIN_REST_S), MAX_REST_S))

@@ -20,7 +20,7 @@ bulk_imports = Table(
     Column("lookup_field", String(255), nullable=False),
     Column("partition_name", String(255)),
     Column("list_id", Integer),
-    Column("file", LargeBinary, nullable=False),
+    Column("file", LargeBinary, nullable=False),  # b"": the upload is in bulk_import_files (see there)
     Column("row_count", Integer, nullable=False),
     Column("status", String(16), nullable=False),  # Queued, Importing, Pending (shown as Importing), Complete
     Column("queued_at", Float, nullable=False),
@@ -32,6 +32,15 @@ bulk_imports = Table(
     Column("failures", LargeBinary),
     Column("warnings", LargeBinary),
     sqlite_autoincrement=True,
+)
+
+# An import's uploaded file, in a table of its own: SQLite rewrites a whole row, blob included, on every
+# update, and a job's row is updated as it moves through the queue. Removed once the job is Complete.
+import_files = Table(
+    "bulk_import_files",
+    metadata,
+    Column("import_id", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
 )
 
 # An import the queue finished whose rows are being processed (status Pending): how far it got, and the
@@ -82,4 +91,4 @@ export_chunks = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
-TABLES = (bulk_imports, import_progress, import_reasons, bulk_exports, export_chunks)
+TABLES = (bulk_imports, import_files, import_progress, import_reasons, bulk_exports, export_chunks)

@@ -37,9 +37,9 @@ from mkto.emulator.bulk._model._base import (
     Record,
     to_epoch,
 )
-from mkto.emulator.bulk._model._rows import SEED_BITS, ImportRows, start_rows
+from mkto.emulator.bulk._model._rows import SEED_BITS, ImportRows, start_rows, upload_of
 from mkto.emulator.bulk._queue import Queue
-from mkto.emulator.bulk._tables import bulk_imports
+from mkto.emulator.bulk._tables import bulk_imports, import_files
 from mkto.emulator.bulk._writer import resume_exports
 from mkto.emulator.lists import lock_list
 
@@ -58,7 +58,7 @@ def _finish_import(db: Connection, row: Any, at: float, rng: random.Random) -> N
     if int(row.row_count) > INLINE_ROWS and store is not None:
         submit_import(store, int(row.id))  # it starts once this call commits
         return
-    rows = ImportRows(row)  # the queue's row: its finish_at is `at`
+    rows = ImportRows(row, upload_of(db, row))  # the queue's row: its finish_at is `at`
     while rows.step(db):
         pass
 
@@ -128,12 +128,13 @@ class Imports:
                 object=self.obj, client_id=self.user.client_id,
                 partitions=sorted(self.user.partitions) if self.user.partitions is not None else None,
                 format=fmt.lower(), lookup_field=lookup_field or "email", partition_name=partition_name,
-                list_id=target_list, file=data, row_count=len(lines), status=QUEUED, queued_at=to_epoch(self.now),
+                list_id=target_list, file=b"", row_count=len(lines), status=QUEUED, queued_at=to_epoch(self.now),
                 imported=0, failed=0, warned=0,
             )
         ).inserted_primary_key  # fmt: skip
         assert inserted is not None
         batch_id = int(inserted[0])
+        db.execute(import_files.insert().values(import_id=batch_id, data=data))
         if target_list is not None:
             lock_list(db, target_list, f"import:{batch_id}")  # the list cannot be deleted while imported to (1022)
         if self.obj != LEADS:

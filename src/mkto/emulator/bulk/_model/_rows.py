@@ -36,7 +36,7 @@ from mkto.emulator.bulk._model._base import (
     WARNING_COLUMN,
     Record,
 )
-from mkto.emulator.bulk._tables import bulk_imports, import_progress, import_reasons
+from mkto.emulator.bulk._tables import bulk_imports, import_files, import_progress, import_reasons
 from mkto.emulator.leads import LeadDatabase
 from mkto.emulator.lists import unlock_list
 
@@ -52,6 +52,13 @@ def start_rows(db: Connection, job: Any, at: float, seed: int) -> None:
     db.execute(import_progress.insert().values(import_id=job.id, seed=seed, next_line=0, imported=0))
 
 
+def upload_of(db: Connection, job: Any) -> bytes:
+    """The job's uploaded file (a job queued before uploads had their own table keeps it in its row)."""
+    f = import_files.c
+    data = db.execute(sa.select(f.data).where(f.import_id == job.id)).scalar()
+    return bytes(data) if data is not None else bytes(job.file)
+
+
 def _import_user(job: Any) -> ApiUser:
     partitions = frozenset(job.partitions) if isinstance(job.partitions, list) else None
     return ApiUser(client_id=job.client_id, client_secret="", partitions=partitions)
@@ -64,11 +71,25 @@ Prepared = tuple[int, list[str], Record, str | None]  # (line number, row, recor
 class ImportRows:
     """One Pending import job's data lines: call `step(db)` until it answers False."""
 
-    def __init__(self, job: Any) -> None:
+    def __init__(self, job: Any, upload: bytes) -> None:
         self.job = job
         self.fmt = str(job.format).upper()
-        self.header, self.lines = _files.read_rows(bytes(job.file), self.fmt)
         self.at = dt.datetime.fromtimestamp(float(job.finish_at), dt.UTC)
+        self._lines = _files.iter_rows(upload, self.fmt)  # read as the batches need them, not all at once
+        self.header: list[str] = next(self._lines, [])
+        self._next: tuple[int, list[str]] | None = None  # the line read ahead and its number
+        self._read = 0  # data lines read so far
+
+    def _line(self, number: int) -> list[str] | None:
+        """Data line `number` (lines are asked for in order; a resumed job skips those done), or None past
+        the end."""
+        while self._next is None or self._next[0] < number:
+            line = next(self._lines, None)
+            if line is None:
+                return None
+            self._next = (self._read, line)
+            self._read += 1
+        return self._next[1] if self._next[0] == number else None
 
     def step(self, db: Connection) -> bool:
         """The next batch, or the outcome once no line is left; False when nothing is left to do (the job is
@@ -76,7 +97,7 @@ class ImportRows:
         progress = self._progress(db)
         if progress is None:
             return False
-        if int(progress.next_line) >= len(self.lines):
+        if self._line(int(progress.next_line)) is None:
             self._complete(db, int(progress.imported))
             return False
         self._batch(db, int(progress.next_line), int(progress.seed))
@@ -96,8 +117,7 @@ class ImportRows:
         reasons: list[Reason] = []
         batch: list[Prepared] = []
         number = start
-        while number < len(self.lines) and len(batch) < LEADS_PER_SYNC:
-            line = self.lines[number]
+        while len(batch) < LEADS_PER_SYNC and (line := self._line(number)) is not None:
             if len(line) != len(self.header):
                 reasons.append((FAILURES, number, [*line, ApiError("1003").message]))
             else:
@@ -134,8 +154,9 @@ class ImportRows:
                 failures=self._file(FAILURE_COLUMN, failures), warnings=self._file(WARNING_COLUMN, warnings),
             )
         )  # fmt: skip
-        db.execute(import_progress.delete().where(import_progress.c.import_id == job.id))
-        db.execute(import_reasons.delete().where(import_reasons.c.import_id == job.id))
+        for table in (import_progress, import_reasons):
+            db.execute(table.delete().where(table.c.import_id == job.id))
+        db.execute(import_files.delete().where(import_files.c.import_id == job.id))
 
     def _reasons(self, db: Connection, kind: str) -> list[list[str]]:
         r = import_reasons.c
