@@ -345,3 +345,19 @@ def test_a_pending_import_is_handed_over_again_by_any_bulk_call(
     assert_success(fast.call("GET", "/bulk/v1/leads/export.json"))
     worker_idle(emulator)
     assert import_status(fast, batch_id)["status"] == "Complete"
+
+
+def test_an_import_takes_its_virtual_time_then_ten_thousand_rows_finish_inline_and_more_in_the_background(
+    fast: Api, emulator: Emulator
+) -> None:
+    inline = imported_after_advance(fast, csv_file([["email"], *[[f"in{n}@example.com"] for n in range(10_000)]]))
+    assert import_status(fast, inline)["numOfLeadsProcessed"] == 10_000  # done in the call that saw it finish
+    rows = csv_file([["email"], *[[f"bg{n}@example.com"] for n in range(10_001)]])
+    batch_id = import_ok(fast, rows)
+    fast.advance(10 + 30 + 10.001 - 2)  # start delay + 30 s + 1 s per 1,000 rows, less two seconds
+    assert import_status(fast, batch_id)["status"] == "Importing"
+    with db(emulator) as connection:
+        assert connection.execute(sa.select(import_progress)).all() == []  # not finished yet on the queue
+    fast.advance(3)
+    assert import_status(fast, batch_id) == {"batchId": batch_id, "importId": str(batch_id), "status": "Importing"}
+    assert until_complete(fast, batch_id)["numOfLeadsProcessed"] == 10_001  # by the worker
