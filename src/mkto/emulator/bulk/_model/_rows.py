@@ -75,21 +75,27 @@ class ImportRows:
         self.job = job
         self.fmt = str(job.format).upper()
         self.at = dt.datetime.fromtimestamp(float(job.finish_at), dt.UTC)
-        self._lines = _files.iter_rows(upload, self.fmt)  # read as the batches need them, not all at once
+        self._upload = upload
+        self._rewind()
         self.header: list[str] = next(self._lines, [])
-        self._next: tuple[int, list[str]] | None = None  # the line read ahead and its number
-        self._read = 0  # data lines read so far
+
+    def _rewind(self) -> None:
+        self._lines = _files.iter_rows(self._upload, self.fmt)  # read as the batches need them, not all at once
+        self._next: tuple[int, list[str]] | None = None  # the line read last and its number
+        self._read = -1  # the header is line -1
 
     def _line(self, number: int) -> list[str] | None:
-        """Data line `number` (lines are asked for in order; a resumed job skips those done), or None past
-        the end."""
+        """Data line `number`, or None past the end. Lines are asked for in order (a resumed job skips those
+        done), so each is parsed once."""
+        if self._next is not None and self._next[0] > number:
+            self._rewind()
         while self._next is None or self._next[0] < number:
             line = next(self._lines, None)
             if line is None:
                 return None
-            self._next = (self._read, line)
             self._read += 1
-        return self._next[1] if self._next[0] == number else None
+            self._next = (self._read, line)
+        return self._next[1]
 
     def step(self, db: Connection) -> bool:
         """The next batch, or the outcome once no line is left; False when nothing is left to do (the job is
@@ -122,11 +128,11 @@ class ImportRows:
                 reasons.append((FAILURES, number, [*line, ApiError("1003").message]))
             else:
                 record: Record = {name: value for name, value in zip(self.header, line, strict=True) if value != ""}
-                prepared = sync.check(record)
-                if isinstance(prepared, str):
-                    reasons.append((FAILURES, number, [*line, prepared]))
+                failure = sync.failure(record)
+                if failure is not None:
+                    reasons.append((FAILURES, number, [*line, failure]))
                 else:
-                    batch.append((number, line, record, prepared[0]))
+                    batch.append((number, line, record, sync.warning(record)))
             number += 1
         imported = sync.run(batch, reasons) if batch else 0
         if reasons:
@@ -154,9 +160,8 @@ class ImportRows:
                 failures=self._file(FAILURE_COLUMN, failures), warnings=self._file(WARNING_COLUMN, warnings),
             )
         )  # fmt: skip
-        for table in (import_progress, import_reasons):
+        for table in (import_progress, import_reasons, import_files):
             db.execute(table.delete().where(table.c.import_id == job.id))
-        db.execute(import_files.delete().where(import_files.c.import_id == job.id))
 
     def _reasons(self, db: Connection, kind: str) -> list[list[str]]:
         r = import_reasons.c
@@ -175,9 +180,13 @@ class _Sync:
         self.job = job
         self.at = at
 
-    def check(self, record: Record) -> tuple[str | None] | str:
-        """(the row's warning,) to sync `record` (which it may trim), or the reason the row fails."""
-        return (None,)
+    def failure(self, record: Record) -> str | None:
+        """Why the row fails before it is synced, if it does."""
+        return None
+
+    def warning(self, record: Record) -> str | None:
+        """The row's warning, if it has one; a value the warning is about is taken out of `record`."""
+        return None
 
     def sync(self, records: list[Record]) -> list[Record]:
         raise NotImplementedError
@@ -213,7 +222,11 @@ class _LeadSync(_Sync):
         self.lookup = str(job.lookup_field)
         self.action = "updateOnly" if self.lookup == "id" else "createOrUpdate"
 
-    def check(self, record: Record) -> tuple[str | None] | str:
+    def failure(self, record: Record) -> str | None:
+        return ApiError("1002", self.lookup).message if record.get(self.lookup) in (None, "") else None
+
+    def warning(self, record: Record) -> str | None:
+        """An invalid address in an email field other than the lookup field is dropped with a warning."""
         warning = None
         schema: Schema = self.model.schema
         for name in list(record):
@@ -224,9 +237,7 @@ class _LeadSync(_Sync):
                 coerce(lead_field, record[name])
             except InvalidValue:
                 warning = ApiError("1003", name, show(record.pop(name)), variant="invalid_field_value").message
-        if record.get(self.lookup) in (None, ""):
-            return ApiError("1002", self.lookup).message
-        return (warning,)
+        return warning
 
     def sync(self, records: list[Record]) -> list[Record]:
         return self.model.sync(
