@@ -5,7 +5,9 @@ custom objects (`/bulk/v1/<kind>/export/...`), on job queues that advance with t
 
 Extract is written against a row source (`_model.Source`): another object needs a source (`_model/_sources.py`),
 a validator (`_model/_validate.py`) and `_extract_endpoints(...)`. The model is split by concern: `_imports`,
-`_extracts`, `_quota`, `_sources`, `_validate`, on the shared `_base`.
+`_rows` (an import's rows, batch by batch), `_extracts`, `_quota`, `_sources`, `_validate`, on the shared
+`_base`. Large jobs are finished off the request path by one background worker per store (`_worker.py`):
+`_importer.py` for import rows, `_writer.py` for extract files.
 """
 
 from __future__ import annotations

@@ -20,9 +20,9 @@ bulk_imports = Table(
     Column("lookup_field", String(255), nullable=False),
     Column("partition_name", String(255)),
     Column("list_id", Integer),
-    Column("file", LargeBinary, nullable=False),
+    Column("file", LargeBinary, nullable=False),  # b"": the upload is in bulk_import_files (see there)
     Column("row_count", Integer, nullable=False),
-    Column("status", String(16), nullable=False),  # Queued, Importing, Complete, Failed
+    Column("status", String(16), nullable=False),  # Queued, Importing, Pending (shown as Importing), Complete
     Column("queued_at", Float, nullable=False),
     Column("started_at", Float),
     Column("finish_at", Float),
@@ -32,6 +32,35 @@ bulk_imports = Table(
     Column("failures", LargeBinary),
     Column("warnings", LargeBinary),
     sqlite_autoincrement=True,
+)
+
+# An import's uploaded file, in a table of its own: SQLite rewrites a whole row, blob included, on every
+# update, and a job's row is updated as it moves through the queue. Removed once the job is Complete.
+import_files = Table(
+    "bulk_import_files",
+    metadata,
+    Column("import_id", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+
+# An import the queue finished whose rows are being processed (status Pending): how far it got, and the
+# failed and warned rows so far, each batch of rows committed with its own progress.
+import_progress = Table(
+    "bulk_import_progress",
+    metadata,
+    Column("import_id", Integer, primary_key=True),
+    Column("seed", BigInteger, nullable=False),  # the job's random numbers (custom object GUIDs), drawn at finish
+    Column("next_line", Integer, nullable=False),  # the first data line not processed yet
+    Column("imported", Integer, nullable=False),
+)
+
+import_reasons = Table(
+    "bulk_import_reasons",
+    metadata,
+    Column("import_id", Integer, primary_key=True),
+    Column("kind", String(8), primary_key=True),  # "failures" or "warnings": the file the row goes to
+    Column("line", Integer, primary_key=True, autoincrement=False),  # the data line's number in the file
+    Column("cells", JSON, nullable=False),  # the row as written, then its reason
 )
 
 bulk_exports = Table(
@@ -62,4 +91,4 @@ export_chunks = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
-TABLES = (bulk_imports, bulk_exports, export_chunks)
+TABLES = (bulk_imports, import_files, import_progress, import_reasons, bulk_exports, export_chunks)

@@ -1,25 +1,22 @@
-"""Extract files written off the request path: one background thread per store, a queue of export ids.
+"""Extract files written off the request path, by the store's background worker (`_worker.py`).
 
 When the virtual queue finishes a large extract (`_model/_extracts.py`), the call that observed it marks the
-job "file pending" (status Completed, no checksum yet: shown as Processing) and hands its id here; the thread
+job "file pending" (status Completed, no checksum yet: shown as Processing) and hands it to the worker, which
 then reads the rows in a snapshot (`Store.snapshot`, no lock any writer waits on) and stores each chunk in
 its own short transaction, so other calls keep answering while the file is written. The last transaction
 records the size, checksum and record count: from then on the job shows Completed and its file downloads.
-A job cancelled or removed (a reset) meanwhile loses its chunks instead. The thread ends when the queue is
-empty; a pending job whose writer died with the process is handed here again by the next bulk call.
+A job cancelled or removed (a reset) meanwhile loses its chunks instead. A pending job whose writer died with
+the process is handed to the worker again by the next bulk call.
 """
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
-import logging
-import threading
 import time
-import weakref
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from mkto.emulator._api import Instance
 from mkto.emulator._store import Store
@@ -27,9 +24,9 @@ from mkto.emulator.bulk import _files
 from mkto.emulator.bulk._model._base import COMPLETED, PROCESSING
 from mkto.emulator.bulk._model._sources import source_for
 from mkto.emulator.bulk._tables import bulk_exports, export_chunks
+from mkto.emulator.bulk._worker import BulkWorker, worker_for
 
-log = logging.getLogger("mkto.emulator.bulk")
-
+THREAD_NAME = "mkto-bulk-extract-writer"  # the worker's name while it writes a file
 COMMIT_WAIT_S = 10.0  # how long the thread waits for the call that handed it a job to commit (PostgreSQL)
 _POLL_S = 0.02
 YIELD_S = 0.005  # after each chunk: calls waiting for the store (and the GIL) go first
@@ -41,62 +38,33 @@ def is_pending(row: Any) -> bool:
 
 
 class ExportWriter:
-    """The background writer of one store's extract files."""
+    """The extract side of a store's background worker (`_worker.py`)."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = weakref.ref(store)
-        self._lock = threading.Lock()
-        self._queue: collections.deque[tuple[str, Instance | None]] = collections.deque()
-        self._busy: set[str] = set()
-        self._thread: threading.Thread | None = None
-        self._idle = threading.Event()
-        self._idle.set()
+    def __init__(self, worker: BulkWorker) -> None:
+        self._worker = worker
 
     def submit(self, export_id: str, instance: Instance | None) -> None:
         """Write this job's file soon (once; a job already queued or being written is left as it is)."""
-        with self._lock:
-            if export_id in self._busy:
-                return
-            self._busy.add(export_id)
-            self._queue.append((export_id, instance))
-            self._idle.clear()
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="mkto-bulk-extract-writer", daemon=True)
-                self._thread.start()
+        self._worker.submit(f"export:{export_id}", THREAD_NAME, lambda store: write_file(store, export_id, instance))
 
     def wait_idle(self, timeout: float) -> bool:
-        """True once every submitted file is written (or dropped); False if that takes over `timeout` s."""
-        return self._idle.wait(timeout)
-
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                if not self._queue:
-                    self._thread = None
-                    self._idle.set()
-                    return
-                export_id, instance = self._queue.popleft()
-            try:
-                store = self._store()
-                if store is not None:
-                    write_file(store, export_id, instance)
-            except Exception:
-                log.exception("writing the file of bulk extract %s failed", export_id)
-            finally:
-                with self._lock:
-                    self._busy.discard(export_id)
-
-
-_WRITERS: weakref.WeakKeyDictionary[Store, ExportWriter] = weakref.WeakKeyDictionary()
-_WRITERS_LOCK = threading.Lock()
+        """True once every submitted piece of background work is done; False if that takes over `timeout` s."""
+        return self._worker.wait_idle(timeout)
 
 
 def writer_for(store: Store) -> ExportWriter:
-    with _WRITERS_LOCK:
-        writer = _WRITERS.get(store)
-        if writer is None:
-            writer = _WRITERS[store] = ExportWriter(store)
-        return writer
+    return ExportWriter(worker_for(store))
+
+
+def resume_exports(db: Connection, instance: Instance | None) -> None:
+    """Hand the worker every pending file (one whose writer died with its process; the rest it already has)."""
+    store = Store.of(db.engine)
+    if store is None:
+        return
+    t = bulk_exports.c
+    pending = db.execute(sa.select(t.id).where(t.status == COMPLETED, t.file_checksum.is_(None))).scalars()
+    for export_id in pending.all():
+        writer_for(store).submit(str(export_id), instance)
 
 
 def _job(store: Store, export_id: str) -> Any:

@@ -4,10 +4,10 @@
 Queues replay lazily on the virtual clock (`_queue.py`): an import waits IMPORT_START_DELAY_S after it was
 queued, then takes IMPORT_BASE_S plus one second per IMPORT_ROWS_PER_S rows; an extract waits
 EXPORT_START_DELAY_S, then takes EXPORT_BASE_S plus one second per EXPORT_RECORDS_PER_S records (counted when
-it starts). Rows are imported when a bulk call first observes the finish time (the leads' createdAt/updatedAt
-are that finish time); an extract file is written then too, by that call for a small job and by the background
-writer (`bulk/_writer.py`) for one over INLINE_RECORDS records, the job showing Processing until its file is
-there.
+it starts). When a bulk call first observes the finish time, an import's rows go in (the leads'
+createdAt/updatedAt are that finish time, `_rows.py`) and an extract's file is written: by that call for a
+small job, by the store's background worker (`bulk/_worker.py`) for an import over INLINE_ROWS rows or an
+extract over INLINE_RECORDS records, the import showing Importing and the extract Processing until it is done.
 
 Behaviour Marketo leaves undocumented, chosen here (each has a test):
 - an unknown or another user's batch or export id is response-level 1013 "Object not found"; the file,

@@ -37,6 +37,7 @@ DEFAULT_UNSUPPORTED_FILTERS = ("updatedAt", "smartListId", "smartListName")
 # Job kinds: the path segment after /bulk/v1/ ("customobjects/" + the type's API name for custom objects).
 LEADS, PROGRAM_MEMBERS, ACTIVITIES, CUSTOM_OBJECTS = "leads", "program/members", "activities", "customobjects/"
 QUEUED, IMPORTING, COMPLETE = "Queued", "Importing", "Complete"
+IMPORT_PENDING = "Pending"  # stored only: the queue finished the import, its rows are still being processed
 CREATED, PROCESSING, COMPLETED, CANCELLED = "Created", "Processing", "Completed", "Cancelled"
 FAILURE_COLUMN = "Import Failure Reason"
 WARNING_COLUMN = "Import Warning Reason"

@@ -20,6 +20,7 @@ from mkto.emulator._api import ApiError, ApiUser, Instance
 from mkto.emulator._common.tables import static_lists
 from mkto.emulator._store import Store
 from mkto.emulator.bulk import _files
+from mkto.emulator.bulk._importer import resume_imports
 from mkto.emulator.bulk._model._base import (
     ACTIVITIES,
     CANCELLED,
@@ -49,7 +50,7 @@ from mkto.emulator.bulk._model._validate import (
 )
 from mkto.emulator.bulk._queue import Queue
 from mkto.emulator.bulk._tables import bulk_exports, export_chunks
-from mkto.emulator.bulk._writer import is_pending, writer_for
+from mkto.emulator.bulk._writer import is_pending, resume_exports, writer_for
 from mkto.emulator.lists import lock_list, unlock_list
 
 INLINE_RECORDS = 10_000  # a job with more records has its file written in the background
@@ -140,16 +141,8 @@ class Extracts:
         self.kind = kind
         self.queue = _export_queue(instance)
         self.queue.advance(db, to_epoch(now))
-        self._resume_pending()
-
-    def _resume_pending(self) -> None:
-        """Hand the background writer any pending file it does not have (one its process died with)."""
-        t = bulk_exports.c
-        pending = self.db.execute(sa.select(t.id).where(t.status == COMPLETED, t.file_checksum.is_(None))).scalars()
-        store = Store.of(self.db.engine)
-        for export_id in pending.all():
-            if store is not None:
-                writer_for(store).submit(str(export_id), self.instance)
+        resume_exports(db, instance)  # every bulk call hands the worker what a dead process left pending
+        resume_imports(db)
 
     def _job(self, export_id: str) -> Any:
         t = bulk_exports.c
