@@ -10,6 +10,7 @@ tests/_code_proof.py also checks every message those answers carry).
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import importlib.util
 import json
 import re
@@ -210,9 +211,18 @@ class RecipeRunner:
         return [self.send(call, n) for n in range(1, call.times + 1)]
 
 
-def produce(recipe: Recipe) -> tuple[set[str], list[httpx.Response]]:
-    """Run `recipe` on a fresh emulator: the codes its last call's answer carries (any of them, for calls sent at
-    once), and those answers."""
+@dataclasses.dataclass
+class Produced:
+    """What a recipe's run got: the codes its last call's answers carry (any of them, for calls sent at once),
+    those answers, and the codes of the request log's entries a fault plan answered."""
+
+    codes: set[str]
+    last: list[httpx.Response]
+    by_fault: set[str]
+
+
+def produce(recipe: Recipe) -> Produced:
+    """Run `recipe` on a fresh emulator."""
     with Emulator() as emu, httpx.Client(base_url=emu.base_url.removesuffix("/rest"), timeout=30) as http:
         runner = RecipeRunner(emu, http)
         runner.token(API)  # a caller's first step; a recipe may then lower the URI cap below the token call's
@@ -220,15 +230,22 @@ def produce(recipe: Recipe) -> tuple[set[str], list[httpx.Response]]:
         for call in recipe.calls:
             answers = runner.run(call)
         last = answers if recipe.calls[-1].at_once else answers[-1:]
-        return set().union(*(codes_in(answer) for answer in last)), last
+        log = http.get("/_mkto/requests", params={"limit": 1000}).json()["requests"]
+        by_fault = {str(e["code"]).removeprefix("http:") for e in log if e.get("fault") is not None and e.get("code")}
+        return Produced(set().union(*(codes_in(answer) for answer in last)), last, by_fault)
 
 
 @pytest.mark.parametrize("code", list(RECIPES))
 def test_the_recipe_produces_its_code_on_a_fresh_emulator(code: str) -> None:
-    got, last = produce(RECIPES[code])
-    assert code in got, f"{code}: the last call answered {[a.status_code for a in last]} {last[-1].text[:300]}"
+    recipe = RECIPES[code]
+    produced = produce(recipe)
+    last = produced.last
+    assert code in produced.codes, (
+        f"{code}: the last call answered {[a.status_code for a in last]} {last[-1].text[:300]}"
+    )
+    assert (code in produced.by_fault) is recipe.fault_plan  # only a fault-plan recipe gets its code from a plan
 
 
 def test_a_recipe_that_does_not_set_up_its_condition_fails_the_check() -> None:
     without_limit = Recipe("606", "", "", RECIPES["606"].calls[1:])  # four calls, but the default window of 100
-    assert "606" not in produce(without_limit)[0]
+    assert "606" not in produce(without_limit).codes
