@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -204,7 +205,17 @@ def render_call(call: Call, words: Words) -> str:
         notes.append(words.user_token.format(user=call.token))
     if call.times > 1:
         notes.append((words.at_once if call.at_once else words.times).format(times=call.times))
-    return text + (f" ({'; '.join(notes)})" if notes else "")
+    return text + (_aside(("；" if words.zh else "; ").join(notes), words) if notes else "")
+
+
+def _aside(text: str, words: Words) -> str:
+    """`text` in parentheses after what precedes it: ` (text)`, or `（text）` in Chinese."""
+    return f"（{text}）" if words.zh else f" ({text})"
+
+
+def _plain(text: str) -> str:
+    """Catalogue text with its links to pages of Adobe's documentation (relative there, broken here) unlinked."""
+    return re.sub(r"\[([^\]]+)\]\((?![a-z]+://)[^)]*\)", r"\1", text)
 
 
 def _label(name: str, words: Words) -> str:
@@ -230,21 +241,21 @@ def _entry(spec: ErrorSpec, words: Words) -> list[str]:
     zh = words.zh
     recipe = RECIPES[spec.code]
     summary = spec.summary_zh if zh else spec.summary_en
-    meaning = (spec.note_zh or spec.summary_zh) if zh else spec.note_en
+    meaning = _plain((spec.note_zh or spec.summary_zh) if zh else spec.note_en)
     levels = words.comma.join(words.level_names[level] for level in spec.levels)
     if spec.http_status != 200:
-        levels += f" ({words.status} {spec.http_status})"
+        levels += _aside(f"{words.status} {spec.http_status}", words)
     message = f"`{spec.message}`"
     if spec.variants:
         message += (
             ("；" if words.zh else "; ")
             + f"{words.variants} "
-            + words.comma.join(f"`{v.message}` ({v.name})" for v in spec.variants)
+            + words.comma.join(f"`{v.message}`{_aside(v.name, words)}" for v in spec.variants)
         )
     dispositions = list(_dispositions(spec, words))
     condition = recipe.condition_zh if zh else recipe.condition_en
     if recipe.fault_plan:
-        condition += f"（{words.fault_plan}）" if zh else f" ({words.fault_plan})"
+        condition += _aside(words.fault_plan, words)
     lines = [
         f'<a id="{spec.code}"></a>',
         f"### {spec.code} {summary}",
@@ -278,7 +289,7 @@ def render(words: Words) -> str:
     ]
     for spec in CATALOGUE.values():
         summary = spec.summary_zh if words.zh else spec.message
-        levels = ", ".join(words.level_names[level] for level in spec.levels)
+        levels = words.comma.join(words.level_names[level] for level in spec.levels)
         counts = words.yes if spec.counts_against_limits else words.no
         out.append(f"| [{spec.code}](#{spec.code}) | {levels} | {summary} | `{spec.disposition.value}` | {counts} |")
     for level in Level:

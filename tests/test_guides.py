@@ -94,6 +94,18 @@ def test_every_code_is_in_the_guide_with_its_message_and_its_recipe(name: str) -
         assert all(f"`{call.method} {call.path}" in entry for call in RECIPES[code].calls), code
 
 
+@pytest.mark.parametrize("name", [*(f"docs/{n}" for n in GUIDES), "README.zh-hans.md"])
+def test_every_link_resolves(name: str) -> None:
+    path = ROOT / name
+    text = path.read_text(encoding="utf-8")
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', text))
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if target.startswith("#"):
+            assert target[1:] in anchors, f"{name}: no anchor {target}"
+        else:
+            assert "://" not in target and (path.parent / target).is_file(), f"{name}: {target} is not a file here"
+
+
 def test_both_guides_name_the_terminal_form() -> None:
     for name in GUIDES:
         assert "`mkto errors --lang zh`" in (ROOT / "docs" / name).read_text(encoding="utf-8")
