@@ -8,7 +8,7 @@ Every code of the catalogue (`mkto.errors`), grouped by the first level its `Lev
 and named variants, its meaning, what to do about it (the disposition and the catalogue's advice, per level and
 per variant where they differ), whether it counts against the limits, and how to produce it on the emulator:
 the recipe of `mkto.emulator.recipes`, its condition in words and its calls in order. The words around them
-(headings, labels, how a call is written) are this script's, in both languages, in `WORDS`.
+(headings, labels, how a call is written) are this script's, in both languages: `EN` and `ZH`.
 """
 
 from __future__ import annotations

@@ -87,8 +87,6 @@ def _sync(*records: Mapping[str, Any], token: str = API, **options: Any) -> Call
 
 
 ADA = {"email": "ada@example.com"}
-
-
 FOLDER = '{"id": 1, "type": "Folder"}'  # Marketing Activities, seeded
 EMAILS_FOLDER = '{"id": 3, "type": "Folder"}'  # an Email folder, seeded
 PROGRAMS = "/rest/asset/v1/programs.json"
@@ -102,9 +100,9 @@ A_CUSTOM_TYPE = {
 LEAD_EXPORT = {"fields": ["email"], "filter": {"createdAt": {"startAt": "2026-01-01T00:00:00Z", "endAt": "2026-01-15T00:00:00Z"}}}  # fmt: skip
 
 
-def _program(name: str = "P", folder: str = FOLDER, times: int = 1) -> Call:
+def _program(folder: str = FOLDER, times: int = 1) -> Call:
     return _post(
-        PROGRAMS, form={"name": name, "folder": folder, "type": "Default", "channel": "Email Blast"}, times=times
+        PROGRAMS, form={"name": "P", "folder": folder, "type": "Default", "channel": "Email Blast"}, times=times
     )
 
 
@@ -191,7 +189,7 @@ _ALL: tuple[Recipe, ...] = (
         "603",
         "the API user's role lacks the endpoint's permission, or the caller's IP is not on its allowlist",
         "API 用户的角色缺少该端点的权限，或调用方 IP 不在允许列表中",
-        _post("/_mkto/users", {"client_id": "reader", "client_secret": "s3cret", "permissions": ["Read-Only Lead"]}),
+        _user("reader", permissions=["Read-Only Lead"]),
         _sync(ADA, token="reader"),
     ),
     _fault_recipe("604", "the request ran too long", "请求运行过久"),
