@@ -86,7 +86,9 @@ order; the answer to its last call carries the code. Calls under `/_mkto/` (the 
 need no token; every other call carries `Authorization: Bearer <token>` with a token of the credentials
 `mkto serve` prints, unless the recipe says otherwise. `{n}` counts a repeated call from 1; another `{name}`
 stands for the field of that name in the first `result` of the latest answer that had it (an `exportId`, a
-program's `id`). The test suite runs every recipe against a real emulator and checks the code comes back.""",
+program's `id`). `("x" × 256)` stands for a string of 256 x's, and a raw body or file with a line break is
+written as a JSON string. The test suite runs every recipe against a real emulator and checks the code comes
+back.""",
     levels={
         Level.HTTP: "HTTP level: a status other than 200",
         Level.RESPONSE: "Response level: `success: false`, the code in `errors[]`",
@@ -132,7 +134,8 @@ Marketo 文档列出的每个错误代码，内容来自错误目录（`mkto.err
 **复现方法。** 每个复现步骤都在全新的模拟器（`mkto serve`，默认限额与设置）上依次执行，最后一个调用的应答带有该
 代码。`/_mkto/`（管理 API）与 `/identity/` 下的调用无需令牌；其余调用除非另有说明，都带上
 `Authorization: Bearer <token>`，令牌用 `mkto serve` 打印的凭据获取。`{n}` 表示重复调用的序号（从 1 开始）；
-其他 `{name}` 表示最近一个含有该字段的应答中第一个 `result` 的同名字段（如 `exportId`、项目的 `id`）。测试套件会
+其他 `{name}` 表示最近一个含有该字段的应答中第一个 `result` 的同名字段（如 `exportId`、项目的 `id`）。
+`("x" × 256)` 表示由 256 个 x 组成的字符串；含换行的原始请求体或文件内容以 JSON 字符串的形式写出。测试套件会
 在真实的模拟器上执行每个复现步骤，并检查返回了该代码。""",
     levels={
         Level.HTTP: "HTTP 级别：状态码不是 200",
@@ -172,10 +175,15 @@ def _advice(disposition: Disposition, words: Words) -> str:
     return f"`{disposition.value}`{words.colon}{advice[disposition]}"
 
 
+def _long_run(value: str) -> str | None:
+    """A long run of one character, as the guide writes it: `("x" × 70000)`; None for any other string."""
+    return f'("{value[0]}" × {len(value)})' if len(value) > LONG_RUN and len(set(value)) == 1 else None
+
+
 def _value(value: Any) -> str:
     """A JSON value as the guide writes it: compact, with a long run of one character shortened."""
-    if isinstance(value, str) and len(value) > LONG_RUN and len(set(value)) == 1:
-        return f'("{value[0]}" × {len(value)})'
+    if isinstance(value, str) and (run := _long_run(value)):
+        return run
     if isinstance(value, dict):
         return "{" + ", ".join(f"{json.dumps(k)}: {_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
@@ -190,11 +198,11 @@ def render_call(call: Call, words: Words) -> str:
     if call.json is not None:
         text += f" {_value(call.json)}"
     elif call.form is not None:
-        notes.append(f"{words.form} `" + "&".join(f"{k}={v}" for k, v in call.form.items()) + "`")
+        notes.append(f"{words.form} `" + "&".join(f"{k}={_long_run(v) or v}" for k, v in call.form.items()) + "`")
     elif call.file is not None:
         notes.append(f"{words.file_part} `{_value(call.file)}`")
     elif call.body is not None:
-        text += f" {call.body}"
+        text += f" {call.body}" if call.body.isprintable() else f" {json.dumps(call.body)}"
         notes.append(words.content_type.format(content_type=call.content_type))
     text += "`"
     if call.token == NO_TOKEN:
