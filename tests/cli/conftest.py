@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -143,3 +145,46 @@ def seed_leads(emu: Emu, count: int, prefix: str = "lead") -> None:
 def export_range(emu: Emu) -> list[str]:
     now = emu.now()
     return ["--since", (now - dt.timedelta(days=1)).isoformat(), "--until", (now + dt.timedelta(days=29)).isoformat()]
+
+
+class SlowProxy:
+    """A TCP relay in front of the emulator that sends its answers on at `bytes_per_s`: a slow network, so
+    that a test can stop a command in the middle of a download. Real HTTP passes through it untouched."""
+
+    def __init__(self, target: str, bytes_per_s: int) -> None:
+        parsed = httpx.URL(target)
+        self.target = (parsed.host, parsed.port or 80)
+        self.bytes_per_s = bytes_per_s
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.base_url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.closed = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                downstream, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            threading.Thread(target=self._pump, args=(downstream, upstream, None), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, downstream, self.bytes_per_s), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket, rate: int | None) -> None:
+        piece = max((rate or 65_536) // 20, 1)
+        try:
+            while data := source.recv(piece):
+                sink.sendall(data)
+                if rate:
+                    time.sleep(len(data) / rate)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+                end.close()
+
+    def close(self) -> None:
+        self.closed.set()
+        self.listener.close()

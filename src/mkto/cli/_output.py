@@ -99,6 +99,7 @@ class Reporter:
         self.stages = dict(stages or {})  # a successful call whose path ends so starts that stage
         self.console = Console(file=stream or sys.stderr, stderr=stream is None)
         self.live = self.console.is_terminal if live is None else live
+        self.console.soft_wrap = not self.live  # lines for a log or a pipe are never cut
         self._bar: Progress | None = None
         self._task: TaskID | None = None
         self._reason: str | None = None
