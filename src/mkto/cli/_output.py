@@ -211,4 +211,4 @@ class _AttemptEvents(logging.Handler):
             return
         if getattr(record, "decision", None) == "raise":
             return
-        self.reporter.because(f"{code} {text}".replace("'%s'", "…"))
+        self.reporter.because(f"{code} {spec.summary_en if spec is not None else text}")
