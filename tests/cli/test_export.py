@@ -62,6 +62,7 @@ def test_a_full_queue_1029_is_waited_out_in_the_progress(emu: Emu, tmp_path: Pat
             process.kill()
             process.communicate()
     assert process.returncode == 0, stderr
+    assert "\x1b[" in stderr  # drawn as a live rich progress bar
     assert "1029 Too many jobs in queue: the bulk queue is full" in stderr
     assert "waiting 0.2 s: 1029 the bulk queue is full, then trying again" in stderr
     assert [r["code"] for r in emu.paths("/enqueue.json")][10:12] == ["1029", "1029"]
@@ -170,3 +171,24 @@ def test_an_unknown_field_is_marketos_answer_in_one_line(emu: Emu, tmp_path: Pat
     assert "Traceback" not in done.stderr
     assert "1006" in done.stderr.strip().splitlines()[-1] and "noSuchField" in done.stderr
     assert list(tmp_path.iterdir()) == []  # no output, no state, no part file
+
+
+def test_other_options_start_a_new_job_instead_of_resuming(emu: Emu, tmp_path: Path) -> None:
+    seed_leads(emu, 5)
+    out = tmp_path / "leads.csv"
+    env = cli_env(emu.env())
+    process = start("leads", "export", *export_range(emu), "-o", str(out), "--poll", "0.2", env=env)
+    state = tmp_path / "leads.csv.state.json"
+    deadline = time.monotonic() + 60
+    while not state.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.kill()
+    process.communicate(timeout=30)
+    first = json.loads(state.read_text(encoding="utf-8"))["export_id"]
+    with emu.clock_running():
+        done = mkto("leads", "export", *export_range(emu), "--fields", "email", "-o", str(out), "--poll", "0.2",
+                    "--json", env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "leads.csv.state.json is for another export: starting a new one" in done.stderr
+    assert json.loads(done.stdout)["export_id"] != first
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "email"

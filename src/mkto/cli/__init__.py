@@ -5,7 +5,7 @@ against an instance through the client: `leads import|export|sync|get`, `usage`,
     mkto leads export --since 2026-11-30 -o leads.csv --profile prod
 
 Each command lives in its own module; this one only assembles the group. `serve` is loaded only when asked
-for, and the client only by the commands that call an instance, so `mkto errors` stays quick.
+for: no other command imports the emulator, and those that call an instance do it through `mkto.Client`.
 """
 
 from __future__ import annotations
