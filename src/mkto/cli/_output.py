@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -93,12 +93,10 @@ class Reporter:
     rate window, a job still running), and a logging handler on the client's attempt records, which say why.
     """
 
-    def __init__(
-        self, *, stages: Mapping[str, str] | None = None, live: bool | None = None, stream: IO[str] | None = None
-    ) -> None:
+    def __init__(self, *, stages: Mapping[str, str] | None = None) -> None:
         self.stages = dict(stages or {})  # a successful call whose path ends so starts that stage
-        self.console = Console(file=stream or sys.stderr, stderr=stream is None)
-        self.live = self.console.is_terminal if live is None else live
+        self.console = Console(stderr=True)
+        self.live = self.console.is_terminal
         self.console.soft_wrap = not self.live  # lines for a log or a pipe are never cut
         self._bar: Progress | None = None
         self._task: TaskID | None = None
