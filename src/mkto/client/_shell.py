@@ -38,18 +38,23 @@ def resolve_base_url(base_url: str | None, munchkin_id: str | None) -> str:
     raise ValueError("Give base_url or munchkin_id (or set MKTO_BASE_URL / MKTO_MUNCHKIN_ID)")
 
 
+# The client's settings that the environment may give, and the variable each comes from.
+ENV_VARIABLES = {
+    "base_url": "MKTO_BASE_URL",
+    "munchkin_id": "MKTO_MUNCHKIN_ID",
+    "client_id": "MKTO_CLIENT_ID",
+    "client_secret": "MKTO_CLIENT_SECRET",
+}
+
+
 def env_config() -> dict[str, Any]:
-    missing = [name for name in ("MKTO_CLIENT_ID", "MKTO_CLIENT_SECRET") if not os.environ.get(name)]
-    if not (os.environ.get("MKTO_BASE_URL") or os.environ.get("MKTO_MUNCHKIN_ID")):
+    found = {key: os.environ.get(name) or None for key, name in ENV_VARIABLES.items()}
+    missing = [ENV_VARIABLES[key] for key in ("client_id", "client_secret") if not found[key]]
+    if not (found["base_url"] or found["munchkin_id"]):
         missing.append("MKTO_BASE_URL or MKTO_MUNCHKIN_ID")
     if missing:
         raise ValueError(f"Missing environment variables: {', '.join(missing)}")
-    return {
-        "base_url": os.environ.get("MKTO_BASE_URL") or None,
-        "munchkin_id": os.environ.get("MKTO_MUNCHKIN_ID") or None,
-        "client_id": os.environ["MKTO_CLIENT_ID"],
-        "client_secret": os.environ["MKTO_CLIENT_SECRET"],
-    }
+    return found
 
 
 def httpx_timeout(t: Timeouts) -> httpx.Timeout:

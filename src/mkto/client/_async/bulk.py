@@ -91,6 +91,16 @@ class AsyncBulk:
         """Create and enqueue; the export id returned can be saved and given to `resume_extract` later."""
         return await self._client.run(self._ops.start_extract(kind, body))
 
+    async def create_extract(self, kind: str, body: Mapping[str, Any]) -> str:
+        """Create only: save the export id first, then `wait_extract` or `resume_extract` enqueue and wait, so
+        an interruption at any point leaves an id to carry on with."""
+        return await self._client.run(self._ops.create_extract(kind, body))
+
+    async def wait_extract(self, export_id: str, *, kind: str = "leads") -> dict[str, Any]:
+        """Enqueue a created job (waiting out a full queue), poll it, and return its Completed status (with
+        `fileSize` and `fileChecksum`); `BulkJobFailed` if it ends otherwise."""
+        return await self._client.run(self._ops.completed(kind, export_id))
+
     async def resume_extract(
         self, export_id: str, *, path: str | os.PathLike[str], kind: str = "leads"
     ) -> ExtractResult:

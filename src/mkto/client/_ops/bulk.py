@@ -220,11 +220,14 @@ class BulkOps:
 
     # -- extract --
 
-    def start_extract(self, kind: str, body: Mapping[str, Any]) -> Flow[str]:
+    def create_extract(self, kind: str, body: Mapping[str, Any]) -> Flow[str]:
         response = yield from self.core.call(
             RequestSpec.build("POST", f"{export_base(kind)}/create.json", json=dict(body))
         )
-        export_id = str(response.result[0]["exportId"])
+        return str(response.result[0]["exportId"])
+
+    def start_extract(self, kind: str, body: Mapping[str, Any]) -> Flow[str]:
+        export_id = yield from self.create_extract(kind, body)
         yield from self.enqueue(kind, export_id)
         return export_id
 

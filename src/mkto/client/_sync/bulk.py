@@ -93,6 +93,16 @@ class Bulk:
         """Create and enqueue; the export id returned can be saved and given to `resume_extract` later."""
         return self._client.run(self._ops.start_extract(kind, body))
 
+    def create_extract(self, kind: str, body: Mapping[str, Any]) -> str:
+        """Create only: save the export id first, then `wait_extract` or `resume_extract` enqueue and wait, so
+        an interruption at any point leaves an id to carry on with."""
+        return self._client.run(self._ops.create_extract(kind, body))
+
+    def wait_extract(self, export_id: str, *, kind: str = "leads") -> dict[str, Any]:
+        """Enqueue a created job (waiting out a full queue), poll it, and return its Completed status (with
+        `fileSize` and `fileChecksum`); `BulkJobFailed` if it ends otherwise."""
+        return self._client.run(self._ops.completed(kind, export_id))
+
     def resume_extract(self, export_id: str, *, path: str | os.PathLike[str], kind: str = "leads") -> ExtractResult:
         """Carry on with a saved export id: wait for it, download what `path` does not hold yet, verify."""
         return self._client.run(self._ops.finish_extract(kind, export_id, path))

@@ -1,4 +1,4 @@
-"""The `mkto` command: `serve` the emulator, look up `errors`, `explain` a saved Marketo answer."""
+"""`mkto errors` and `mkto explain`: the catalogue in a terminal, and a saved Marketo answer classified."""
 
 from __future__ import annotations
 
@@ -15,26 +15,6 @@ from mkto._explain import Explanation, UnreadableInput, explain
 from mkto.errors import ADVICE_EN, ADVICE_ZH, Disposition, ErrorSpec, Level
 
 LANGS = ("en", "zh")
-
-
-class _Group(click.Group):
-    """Loads `serve` only when asked for, so `mkto errors` never imports the emulator's server stack."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), "serve"})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name == "serve":
-            from mkto.emulator._serve import serve_command
-
-            return serve_command
-        return super().get_command(ctx, cmd_name)
-
-
-@click.group(cls=_Group)
-@click.version_option(package_name="mkto")
-def main() -> None:
-    """mkto: Marketo's REST API errors, on both sides of the wire."""
 
 
 def spec_record(spec: ErrorSpec) -> dict[str, Any]:
@@ -62,7 +42,7 @@ def _advice(disposition: Disposition, lang: str) -> str:
     return (ADVICE_ZH if lang == "zh" else ADVICE_EN)[disposition]
 
 
-@main.command("errors")
+@click.command("errors")
 @click.argument("code", required=False)
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of the descriptions.")
 @click.option("--level", type=click.Choice([lv.value for lv in Level]), help="Only codes seen at this level.")
@@ -97,7 +77,8 @@ def _print_one(console: Console, spec: ErrorSpec, lang: str) -> None:
     zh = lang == "zh"
     lines = [
         f"[bold]{spec.code}[/bold]  {spec.summary_zh if zh else spec.summary_en}",
-        f"levels: {', '.join(lv.value for lv in spec.levels)}" + (f" (HTTP {spec.http_status})" if spec.http_status != 200 else ""),
+        f"levels: {', '.join(lv.value for lv in spec.levels)}"
+        + (f" (HTTP {spec.http_status})" if spec.http_status != 200 else ""),
         f"message: {spec.message}",
         f"disposition: {spec.disposition.value} — {_advice(spec.disposition, lang)}",
         f"counts against limits: {'yes' if spec.counts_against_limits else 'no'}",
@@ -110,7 +91,7 @@ def _print_one(console: Console, spec: ErrorSpec, lang: str) -> None:
     console.print("\n".join(lines), highlight=False)
 
 
-@main.command("explain")
+@click.command("explain")
 @click.argument("source", type=click.File("rb"))
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -170,7 +151,3 @@ def _print_explanation(found: Explanation, lang: str) -> None:
         if spec is not None:
             click.echo(f"  meaning: {spec.summary_zh if lang == 'zh' else spec.note_en}")
         click.echo(f"  disposition: {finding.disposition.value} — {_advice(finding.disposition, lang)}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
