@@ -6,7 +6,8 @@
 const POLL_MS = 1000;
 const BROWSE_EVERY = 5; // polls between two reads of the data browser
 const LOG_LIMIT = 200;
-const CHART_SAMPLES = 180;
+const CHART_SAMPLES = 180; // one a poll: the last three minutes
+const CHART_MIN_SPAN = 60; // a young chart is drawn over a minute, not squeezed into the right edge
 const BROWSE_PAGE = 20;
 const SERIES = [
   { key: "rate", label: "rate window", color: "#2f6fde" },
@@ -80,6 +81,7 @@ function showUsage(usage) {
     export: pct(exp.bytes, exp.limit),
   });
   if (state.samples.length > CHART_SAMPLES) state.samples.shift();
+  $("chart-span").textContent = `percent of each limit, one point a second, last ${Math.max(CHART_MIN_SPAN, state.samples.length)} s`;
   drawChart();
 }
 
@@ -87,7 +89,8 @@ function drawChart() {
   const svg = $("chart");
   const ns = "http://www.w3.org/2000/svg";
   const width = 600, height = 160, pad = 4;
-  const x = (i) => (i / (CHART_SAMPLES - 1)) * width;
+  const span = Math.max(CHART_MIN_SPAN, state.samples.length);
+  const x = (i) => (i / (span - 1)) * width;
   const y = (v) => height - pad - (v / 100) * (height - 2 * pad);
   const parts = [];
   for (const level of [25, 50, 75, 100]) {
@@ -96,7 +99,7 @@ function drawChart() {
       .forEach(([k, v]) => line.setAttribute(k, v));
     parts.push(line);
   }
-  const offset = CHART_SAMPLES - state.samples.length;
+  const offset = span - state.samples.length;
   for (const series of SERIES) {
     const path = document.createElementNS(ns, "polyline");
     const points = state.samples.map((s, i) => `${x(offset + i).toFixed(1)},${y(s[series.key]).toFixed(1)}`);
@@ -117,7 +120,7 @@ function legend() {
     swatch.style.background = s.color;
     return el("span", {}, swatch, s.label);
   });
-  $("chart-legend").replaceChildren(...items, el("span", {}, `percent of each limit, last ${CHART_SAMPLES} s`));
+  $("chart-legend").replaceChildren(...items, el("span", { id: "chart-span" }));
 }
 
 // -- clock -----------------------------------------------------------------------------------------------------
@@ -199,7 +202,7 @@ function section(title, part) {
   return [
     el("h3", {}, `${title} `, el("span", { class: "note" }, size)),
     el("pre", { class: "headers" }, headers),
-    el("pre", { class: "body", "data-part": title.toLowerCase() }, part.body ?? ""),
+    el("pre", { class: "body", "data-part": title.toLowerCase() }, part.body || (part.bytes === 0 ? "(no body)" : "")),
   ];
 }
 
