@@ -7,6 +7,8 @@ from __future__ import annotations
 import importlib.resources
 import json
 import re
+import zipfile
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,6 +21,7 @@ from .conftest import Api, areas, assert_marketo_error, assert_success
 
 ECHO = "/rest/v1/probe/echo.json"
 STATIC = importlib.resources.files("mkto.emulator") / "_static"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def entries(api: Api, **params: str) -> list[dict[str, object]]:
@@ -39,6 +42,15 @@ def test_the_package_ships_the_page_and_every_file_it_loads() -> None:
     assert loaded == set(ASSETS) == {"dashboard.js", "dashboard.css"}
     for name in ASSETS:
         assert (STATIC / name).is_file(), name
+
+
+def test_the_built_wheel_carries_the_page_and_its_files(tmp_path: Path) -> None:
+    from hatchling.builders.wheel import WheelBuilder
+
+    [wheel] = WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
+    with zipfile.ZipFile(wheel) as built:
+        for name in (PAGE, *ASSETS):
+            assert built.read(f"mkto/emulator/_static/{name}") == (STATIC / name).read_bytes(), name
 
 
 def test_the_page_and_its_files_are_served_with_their_types(api: Api) -> None:
