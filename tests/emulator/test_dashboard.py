@@ -17,6 +17,7 @@ from mkto.emulator import Emulator
 from mkto.emulator._dashboard import ASSETS, PAGE
 from mkto.emulator._instance import LOGGED_BODY_BYTES, REDACTED, redact_body
 
+from .bulk.conftest import completed_export, export_call, lead_export
 from .conftest import Api, areas, assert_marketo_error, assert_success
 
 ECHO = "/rest/v1/probe/echo.json"
@@ -163,10 +164,24 @@ def test_a_secret_in_a_body_cut_short_is_still_redacted() -> None:
     for cut in (len(whole) - 1, len(whole) - 10, whole.index(b"s3cr3t") + 3):
         shown = redact_body(whole[:cut], "application/json")
         assert "s3c" not in shown and REDACTED in shown, shown
+    nested = redact_body(b'{"result": [{"Refresh_Token": "r1", "access_token": "a1", "id": 7}]}', "application/json")
+    assert json.loads(nested) == {"result": [{"Refresh_Token": REDACTED, "access_token": REDACTED, "id": 7}]}
     assert redact_body(b"\xff\xfe\x00binary", "application/octet-stream") == "<9 bytes, not UTF-8 text>"
     assert redact_body(b"client_id=a&CLIENT_SECRET=b", "application/x-www-form-urlencoded") == (
         f"client_id=a&CLIENT_SECRET={REDACTED}"
     )
+
+
+def test_a_streamed_export_file_is_not_kept(api: Api) -> None:
+    assert_success(api.call("POST", "/rest/v1/leads.json", json={"input": [{"email": "f@example.com"}]}))
+    job = completed_export(api, lead_export())
+    downloaded = export_call(api, job["exportId"], "file")
+    assert downloaded.status_code == 200 and b"f@example.com" in downloaded.content
+    shown = detail(api, f"/bulk/v1/leads/export/{job['exportId']}/file.json")
+    response = shown["response"]
+    assert isinstance(response, dict)
+    assert response["body"] is None and response["bytes"] is None and shown["status"] == 200
+    assert "content-length" not in dict(response["headers"]) and "accept-ranges" in dict(response["headers"])
 
 
 def test_an_entry_that_left_the_log_is_404(api: Api) -> None:

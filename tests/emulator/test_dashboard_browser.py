@@ -199,3 +199,16 @@ def client_list(emu: Emulator) -> int:
     created = httpx.post(f"{emu.base_url}/rest/asset/v1/staticLists.json", headers={"Authorization": f"Bearer {token}"},
                          data={"name": "Dashboard demo", "folder": '{"id": 12, "type": "Folder"}'})  # fmt: skip
     return int(created.json()["result"][0]["id"])
+
+
+def test_with_an_admin_token_the_page_sends_it_from_its_fragment(browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    with Emulator(admin_token="open-sesame") as emu:
+        page = browser.new_page()
+        page.goto(f"{emu.admin_url}/#token=open-sesame")
+        expect(page.locator("#munchkin")).to_have_text("123-ABC-456", timeout=TIMEOUT_MS)
+        expect(page.locator("#live")).to_have_text("live", timeout=TIMEOUT_MS)
+        page.goto(f"{emu.admin_url}/")  # no token: the page loads, its reads are refused and it says so
+        expect(page.locator("#live")).to_contain_text("disconnected", timeout=TIMEOUT_MS)
+        page.close()

@@ -65,6 +65,8 @@ def entry_detail(entry: Mapping[str, Any]) -> dict[str, Any]:
     request_headers, query, request_body, request_size, response_headers, response_body, response_size = entry["_wire"]
     sent = redact_headers(request_headers)
     answered = redact_headers(response_headers)
+    if response_body is None:  # streamed: its length was decided as it was sent, not when it was logged
+        answered = [(name, value) for name, value in answered if name != "content-length"]
     return {
         **public_entry(entry),
         "request": {

@@ -163,7 +163,8 @@ class Emulation:
         fault = _ANSWERING_FAULT.get()
         _ANSWERING_FAULT.set(None)
         response = answer.response
-        sent = getattr(response, "body", None)  # a streamed answer (an export file) has none at hand
+        # A response that sends itself (an export file, streamed) has no body at hand: it keeps none.
+        sent = response.body if type(response).__call__ is Response.__call__ else None
         received = scope.get(SCOPE_BODY, b"") if scope is not None else b""
         entry = {
             "id": next(self._log_ids),
