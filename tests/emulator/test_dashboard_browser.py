@@ -104,6 +104,24 @@ def test_the_dashboard_in_chromium(browser: Any, emulator: Emulator, tmp_path: P
         client.leads.get_by_filter("email", ["ada2@example.com"])
     expect(page.locator('#log-table tbody tr[data-code="603"]')).to_have_count(1)
     expect(page.locator("#fault-table tbody tr[data-fault]")).to_have_count(0)  # times 1: spent, gone
+    page.fill("#fault-code", "611")
+    page.fill("#fault-path", "/rest/v1/campaigns*")
+    page.fill("#fault-times", "")
+    page.click("#fault-arm")
+    expect(page.locator("#fault-table tbody tr[data-fault]")).to_have_count(1)
+    page.locator("#fault-table button.disarm").click()
+    expect(page.locator("#fault-table tbody tr[data-fault]")).to_have_count(0)
+    assert httpx.get(f"{emulator.admin_url}/faults").json() == {"faults": []}
+    page.fill("#fault-code", "9999")  # no such code: the page says why, nothing is armed
+    page.click("#fault-arm")
+    expect(page.locator("#fault-error")).to_be_visible()
+    assert httpx.get(f"{emulator.admin_url}/faults").json() == {"faults": []}
+    refused = [p for p in problems if "status of 400" in p]
+    assert len(refused) == 1  # Chromium reports the refused POST on the console: that one is expected
+    problems.remove(refused[0])
+    page.fill("#fault-code", "603")
+    page.fill("#fault-path", "/rest/v1/leads*")
+    page.fill("#fault-times", "1")
 
     # The clock advanced from the page expires the token: the next raw call with it is answered 602.
     before = page.locator("#clock-now").inner_text()
@@ -129,9 +147,13 @@ def test_the_dashboard_in_chromium(browser: Any, emulator: Emulator, tmp_path: P
     text = page.content()
     assert token not in text and emulator.client_secret not in text
 
-    # The data browser shows the leads the client made.
+    # The data browser shows the leads the client made, and the bulk jobs (none yet).
     expect(page.locator("#browse-body tbody tr")).to_have_count(3)
     expect(page.locator("#browse-body")).to_contain_text("ada2@example.com")
+    page.locator('[data-tab="bulk"]').click()
+    expect(page.locator("#browse-body h3")).to_have_text(["imports", "extracts"])
+    page.locator('[data-tab="leads"]').click()
+    expect(page.locator("#page-info")).to_have_text("1–3 of 3")
 
     shot = screenshot_under_load(page, emulator, tmp_path / "dashboard.png")
     assert shot.stat().st_size > 20_000
