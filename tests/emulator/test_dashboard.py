@@ -170,6 +170,9 @@ def test_a_secret_in_a_body_cut_short_is_still_redacted() -> None:
     assert redact_body(b"client_id=a&CLIENT_SECRET=b", "application/x-www-form-urlencoded") == (
         f"client_id=a&CLIENT_SECRET={REDACTED}"
     )
+    assert redact_body(b"grant_type=x&client_secret=s3&refresh_token=r", "") == (
+        f"grant_type=x&client_secret={REDACTED}&refresh_token={REDACTED}"
+    )  # a form sent without its content type
 
 
 def test_a_streamed_export_file_is_not_kept(api: Api) -> None:

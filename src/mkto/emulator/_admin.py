@@ -61,11 +61,10 @@ def routes(emu: Emulation) -> list[BaseRoute]:
         served to anyone, and the page sends the token (given as `#token=...`) with every read."""
 
         async def guarded(request: Request) -> Response:
-            if emu.admin_token is not None and static:
-                pass
-            elif emu.admin_token is not None:
+            if emu.admin_token is not None:
                 scheme, _, token = request.headers.get("authorization", "").partition(" ")
-                if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), emu.admin_token):
+                allowed = scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), emu.admin_token)
+                if not allowed and not static:
                     return _problem(401, "the admin API needs Authorization: Bearer <admin token>")
             elif not _is_loopback(request):
                 return _problem(403, "the admin API answers loopback clients only (start with --admin-token)")

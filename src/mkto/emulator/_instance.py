@@ -209,8 +209,11 @@ def redact_query(query: str) -> str:
     return "&".join(pairs)
 
 
+_SECRET_NAME = "(?:" + "|".join(sorted(SECRET_NAMES)) + ")"
 # A secret's JSON member, whole or cut short by the log's cap: `"access_token": "...` up to its closing quote.
-_JSON_SECRET = re.compile(r'("(?:' + "|".join(sorted(SECRET_NAMES)) + r')"\s*:\s*)"(?:[^"\\]|\\.)*"?', re.IGNORECASE)
+_JSON_SECRET = re.compile(r'("' + _SECRET_NAME + r'"\s*:\s*)"(?:[^"\\]|\\.)*"?', re.IGNORECASE)
+# A secret as a name=value pair in text that is neither JSON nor declared a form (a form sent untyped).
+_PAIR_SECRET = re.compile(r"((?:^|[&?;\s])" + _SECRET_NAME + r"=)[^&;\s]*", re.IGNORECASE)
 
 
 def redact_body(body: bytes, content_type: str = "") -> str:
@@ -225,7 +228,8 @@ def redact_body(body: bytes, content_type: str = "") -> str:
     try:
         return json.dumps(_redact_json(json.loads(text)), indent=2, ensure_ascii=False)
     except ValueError:
-        return _JSON_SECRET.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
+        text = _JSON_SECRET.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
+        return _PAIR_SECRET.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
 
 
 def _redact_json(value: Any) -> Any:
