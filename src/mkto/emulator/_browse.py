@@ -7,7 +7,9 @@ redacted only now, when it is read), and the instance's leads, static lists and 
 
 Leads and lists are read from the shared floor's tables. Bulk jobs are read through the bulk area's own
 endpoints (the handlers its `ENDPOINTS` table names), run as each job's API user, so a job's state is the one
-a poll would see: the area replays its queue on the virtual clock first. No view is counted or logged.
+a poll would see: the area replays its queue on the virtual clock first. Marketo has no call that lists
+import jobs, so their batch ids (only) are read from the store's `bulk_imports` table, by name; a public
+listing in the bulk area would replace that. No view is counted or logged.
 """
 
 from __future__ import annotations
