@@ -14,10 +14,10 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ._dashboard import render_dashboard
+from . import _browse, _dashboard
 from ._openapi import openapi_document
 from ._users import user_from_dict, user_to_dict
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 AdminHandler = Callable[[Request], Awaitable[Response]]
 REQUEST_LOG_DEFAULT = 50
+_NO_STORE = {"Cache-Control": "no-store"}  # a browser keeps no stale copy of the page after an upgrade
 
 
 def _problem(status: int, detail: str) -> JSONResponse:
@@ -55,11 +56,15 @@ def _is_loopback(request: Request) -> bool:
 
 
 def routes(emu: Emulation) -> list[BaseRoute]:
-    def guard(handler: AdminHandler) -> AdminHandler:
+    def guard(handler: AdminHandler, *, static: bool = False) -> AdminHandler:
+        """Admin token or loopback. The dashboard's own files hold no state: with an admin token they are
+        served to anyone, and the page sends the token (given as `#token=...`) with every read."""
+
         async def guarded(request: Request) -> Response:
             if emu.admin_token is not None:
                 scheme, _, token = request.headers.get("authorization", "").partition(" ")
-                if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), emu.admin_token):
+                allowed = scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), emu.admin_token)
+                if not allowed and not static:
                     return _problem(401, "the admin API needs Authorization: Bearer <admin token>")
             elif not _is_loopback(request):
                 return _problem(403, "the admin API answers loopback clients only (start with --admin-token)")
@@ -153,24 +158,25 @@ def routes(emu: Emulation) -> list[BaseRoute]:
         raw = request.query_params.get("limit", str(REQUEST_LOG_DEFAULT))
         if not raw.isdigit():
             raise ValueError("limit must be a non-negative integer")
-        return JSONResponse({"requests": list(emu.request_log)[: int(raw)]})
+        code, client_id = request.query_params.get("code", ""), request.query_params.get("user", "")
+        return JSONResponse({"requests": _browse.log_page(list(emu.request_log), int(raw), code, client_id)})
 
     async def openapi(_: Request) -> Response:
         return JSONResponse(openapi_document(emu.router.endpoints))
 
     async def dashboard(_: Request) -> Response:
-        now = emu.clock.now()
-        return HTMLResponse(
-            render_dashboard(
-                now=now,
-                usage=emu.counters.snapshot(now, emu.limits),
-                limits=emu.limits.as_dict(),
-                faults=[p.as_dict() for p in emu.faults.list()],
-                requests=list(emu.request_log)[:REQUEST_LOG_DEFAULT],
-                munchkin_id=emu.munchkin_id,
-                db_url=emu.store.url,
-            )
-        )
+        return Response(_dashboard.page(), media_type="text/html; charset=utf-8", headers=_NO_STORE)
+
+    async def to_dashboard(_: Request) -> Response:
+        # Relative, so that `.../i/{munchkin_id}/_mkto` lands on its own instance's page too.
+        return RedirectResponse("_mkto/", 308)
+
+    async def dashboard_asset(request: Request) -> Response:
+        found = _dashboard.asset(request.path_params["name"])
+        if found is None:
+            return _problem(404, "no such dashboard file")
+        content, media = found
+        return Response(content, media_type=media, headers=_NO_STORE)
 
     table: list[tuple[str, AdminHandler, list[str]]] = [
         ("/_mkto/health", health, ["GET"]),
@@ -185,7 +191,13 @@ def routes(emu: Emulation) -> list[BaseRoute]:
         ("/_mkto/users/{client_id}", user, ["DELETE"]),
         ("/_mkto/requests", requests, ["GET"]),
         ("/_mkto/openapi.json", openapi, ["GET"]),
-        ("/_mkto/", dashboard, ["GET"]),
-        ("/_mkto", dashboard, ["GET"]),
+        *_browse.handlers(emu),
     ]
-    return [Route(path, guard(handler), methods=methods) for path, handler, methods in table]
+    pages: list[tuple[str, AdminHandler, list[str]]] = [
+        ("/_mkto/", dashboard, ["GET"]),
+        ("/_mkto", to_dashboard, ["GET"]),
+        ("/_mkto/static/{name}", dashboard_asset, ["GET"]),
+    ]
+    served: list[BaseRoute] = [Route(path, guard(handler), methods=methods) for path, handler, methods in table]
+    served += [Route(path, guard(handler, static=True), methods=methods) for path, handler, methods in pages]
+    return served

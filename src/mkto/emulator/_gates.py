@@ -31,7 +31,7 @@ from ._api import ApiError, ApiUser, Call, Endpoint, Reply
 from ._body import FORM_TYPES, media_type, multi, parse_body, parse_form, read_body, truncated
 from ._faults import fault_message
 from ._identity import authenticate
-from ._instance import Emulation
+from ._instance import SCOPE_BODY, SCOPE_USER, Emulation
 from ._render import JSON_CONTENT_TYPE, error_body, http_date, json_response, success_body
 from ._users import has_permission, ip_allowed
 
@@ -74,7 +74,7 @@ class Pipeline(Responder):
         if answer.code is not None and errors.Level.RESPONSE in _levels(answer.code):
             emu.counters.record_error(emu.clock.now(), answer.code)
         logged_id = request_id if answer.response.media_type == JSON_CONTENT_TYPE else None
-        emu.log_request(request.method, path, answer, logged_id, started, query=query)
+        emu.log_request(request.method, path, answer, logged_id, started, query=query, scope=scope)
         return answer.response
 
     async def asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -98,6 +98,7 @@ class Pipeline(Responder):
         body = await read_body(request, limits.max_import_bytes if large else limits.max_body_bytes)
         if body is None:
             return self._page(413)
+        request.scope[SCOPE_BODY] = body  # the request log keeps (a cut of) it
 
         media = media_type(request.headers)
         params = {k: list(v) for k, v in query.items()}
@@ -124,6 +125,8 @@ class Pipeline(Responder):
         if isinstance(user_or_code, str):
             return self._error(user_or_code, request_id, endpoint=endpoint)
         user = user_or_code
+        scope = request.scope
+        scope[SCOPE_USER] = user.client_id
         client = request.client.host if request.client else None
         if not has_permission(user, endpoint.permission) or not ip_allowed(user, client):
             emu.counters.charge(now, user.email)

@@ -19,7 +19,7 @@ from mkto import errors
 from ._answers import Answer, Responder
 from ._api import ApiUser
 from ._body import FORM_TYPES, media_type, multi, parse_form, read_body
-from ._instance import Emulation
+from ._instance import SCOPE_BODY, SCOPE_USER, Emulation
 from ._render import json_response
 
 IDENTITY_PATH = "/identity/oauth/token"
@@ -59,7 +59,9 @@ class Identity(Responder):
         emu = self.emu
         started = time.perf_counter()
         answer = await self._identity(request)
-        emu.log_request(request.method, request.url.path, answer, None, started, query=request.url.query)
+        emu.log_request(
+            request.method, request.url.path, answer, None, started, query=request.url.query, scope=request.scope
+        )
         return answer.response
 
     async def _identity(self, request: Request) -> Answer:
@@ -69,6 +71,7 @@ class Identity(Responder):
         body = await read_body(request, emu.limits.max_body_bytes)
         if body is None:
             return self._page(413)
+        request.scope[SCOPE_BODY] = body  # the request log keeps (a cut of) it
         # Only plans aimed at the identity path apply to it: a bare {"code": "606"} is meant for REST calls.
         plan = emu.faults.draw(request.method.upper(), request.url.path, targeted_only=True)
         if plan is not None and plan.latency_ms:
@@ -85,6 +88,7 @@ class Identity(Responder):
         spec = errors.get("401")
         now = emu.clock.now()
         user = emu.users.get(client_id)
+        request.scope[SCOPE_USER] = client_id if user is not None else None
         if user is None:
             description = spec.format(client_id, variant="unknown_client")
             body_401 = {"error": "unauthorized", "error_description": description}

@@ -8,8 +8,11 @@ from __future__ import annotations
 import collections
 import contextvars
 import importlib
+import itertools
+import json
 import logging
 import random
+import re
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
@@ -28,10 +31,17 @@ from ._store import Store
 from ._users import Users
 
 REQUEST_LOG_SIZE = 1000
+# A request-log entry keeps at most this much of each body, as the bytes at hand (decoded only when read).
+LOGGED_BODY_BYTES = 16 * 1024
+# Where the pipeline leaves what a log entry records beside the answer (ASGI scope keys, set once per call).
+SCOPE_BODY = "mkto.body"
+SCOPE_USER = "mkto.user"
 ACCESS_LOGGER = "mkto.emulator.access"
 REDACTED = "<redacted>"
-# Query and form names whose values never reach a log line (the bearer header is never logged at all).
+# Query, form and JSON names whose values never reach a log line or the dashboard.
 SECRET_NAMES = frozenset({"access_token", "client_secret", "refresh_token"})
+# Headers whose values never leave the request log (the access log prints no header at all).
+SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie"})
 access_log = logging.getLogger(ACCESS_LOGGER)
 # The fault plan whose code answers the request being served (each request runs in its own task and context).
 _ANSWERING_FAULT: contextvars.ContextVar[int | None] = contextvars.ContextVar("mkto_answering_fault", default=None)
@@ -89,6 +99,7 @@ class Emulation:
         self.allow_query_token = allow_query_token
         self.admin_token = admin_token
         self.request_log: collections.deque[dict[str, Any]] = collections.deque(maxlen=request_log_size)
+        self._log_ids = itertools.count(1)
         self.request_listeners: list[RequestListener] = []
         self.settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
         self.access_log = False  # `mkto serve --access-log`: one redacted line per API call on ACCESS_LOGGER
@@ -135,13 +146,28 @@ class Emulation:
         self.request_log = collections.deque(self.request_log, maxlen=size)
 
     def log_request(
-        self, method: str, path: str, answer: Answer, request_id: str | None, started: float, *, query: str = ""
+        self,
+        method: str,
+        path: str,
+        answer: Answer,
+        request_id: str | None,
+        started: float,
+        *,
+        query: str = "",
+        scope: Mapping[str, Any] | None = None,
     ) -> None:
         """Record an API call in the request log, newest first (`fault`: the id of the fault plan whose code
-        answered, None for none), tell the listeners, and with the access log on print its one line."""
+        answered, None for none; `user`: the API user's client id once known), tell the listeners, and with
+        the access log on print its one line. `_wire` keeps references to the headers and the first
+        LOGGED_BODY_BYTES of each body as they are: the admin API decodes and redacts them when it reads."""
         fault = _ANSWERING_FAULT.get()
         _ANSWERING_FAULT.set(None)
+        response = answer.response
+        # A response that sends itself (an export file, streamed) has no body at hand: it keeps none.
+        sent = response.body if type(response).__call__ is Response.__call__ else None
+        received = scope.get(SCOPE_BODY, b"") if scope is not None else b""
         entry = {
+            "id": next(self._log_ids),
             "time": self.clock.now().isoformat(),
             "method": method,
             "path": path,
@@ -150,6 +176,16 @@ class Emulation:
             "requestId": request_id,
             "latency_ms": round((time.perf_counter() - started) * 1000, 3),
             "fault": fault,
+            "user": scope.get(SCOPE_USER) if scope is not None else None,
+            "_wire": (
+                scope["headers"] if scope is not None else [],
+                query,
+                received if len(received) <= LOGGED_BODY_BYTES else received[:LOGGED_BODY_BYTES],
+                len(received),
+                response.raw_headers,
+                sent if sent is None or len(sent) <= LOGGED_BODY_BYTES else sent[:LOGGED_BODY_BYTES],
+                None if sent is None else len(sent),
+            ),
         }
         self.request_log.appendleft(entry)
         for listener in self.request_listeners:
@@ -173,12 +209,60 @@ def redact_query(query: str) -> str:
     return "&".join(pairs)
 
 
+_SECRET_NAME = "(?:" + "|".join(sorted(SECRET_NAMES)) + ")"
+# A secret's JSON member, whole or cut short by the log's cap: `"access_token": "...` up to its closing quote.
+_JSON_SECRET = re.compile(r'("' + _SECRET_NAME + r'"\s*:\s*)"(?:[^"\\]|\\.)*"?', re.IGNORECASE)
+# A secret as a name=value pair in text that is neither JSON nor declared a form (a form sent untyped).
+_PAIR_SECRET = re.compile(r"((?:^|[&?;\s])" + _SECRET_NAME + r"=)[^&;\s]*", re.IGNORECASE)
+
+
+def redact_body(body: bytes, content_type: str = "") -> str:
+    """A logged body as text with every secret value replaced, whatever its form (JSON, possibly cut short
+    by the log's cap, or a form); a body that is not UTF-8 text is described, never shown."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"<{len(body)} bytes, not UTF-8 text>"
+    if "x-www-form-urlencoded" in content_type.lower():
+        return redact_query(text)
+    try:
+        return json.dumps(_redact_json(json.loads(text)), indent=2, ensure_ascii=False)
+    except ValueError:
+        text = _JSON_SECRET.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
+        return _PAIR_SECRET.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
+
+
+def _redact_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: REDACTED if k.lower() in SECRET_NAMES else _redact_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_json(v) for v in value]
+    return value
+
+
+def redact_headers(raw: Sequence[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    """ASGI headers as text, the value of every secret header replaced (a bearer header keeps its scheme)."""
+    out = []
+    for name, value in raw:
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+        if key in SECRET_HEADERS:
+            scheme, _, rest = text.partition(" ")
+            text = f"{scheme} {REDACTED}" if rest and key == "authorization" else REDACTED
+        out.append((key, text))
+    return out
+
+
 __all__ = [
     "ACCESS_LOGGER",
     "DEFAULT_MUNCHKIN_ID",
     "DEFAULT_SETTINGS",
+    "LOGGED_BODY_BYTES",
     "REQUEST_LOG_SIZE",
+    "SCOPE_BODY",
+    "SCOPE_USER",
     "Emulation",
     "RequestListener",
+    "redact_body",
+    "redact_headers",
     "redact_query",
 ]
