@@ -1,0 +1,282 @@
+"""The runner: each scenario on a fresh state, its evidence gathered from the emulator, its checks evaluated.
+
+    with Target.start() as target:                     # an in-process emulator (or Target.remote(base, admin))
+        for verdict in run(target, adapter_for("mkto"), SCENARIOS.values()):
+            print(verdict.scenario.id, verdict.passed, verdict.evidence)
+
+Fresh state: `POST /_mkto/reset`, the scenario's limits, and a new API user of its own; the data is read back
+by a second API user, and neighbours call as a third, so the request log tells the three apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from ._adapters import Adapter, Session
+from ._spec import Admin, Evidence, Neighbours, OldToken, Op, OpResult, Scenario, Seed
+
+AUDIT_BATCH = 100  # emails per read-back call
+NEIGHBOUR_PATH = "/rest/v1/activities/types.json"  # a read no workload makes, so its latency plan holds only neighbours
+UNLIMITED = {"rate_calls": 100_000, "concurrency": 100, "daily_quota": 10_000_000}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    scenario: Scenario
+    passed: bool
+    evidence: str
+    checks: tuple[tuple[str, bool, str], ...]
+    seconds: float
+    calls: int = 0
+
+
+@dataclass
+class Target:
+    """The emulator a run drives: its host root and its admin API. `start()` runs one in this process."""
+
+    base_url: str
+    admin_url: str
+    _emulator: Any = None
+    _http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=30))
+
+    @classmethod
+    def start(cls) -> Target:
+        from mkto.emulator import Emulator
+
+        emulator = Emulator(request_log_size=1_000).start()
+        return cls(emulator.base_url, emulator.admin_url, emulator)
+
+    @classmethod
+    def remote(cls, base_url: str, admin_url: str | None = None) -> Target:
+        base = base_url.rstrip("/").removesuffix("/rest")
+        return cls(base, (admin_url or f"{base}/_mkto").rstrip("/"))
+
+    def admin(self, method: str, path: str, body: Any = None) -> Any:
+        response = self._http.request(method, f"{self.admin_url}{path}", json=body)
+        if response.status_code >= 400:
+            raise RuntimeError(f"admin {method} {path} refused: {response.status_code} {response.text[:200]}")
+        return response.json()
+
+    def close(self) -> None:
+        self._http.close()
+        if self._emulator is not None:
+            self._emulator.stop()
+
+    def __enter__(self) -> Target:
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+
+class _Caller:
+    """Another API user of the instance, calling over plain HTTP (the auditor, the neighbours)."""
+
+    def __init__(self, target: Target, user: Mapping[str, Any]) -> None:
+        self.target, self.user = target, user
+        self.http = httpx.Client(base_url=target.base_url, timeout=30)
+        answer = self.http.post(
+            "/identity/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": user["client_id"],
+                "client_secret": user["client_secret"],
+            },
+        ).json()
+        self.headers = {"Authorization": f"Bearer {answer['access_token']}"}
+
+    def call(self, method: str, path: str, **kw: Any) -> Any:
+        return self.http.request(method, path, headers=self.headers, **kw).json()
+
+    def sync(self, leads: list[Mapping[str, Any]], action: str) -> None:
+        for start in range(0, len(leads), 300):
+            self.call("POST", "/rest/v1/leads.json", json={"action": action, "input": leads[start : start + 300]})
+
+    def count_by_email(self, emails: Iterable[str]) -> dict[str, int]:
+        wanted = list(emails)
+        counts = dict.fromkeys(wanted, 0)
+        for start in range(0, len(wanted), AUDIT_BATCH):
+            chunk = ",".join(wanted[start : start + AUDIT_BATCH])
+            page = self.call(
+                "POST",
+                "/rest/v1/leads.json",
+                params={"_method": "GET"},
+                data={"filterType": "email", "filterValues": chunk, "fields": "email"},
+            )
+            for lead in page.get("result") or ():
+                if lead.get("email") in counts:
+                    counts[lead["email"]] += 1
+        return counts
+
+    def close(self) -> None:
+        self.http.close()
+
+
+class _ClockPump:
+    """Moves the virtual clock `speed` times faster than real time (bulk jobs take virtual minutes)."""
+
+    def __init__(self, target: Target, speed: float) -> None:
+        self.target, self.speed = target, speed
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True, name="mkto-conformance-clock")
+
+    def _run(self) -> None:
+        tick = 0.1
+        while not self.stopped.wait(tick):
+            self.target.admin("POST", "/clock", {"advance": tick * (self.speed - 1)})
+
+    def __enter__(self) -> _ClockPump:
+        if self.speed > 1:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+
+def _fill_dates(value: Any, now: dt.datetime) -> Any:
+    if isinstance(value, str):
+        return value.replace("$DAY_BEFORE", (now - dt.timedelta(days=1)).isoformat()).replace(
+            "$DAY_AFTER", (now + dt.timedelta(days=1)).isoformat()
+        )
+    if isinstance(value, Mapping):
+        return {k: _fill_dates(v, now) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_fill_dates(v, now) for v in value]
+    return value
+
+
+def _last_log_id(target: Target) -> int:
+    entries = target.admin("GET", "/requests?limit=1")["requests"]
+    return int(entries[0]["id"]) if entries else 0
+
+
+def _client_calls(target: Target, since: int, client_id: str) -> tuple[dict[str, Any], ...]:
+    entries = target.admin("GET", "/requests?limit=1000")["requests"]
+    mine = [e for e in entries if e["id"] > since and e["user"] in (client_id, None)]
+    return tuple(sorted(mine, key=lambda e: e["id"]))
+
+
+class _Run:
+    """One scenario on a fresh state."""
+
+    def __init__(self, target: Target, adapter: Adapter, scenario: Scenario) -> None:
+        self.target, self.adapter, self.scenario = target, adapter, scenario
+        self.neighbour_threads: list[threading.Thread] = []
+
+    def fresh_state(self) -> None:
+        self.target.admin("POST", "/reset")
+        self.target.admin("POST", "/clock", {"reset": True})
+        self.target.admin("PUT", "/limits", {**self.initial_limits, **UNLIMITED})
+        self.user = self.target.admin("POST", "/users", {"email": f"{self.scenario.id}@conformance.test"})
+        self.auditor = _Caller(self.target, self.target.admin("POST", "/users", {"email": "auditor@conformance.test"}))
+        self.neighbour_user = self.target.admin("POST", "/users", {"email": "neighbour@conformance.test"})
+
+    def step(self, step: Any, session: Session, results: list[OpResult], deadline: float) -> None:
+        if isinstance(step, Admin):
+            self.target.admin(step.method, step.path, step.body)
+        elif isinstance(step, Seed):
+            self.auditor.sync(list(step.leads), step.action)
+        elif isinstance(step, Neighbours):
+            self.neighbours(step)
+        elif isinstance(step, OldToken):
+            self.old_token(step)
+        elif isinstance(step, Op):
+            now = dt.datetime.fromisoformat(self.target.admin("GET", "/clock")["now"])
+            op = Op(step.name, step.records, _fill_dates(step.options, now))
+            results.append(session.run(op, timeout_s=max(1.0, deadline - time.monotonic())))
+
+    def neighbours(self, step: Neighbours) -> None:
+        neighbour = _Caller(self.target, self.neighbour_user)
+        if step.hold_ms:
+            self.target.admin(
+                "POST", "/faults", {"latency_ms": step.hold_ms, "times": step.calls, "path": NEIGHBOUR_PATH}
+            )
+        if not step.hold_ms:
+            for _ in range(step.calls):
+                neighbour.call("GET", NEIGHBOUR_PATH)
+            neighbour.close()
+            return
+        for _ in range(step.calls):
+            thread = threading.Thread(target=neighbour.call, args=("GET", NEIGHBOUR_PATH), daemon=True)
+            thread.start()
+            self.neighbour_threads.append(thread)
+        for _ in range(100):  # until the emulator counts them in flight
+            if self.target.admin("GET", "/usage")["in_flight"]["calls"] >= step.calls:
+                break
+            time.sleep(0.02)
+
+    def old_token(self, step: OldToken) -> None:
+        httpx.post(
+            f"{self.target.base_url}/identity/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.user["client_id"],
+                "client_secret": self.user["client_secret"],
+            },
+        ).raise_for_status()
+        ttl = int(self.target.admin("GET", "/limits")["token_ttl"])
+        self.target.admin("POST", "/clock", {"advance": ttl - step.seconds_left})
+
+    def go(self) -> Verdict:
+        started = time.monotonic()
+        self.initial_limits = self.target.admin("GET", "/limits")
+        self.fresh_state()
+        secret = self.user["client_secret"] if self.scenario.credentials == "valid" else "not-the-secret"
+        env = {
+            "MKTO_BASE_URL": self.target.base_url,
+            "MKTO_CLIENT_ID": self.user["client_id"],
+            "MKTO_CLIENT_SECRET": secret,
+        }
+        results: list[OpResult] = []
+        deadline = started + self.scenario.timeout_s
+        session = self.adapter.open(env, {**self.initial_limits, **self.scenario.limits})
+        first_op = next(i for i, s in enumerate(self.scenario.workload) if isinstance(s, Op))
+        try:
+            for step in self.scenario.workload[:first_op]:
+                self.step(step, session, results, deadline)
+            self.target.admin("PUT", "/limits", {**self.initial_limits, **self.scenario.limits})
+            since = _last_log_id(self.target)
+            with _ClockPump(self.target, self.scenario.clock_speed):
+                for step in self.scenario.workload[first_op:]:
+                    self.step(step, session, results, deadline)
+        finally:
+            session.close()
+            for thread in self.neighbour_threads:
+                thread.join(timeout=30)
+        calls = _client_calls(self.target, since, self.user["client_id"])
+        usage = self.target.admin("GET", "/usage")
+        self.target.admin("DELETE", "/faults")
+        self.target.admin("PUT", "/limits", {**self.initial_limits, **UNLIMITED})
+        stored = self.auditor.count_by_email(self.scenario.emails)
+        self.auditor.close()
+        self.target.admin("PUT", "/limits", self.initial_limits)
+        evidence = Evidence(calls=calls, results=tuple(results), stored=stored, usage=usage)
+        return _verdict(self.scenario, evidence, time.monotonic() - started)
+
+
+def _verdict(scenario: Scenario, ev: Evidence, seconds: float) -> Verdict:
+    checks = tuple((type(c).__name__, *c.evaluate(ev)) for c in scenario.checks)
+    failed = [line for _, ok, line in checks if not ok]
+    timed_out = [r for r in ev.results if r.error and r.error.get("kind") == "timeout"]
+    if timed_out:
+        failed.insert(0, f"timed out after {scenario.timeout_s:.0f} s")
+    passed = not failed
+    summary = "; ".join(failed) if failed else "; ".join(line for _, _, line in checks)
+    return Verdict(scenario, passed, summary, checks, seconds, sum(1 for c in ev.calls))
+
+
+def run(target: Target, adapter: Adapter, scenarios: Iterable[Scenario]) -> Iterator[Verdict]:
+    """Each scenario in turn, on a fresh state; the target's limits are restored after each."""
+    for scenario in scenarios:
+        yield _Run(target, adapter, scenario).go()

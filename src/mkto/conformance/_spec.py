@@ -1,0 +1,133 @@
+"""The record types of the suite: a scenario, the steps of its set-up and workload, and what a run leaves behind.
+
+    Scenario(id="606-burst", title=..., codes=("606",), situation=..., limits={"rate_calls": 5},
+             workload=(Op("sync_leads", records=...),), checks=(Answered("606", at_most=0),))
+
+A scenario is data. The runner performs its `setup` and `workload` in order against a fresh state (a reset
+emulator, an API user of the scenario's own), then evaluates every check on the `Evidence`: the calls the
+emulator logged for that user, the data read back through the API by another user, and what the client
+reported for each operation (compared with the emulator's truth, never taken on its word alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+# The operations of the protocol (docs/conformance.md): what a workload asks a client to do.
+SYNC_LEADS = "sync_leads"  # records: leads; options: action, lookupField -> one result per record
+GET_LEADS = "get_leads"  # records: {"filterValue": v}; options: filterType, fields -> the leads found
+IMPORT_LEADS = "import_leads"  # records: CSV rows as objects -> the import's final status
+EXTRACT_LEADS = "extract_leads"  # options: fields, filter -> the extract's rows
+OPERATIONS = (SYNC_LEADS, GET_LEADS, IMPORT_LEADS, EXTRACT_LEADS)
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One operation the client under test performs."""
+
+    name: str
+    records: tuple[Mapping[str, Any], ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Admin:
+    """One admin API call the runner makes (`path` under `/_mkto`), before or between operations."""
+
+    method: str
+    path: str
+    body: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    """Leads the runner writes through the API, as another user, before the workload."""
+
+    leads: tuple[Mapping[str, Any], ...]
+    action: str = "createOrUpdate"
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    """Other integrations on the same instance: `calls` calls of another API user just before the next step,
+    each held `hold_ms` by the emulator (in flight at once when `hold_ms` is set), so they fill the rate
+    window or the concurrency slots the way a second integration does in production."""
+
+    calls: int
+    hold_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OldToken:
+    """The scenario's user already holds a token (another process of the same integration fetched it) and
+    the clock moves until it has `seconds_left`: Marketo hands that same token back until it dies."""
+
+    seconds_left: int
+
+
+Step = Admin | Seed | Neighbours | OldToken | Op
+
+
+@dataclass(frozen=True, slots=True)
+class OpResult:
+    """What the client reported for one operation: the items it returned, or the error it raised.
+
+    `error` holds `code` (the Marketo code as a string, or None when the failure had none), `message`, and
+    optionally `kind` (the exception's type) and `resets_at` (ISO 8601, for a spent quota)."""
+
+    op: Op
+    items: tuple[Mapping[str, Any], ...] = ()
+    error: Mapping[str, Any] | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a run left behind. `calls` are the emulator's log entries of the client under test, oldest first
+    (its own API user's calls, and the calls it sent with no token or one the emulator never issued);
+    `stored` counts the leads per email read back after the run; `usage` is `GET /_mkto/usage` at the end."""
+
+    calls: tuple[Mapping[str, Any], ...]
+    results: tuple[OpResult, ...]
+    stored: Mapping[str, int]
+    usage: Mapping[str, Any]
+
+
+class Check(Protocol):
+    """One verdict on the evidence: (passed, one line saying what was seen)."""
+
+    def evaluate(self, ev: Evidence) -> tuple[bool, str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A production situation, how to set it up on the emulator, the workload, and the checks."""
+
+    id: str
+    title: str
+    codes: tuple[str, ...]
+    situation: str
+    workload: tuple[Step, ...]
+    checks: tuple[Check, ...]
+    limits: Mapping[str, int] = field(default_factory=dict)
+    credentials: str = "valid"  # "wrong-secret": the client is given a secret the instance refuses
+    clock_speed: float = 1.0  # >1: the runner moves the virtual clock that much faster while the workload runs
+    timeout_s: float = 60.0
+
+    @property
+    def emails(self) -> tuple[str, ...]:
+        """Every email the workload writes or seeds, in order: the data read back after the run."""
+        seen: dict[str, None] = {}
+        for step in self.workload:
+            if isinstance(step, Seed | Op) and (not isinstance(step, Op) or step.name in (SYNC_LEADS, IMPORT_LEADS)):
+                records = step.leads if isinstance(step, Seed) else step.records
+                for record in records:
+                    if "email" in record:
+                        seen[str(record["email"])] = None
+        return tuple(seen)
