@@ -2,6 +2,7 @@
 
     curl -X PUT localhost:8080/_mkto/limits -d '{"rate_calls": 5}'
     curl -X POST localhost:8080/_mkto/faults -d '{"code": "611", "times": 1}'
+    curl -X PUT localhost:8080/_mkto/neighbours -d '{"calls_per_window": 90}'
     curl -X POST localhost:8080/_mkto/scenarios -d '{"steps": [{"answer": "606"}, {"answer": "pass"}]}'
 """
 
@@ -19,6 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from . import _browse, _dashboard
+from ._limits import Neighbours
 from ._openapi import openapi_document
 from ._users import user_from_dict, user_to_dict
 
@@ -104,6 +106,16 @@ def routes(emu: Emulation) -> list[BaseRoute]:
 
     async def usage(_: Request) -> Response:
         return JSONResponse(emu.counters.snapshot(emu.clock.now(), emu.limits))
+
+    async def neighbours(request: Request) -> Response:
+        if request.method == "PUT":
+            body = await _json(request)
+            if not isinstance(body, dict):
+                raise ValueError('send {"calls_per_window": N, "in_flight": N, "daily_calls": N}')
+            emu.counters.neighbours = Neighbours.parse(body)
+        elif request.method == "DELETE":
+            emu.counters.neighbours = Neighbours()
+        return JSONResponse(emu.counters.neighbours.as_dict())
 
     async def limits(request: Request) -> Response:
         if request.method == "PUT":
@@ -205,6 +217,7 @@ def routes(emu: Emulation) -> list[BaseRoute]:
         ("/_mkto/clock", clock, ["GET", "POST"]),
         ("/_mkto/usage", usage, ["GET"]),
         ("/_mkto/limits", limits, ["GET", "PUT"]),
+        ("/_mkto/neighbours", neighbours, ["GET", "PUT", "DELETE"]),
         ("/_mkto/settings", settings, ["GET", "PUT"]),
         ("/_mkto/faults", faults, ["GET", "POST", "DELETE"]),
         ("/_mkto/faults/{fault_id:int}", fault, ["DELETE"]),
