@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from .conftest import Api, assert_marketo_error, assert_success
+from .test_scenarios import run_guide_section
 
 ECHO = "/rest/v1/probe/echo.json"
 ZERO = {"calls_per_window": 0, "in_flight": 0, "daily_calls": 0}
@@ -135,3 +136,7 @@ def test_bad_input_is_a_400_naming_the_field(api: Api, body: Any, field: str) ->
     assert response.status_code == 400
     assert field in response.json()["error"]
     assert api.admin("GET", "/neighbours").json() == ZERO
+
+
+def test_the_guide_example_runs_as_written() -> None:
+    run_guide_section("Noisy neighbours")

@@ -3,12 +3,18 @@ the record of what each call carried (token or not, valid or not), the identity 
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import Api, assert_marketo_error, assert_nginx_page, assert_success
+from mkto.emulator import Emulator
+
+from .conftest import Api, areas, assert_marketo_error, assert_nginx_page, assert_success
 
 ECHO = "/rest/v1/probe/echo.json"
 ROWS = "/rest/v1/probe/rows.json"
@@ -247,3 +253,35 @@ def test_bad_input_is_a_400_naming_the_field(api: Api, body: dict[str, Any], fie
 def test_a_body_that_is_not_an_object_is_a_400(api: Api) -> None:
     assert api.http.post("/_mkto/scenarios", json=[1]).status_code == 400
     assert api.http.post("/_mkto/scenarios", content=b"{").status_code == 400
+
+
+# -- the guide's examples ---------------------------------------------------------------------------------------
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "emulator.md"
+
+
+def guide_blocks(section: str) -> list[str]:
+    """The `sh` blocks of one section of docs/emulator.md."""
+    text = GUIDE.read_text(encoding="utf-8")
+    start = text.index(f"\n## {section}\n")
+    end = text.find("\n## ", start + 1)
+    return re.findall(r"```sh\n(.*?)```", text[start:end], flags=re.DOTALL)
+
+
+def run_guide_section(section: str) -> None:
+    """Run each block as written against a fresh emulator (its ids start at 1, as after `mkto serve`); the
+    lines it prints are the block's `# ...` comments, in order."""
+    blocks = guide_blocks(section)
+    assert blocks, section
+    with Emulator(areas=areas()) as emu:
+        env = {**os.environ, "BASE": emu.base_url, "ID": emu.client_id, "SECRET": emu.client_secret}
+        for block in blocks:
+            done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", block], env=env, capture_output=True,
+                                  text=True, timeout=120, check=False)  # fmt: skip
+            assert done.returncode == 0, f"{block}\n{done.stdout}\n{done.stderr}"
+            printed = [line.strip() for line in done.stdout.splitlines() if line.strip()]
+            expected = [line[2:].strip() for line in block.splitlines() if line.startswith("# ")]
+            assert printed == expected, block
+
+
+def test_the_guide_examples_run_as_written() -> None:
+    run_guide_section("Scripted scenarios")
