@@ -14,6 +14,7 @@ import click
 
 from ._call import call_command
 from ._catalogue import errors_command, explain_command
+from ._conformance import conformance_command
 from ._leads import leads_group
 from ._serve import LazyServeGroup
 from ._usage import usage_command
@@ -32,3 +33,4 @@ main.add_command(explain_command)
 main.add_command(leads_group)
 main.add_command(usage_command)
 main.add_command(call_command)
+main.add_command(conformance_command)

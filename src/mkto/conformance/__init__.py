@@ -9,6 +9,7 @@ It drives the emulator through its admin API and judges from the emulator's reco
 """
 
 from ._adapters import CLIENTS, Adapter, CommandAdapter, Session, adapter_for
+from ._report import as_json, as_markdown
 from ._runner import Target, Verdict, run
 from ._scenarios import SCENARIOS
 from ._spec import OPERATIONS, Evidence, Op, OpResult, Scenario
@@ -27,5 +28,7 @@ __all__ = [
     "Target",
     "Verdict",
     "adapter_for",
+    "as_json",
+    "as_markdown",
     "run",
 ]
