@@ -1,7 +1,8 @@
 """The checks a scenario makes, each read from the emulator's own records.
 
 A log entry (`GET /_mkto/requests`) says what the client sent and what it was answered: `method`, `path`,
-`code` (None on success), `status`, and `user` (None when the call carried no token the emulator issued).
+`code` (None on success), `status`, `fault` (`scenario:ID` for a scripted answer) and `user` (None when the call
+carried no token the emulator issued, or was answered by a script before its token was read).
 Where a check looks at what the client reported, it compares that with what the emulator answered or holds.
 """
 
@@ -99,16 +100,20 @@ class Answered:
 
 @dataclass(frozen=True, slots=True)
 class TokenOnEveryCall:
-    """No REST call went out without a token the emulator issued (a retry that lost its token shows as a
-    call of no user answered 601), apart from `allowed` calls whose token the emulator had just expired."""
+    """Every REST call carried a live token: none without one (in the request log a call of no user that the
+    token gate refused 601, not a scripted answer: a retry that lost its token), none with a dead one (`token_valid: false` in the scenario record),
+    apart from `allowed` calls whose token the emulator expired under the client."""
 
     allowed: int = 0
 
     def evaluate(self, ev: Evidence) -> tuple[bool, str]:
-        bare = [e for e in ev.calls if _rest(e) and e["user"] is None and e["code"] == "601"]
-        if len(bare) > self.allowed:
-            return False, f"{len(bare)} call(s) sent without a valid token (answered 601)"
-        return True, "every call carried a token"
+        bare = [e for e in ev.calls if _rest(e) and e["user"] is None and e["code"] == "601" and not e["fault"]]
+        if bare:
+            return False, f"{len(bare)} call(s) sent without a token (answered 601)"
+        dead = [c for c in ev.record if c.get("had_token") and c.get("token_valid") is False]
+        if len(dead) > self.allowed:
+            return False, f"{len(dead)} call(s) sent with a dead token (answered {dead[0].get('answered')})"
+        return True, "every call carried a live token"
 
 
 @dataclass(frozen=True, slots=True)

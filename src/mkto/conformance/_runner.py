@@ -21,10 +21,11 @@ from typing import Any
 import httpx
 
 from ._adapters import Adapter, Session
-from ._spec import Admin, Evidence, Neighbours, OldToken, Op, OpResult, Scenario, Seed
+from ._spec import Admin, Evidence, Neighbours, OldToken, Op, OpResult, Scenario, Script, Seed
 
 AUDIT_BATCH = 100  # emails per read-back call
-NEIGHBOUR_PATH = "/rest/v1/activities/types.json"  # a read no workload makes, so its latency plan holds only neighbours
+NEIGHBOUR_PATH = "/rest/v1/activities/types.json"  # what the slow neighbours read
+RECORDER = {"answer": "pass"}  # a scenario that takes nothing from the client (a pass) and records its calls
 UNLIMITED = {"rate_calls": 100_000, "concurrency": 100, "daily_quota": 10_000_000}
 
 
@@ -191,6 +192,8 @@ class _Run:
     def step(self, step: Any, session: Session, results: list[OpResult], deadline: float) -> None:
         if isinstance(step, Admin):
             self.target.admin(step.method, step.path, step.body)
+        elif isinstance(step, Script):
+            self.script(self.user["client_id"], step)
         elif isinstance(step, Seed):
             self.auditor.sync(list(step.leads), step.action)
         elif isinstance(step, Neighbours):
@@ -202,23 +205,30 @@ class _Run:
             op = Op(step.name, step.records, _fill_dates(step.options, now))
             results.append(session.run(op, timeout_s=max(1.0, deadline - time.monotonic())))
 
+    def script(self, client_id: str, step: Script) -> int:
+        body: dict[str, Any] = {"client_id": client_id, "steps": [dict(x) for x in step.steps]}
+        if step.path:
+            body["path"] = step.path
+        if step.method:
+            body["method"] = step.method
+        return int(self.target.admin("POST", "/scenarios", body)["id"])
+
     def neighbours(self, step: Neighbours) -> None:
-        neighbour = _Caller(self.target, self.neighbour_user)
-        if step.hold_ms:
+        if step.calls_per_window or step.daily_calls:
             self.target.admin(
-                "POST", "/faults", {"latency_ms": step.hold_ms, "times": step.calls, "path": NEIGHBOUR_PATH}
+                "PUT", "/neighbours", {"calls_per_window": step.calls_per_window, "daily_calls": step.daily_calls}
             )
-        if not step.hold_ms:
-            for _ in range(step.calls):
-                neighbour.call("GET", NEIGHBOUR_PATH)
-            neighbour.close()
+        if not step.slow_calls:
             return
-        for _ in range(step.calls):
+        neighbour = _Caller(self.target, self.neighbour_user)
+        held = {"answer": "pass", "times": step.slow_calls, "latency_ms": step.hold_ms}
+        self.script(self.neighbour_user["client_id"], Script((held,), path=NEIGHBOUR_PATH))
+        for _ in range(step.slow_calls):
             thread = threading.Thread(target=neighbour.call, args=("GET", NEIGHBOUR_PATH), daemon=True)
             thread.start()
             self.neighbour_threads.append(thread)
         for _ in range(100):  # until the emulator counts them in flight
-            if self.target.admin("GET", "/usage")["in_flight"]["calls"] >= step.calls:
+            if self.target.admin("GET", "/usage")["in_flight"]["calls"] >= step.slow_calls:
                 break
             time.sleep(0.02)
 
@@ -253,6 +263,7 @@ class _Run:
                 self.step(step, session, results, deadline)
             self.target.admin("PUT", "/limits", {**self.initial_limits, **self.scenario.limits})
             since = _last_log_id(self.target)
+            recorder = self.script(self.user["client_id"], Script((RECORDER,)))
             with _ClockPump(self.target, self.scenario.clock_speed):
                 for step in self.scenario.workload[first_op:]:
                     self.step(step, session, results, deadline)
@@ -261,13 +272,16 @@ class _Run:
             for thread in self.neighbour_threads:
                 thread.join(timeout=30)
         calls = _client_calls(self.target, since, self.user["client_id"])
+        record = tuple(self.target.admin("GET", f"/scenarios/{recorder}")["calls"])
         usage = self.target.admin("GET", "/usage")
         self.target.admin("DELETE", "/faults")
+        self.target.admin("DELETE", "/scenarios")
+        self.target.admin("DELETE", "/neighbours")
         self.target.admin("PUT", "/limits", {**self.initial_limits, **UNLIMITED})
         stored = self.auditor.count_by_email(self.scenario.emails)
         self.auditor.close()
         self.target.admin("PUT", "/limits", self.initial_limits)
-        evidence = Evidence(calls=calls, results=tuple(results), stored=stored, usage=usage)
+        evidence = Evidence(calls=calls, record=record, results=tuple(results), stored=stored, usage=usage)
         return _verdict(self.scenario, evidence, time.monotonic() - started)
 
 

@@ -3,7 +3,7 @@
     from mkto.conformance import SCENARIOS
     SCENARIOS["606-neighbour"].situation
 
-Codes, messages and dispositions come from `mkto.errors`: a fault plan names a code (and a message variant)
+Codes, messages and dispositions come from `mkto.errors`: a scripted step names a code (and a message variant)
 and the emulator answers the catalogue's envelope; the transient scenarios are one per code whose disposition
 is to back off. `$DAY_BEFORE` / `$DAY_AFTER` in an operation's options are filled by the runner with the
 emulator's dates (an extract filter must name a date range).
@@ -28,7 +28,19 @@ from ._checks import (
     Succeeds,
     TokenOnEveryCall,
 )
-from ._spec import EXTRACT_LEADS, GET_LEADS, IMPORT_LEADS, SYNC_LEADS, Admin, Neighbours, OldToken, Op, Scenario, Seed
+from ._spec import (
+    EXTRACT_LEADS,
+    GET_LEADS,
+    IMPORT_LEADS,
+    SYNC_LEADS,
+    Admin,
+    Neighbours,
+    OldToken,
+    Op,
+    Scenario,
+    Script,
+    Seed,
+)
 
 LEADS = "/rest/v1/leads.json"
 EXPORT = "/bulk/v1/leads/export/*"
@@ -44,12 +56,13 @@ def _sync(records: tuple[Mapping[str, Any], ...], action: str = "createOrUpdate"
     return Op(SYNC_LEADS, records, {"action": action, "lookupField": "email"})
 
 
-def _fault(**plan: Any) -> Admin:
-    return Admin("POST", "/faults", plan)
+def _script(answer: str, times: int, path: str, method: str | None = None, **more: Any) -> Script:
+    """The client's next `times` calls to `path` answered `answer` (a code, `http:NNN`), then real answers."""
+    return Script(({"answer": answer, "times": times, **more},), path=path, method=method)
 
 
-def _on_sync(code: str, times: int, **more: Any) -> Admin:
-    return _fault(code=code, times=times, path=LEADS, method="POST", **more)
+def _on_sync(code: str, times: int, **more: Any) -> Script:
+    return _script(code, times, LEADS, "POST", **more)
 
 
 WRITTEN = (Succeeds(), TokenOnEveryCall(), StoredOnce())
@@ -122,7 +135,13 @@ _LIST: list[Scenario] = [
             Admin("POST", "/clock", {"advance": TOKEN_TTL_S + 1}),
             _sync(_leads("expired-b", 2)),
         ),
-        checks=(*WRITTEN, NewTokenAfter("602"), Answered("602", at_most=1)),
+        checks=(
+            Succeeds(),
+            TokenOnEveryCall(allowed=1),
+            StoredOnce(),
+            NewTokenAfter("602"),
+            Answered("602", at_most=1),
+        ),
     ),
     Scenario(
         id="token-1s-left",
@@ -138,7 +157,7 @@ _LIST: list[Scenario] = [
         codes=("606",),
         situation="another integration on the instance has just used the whole rate window",
         limits={"rate_calls": 6, "rate_seconds": 4},
-        workload=(Neighbours(calls=6), _sync(_leads("neighbour", 3))),
+        workload=(Neighbours(calls_per_window=4), *(_sync(_leads(f"neighbour{i}", 2)) for i in range(3))),
         checks=(*WRITTEN, Answered("606", at_least=1, at_most=2)),
     ),
     Scenario(
@@ -156,7 +175,7 @@ _LIST: list[Scenario] = [
         codes=("615",),
         situation="slow calls of other integrations hold every concurrency slot when the sync starts",
         limits={"concurrency": 3},
-        workload=(Neighbours(calls=3, hold_ms=2_500), _sync(_leads("slots", 2))),
+        workload=(Neighbours(slow_calls=3, hold_ms=2_500), _sync(_leads("slots", 2))),
         checks=(*WRITTEN, Answered("615", at_least=1, at_most=8)),
     ),
     Scenario(
@@ -165,7 +184,7 @@ _LIST: list[Scenario] = [
         codes=("607",),
         situation="the day's calls are used up (others used them); nothing works until midnight US Central",
         limits={"daily_quota": 2},
-        workload=(Neighbours(calls=2), _sync(_leads("quota", 1))),
+        workload=(Neighbours(daily_calls=2), _sync(_leads("quota", 1))),
         checks=(Raises("607"), ResetTimeGiven()),
     ),
     *(_transient(code) for code in _backoff_codes()),
@@ -221,7 +240,7 @@ _LIST: list[Scenario] = [
         situation="ten extract jobs of other integrations fill the queue when ours is enqueued",
         workload=(
             Seed(_leads("extract", 5)),
-            _fault(code="1029", times=2, path=f"{EXPORT}/enqueue.json"),
+            _script("1029", 2, f"{EXPORT}/enqueue.json"),
             Op(EXTRACT_LEADS, (), EXTRACT),
         ),
         checks=(Succeeds(), TokenOnEveryCall(), Answered("1029", at_least=1), Returned(0, 5)),
@@ -234,7 +253,7 @@ _LIST: list[Scenario] = [
         situation="the day's 500 MB of export is spent; enqueueing again cannot succeed before midnight",
         workload=(
             Seed(_leads("quota-extract", 2)),
-            _fault(code="1029", variant="export_quota", args=[500], times=3, path=f"{EXPORT}/enqueue.json"),
+            _script("1029", 3, f"{EXPORT}/enqueue.json", variant="export_quota", args=[500]),
             Op(EXTRACT_LEADS, (), EXTRACT),
         ),
         checks=(Raises("1029"),),
@@ -246,7 +265,7 @@ _LIST: list[Scenario] = [
         codes=("1016",),
         situation="other integrations' imports fill the import queue when ours is sent",
         workload=(
-            _fault(code="1016", args=[10], times=2, path=IMPORT, method="POST"),
+            _script("1016", 2, IMPORT, "POST", args=[10]),
             Op(IMPORT_LEADS, _leads("imp", 3)),
         ),
         checks=(*WRITTEN, Answered("1016", at_least=1)),
@@ -279,7 +298,7 @@ _LIST: list[Scenario] = [
         codes=("702",),
         situation="a search that finds nothing answers 702 on some endpoints: no data, not a failure",
         workload=(
-            _fault(code="702", times=3, path=LEADS, method="GET"),
+            _script("702", 3, LEADS, "GET"),
             Op(GET_LEADS, ({"filterValue": "nobody@conformance.test"},), {"filterType": "email"}),
         ),
         checks=(Returned(0, 0), Answered("702", at_least=1, at_most=1)),

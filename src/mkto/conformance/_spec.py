@@ -50,12 +50,26 @@ class Seed:
 
 
 @dataclass(frozen=True, slots=True)
-class Neighbours:
-    """Other integrations on the same instance: `calls` calls of another API user just before the next step,
-    each held `hold_ms` by the emulator (in flight at once when `hold_ms` is set), so they fill the rate
-    window or the concurrency slots the way a second integration does in production."""
+class Script:
+    """Scripted answers for the next calls of the client's API user (`POST /_mkto/scenarios`, bound to its
+    client id): each matching call takes the next step (`{"answer": "606" | "http:502" | "pass", "times",
+    "after_commit", "latency_ms", "args", "variant"}`); once they are spent, calls get their real answers."""
 
-    calls: int
+    steps: tuple[Mapping[str, Any], ...]
+    path: str | None = None
+    method: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    """Other integrations on the same instance (`PUT /_mkto/neighbours`): a steady share of every rate window
+    and of today's calls. With `slow_calls`, instead, that many real calls of another API user, each held
+    `hold_ms` by the emulator, occupy concurrency slots until they finish, as slow calls of a second
+    integration do."""
+
+    calls_per_window: int = 0
+    daily_calls: int = 0
+    slow_calls: int = 0
     hold_ms: int = 0
 
 
@@ -67,7 +81,7 @@ class OldToken:
     seconds_left: int
 
 
-Step = Admin | Seed | Neighbours | OldToken | Op
+Step = Admin | Script | Seed | Neighbours | OldToken | Op
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +105,12 @@ class OpResult:
 class Evidence:
     """What a run left behind. `calls` are the emulator's log entries of the client under test, oldest first
     (its own API user's calls, and the calls it sent with no token or one the emulator never issued);
+    `record` is the scenario record (`GET /_mkto/scenarios/{id}`) of its REST calls from the first operation on:
+    `had_token`, `token_valid`, `answered`;
     `stored` counts the leads per email read back after the run; `usage` is `GET /_mkto/usage` at the end."""
 
     calls: tuple[Mapping[str, Any], ...]
+    record: tuple[Mapping[str, Any], ...]
     results: tuple[OpResult, ...]
     stored: Mapping[str, int]
     usage: Mapping[str, Any]
