@@ -180,6 +180,7 @@ class _Run:
     def __init__(self, target: Target, adapter: Adapter, scenario: Scenario) -> None:
         self.target, self.adapter, self.scenario = target, adapter, scenario
         self.neighbour_threads: list[threading.Thread] = []
+        self.neighbour_callers: list[_Caller] = []
 
     def fresh_state(self) -> None:
         self.target.admin("POST", "/reset")
@@ -221,6 +222,7 @@ class _Run:
         if not step.slow_calls:
             return
         neighbour = _Caller(self.target, self.neighbour_user)
+        self.neighbour_callers.append(neighbour)
         held = {"answer": "pass", "times": step.slow_calls, "latency_ms": step.hold_ms}
         self.script(self.neighbour_user["client_id"], Script((held,), path=NEIGHBOUR_PATH))
         for _ in range(step.slow_calls):
@@ -271,6 +273,8 @@ class _Run:
             session.close()
             for thread in self.neighbour_threads:
                 thread.join(timeout=30)
+            for caller in self.neighbour_callers:
+                caller.close()
         calls = _client_calls(self.target, since, self.user["client_id"])
         record = tuple(self.target.admin("GET", f"/scenarios/{recorder}")["calls"])
         usage = self.target.admin("GET", "/usage")
