@@ -45,7 +45,9 @@ def test_mkto_async_passes_every_scenario(target: Target, scenario_id: str) -> N
     assert verdict.passed, verdict.evidence
 
 
-@pytest.mark.parametrize("scenario_id", ["601-revoked", "html-502-transient", "record-mix", "702-empty", "1029-queue-full"])
+@pytest.mark.parametrize(
+    "scenario_id", ["601-revoked", "html-502-transient", "record-mix", "702-empty", "1029-queue-full"]
+)
 def test_mkto_async_passes_a_sample(target: Target, scenario_id: str) -> None:
     verdict = _one(target, "mkto-async", scenario_id)
     assert verdict.passed, verdict.evidence
@@ -62,7 +64,9 @@ def test_mkto_async_passes_a_sample(target: Target, scenario_id: str) -> None:
         ("702-empty", False, "raised 702"),
     ],
 )
-def test_marketorestpython_is_judged_on_the_evidence(target: Target, scenario_id: str, passes: bool, evidence: str) -> None:
+def test_marketorestpython_is_judged_on_the_evidence(
+    target: Target, scenario_id: str, passes: bool, evidence: str
+) -> None:
     pytest.importorskip("marketorestpython")
     verdict = _one(target, "marketorestpython", scenario_id)
     assert verdict.passed is passes, verdict.evidence

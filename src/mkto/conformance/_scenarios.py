@@ -35,11 +35,11 @@ from ._spec import (
     SYNC_LEADS,
     Admin,
     Neighbours,
-    OldToken,
     Op,
     Scenario,
     Script,
     Seed,
+    ShortToken,
 )
 
 LEADS = "/rest/v1/leads.json"
@@ -147,15 +147,20 @@ _LIST: list[Scenario] = [
         id="token-1s-left",
         title="a token handed back with 1 s left",
         codes=("602",),
-        situation="another worker of the integration fetched the token an hour ago; Marketo hands it back with 1 s to live",
-        workload=(OldToken(seconds_left=1), _sync(_leads("lastsecond", 2))),
+        situation="Marketo hands back the current token with 1 s to live; a client that keeps it sends the next call dead",
+        workload=(
+            ShortToken(seconds_left=1),
+            _sync(_leads("lastsecond", 2)),
+            Admin("POST", "/clock", {"advance": 2}),
+            _sync(_leads("lastsecond-b", 2)),
+        ),
         checks=(*WRITTEN, Answered("602", at_most=0)),
     ),
     Scenario(
         id="606-neighbour",
         title="606 from a neighbour filling the window",
         codes=("606",),
-        situation="another integration on the instance has just used the whole rate window",
+        situation="other integrations on the instance use most of every rate window, unseen by the client's limiter",
         limits={"rate_calls": 6, "rate_seconds": 4},
         workload=(Neighbours(calls_per_window=4), *(_sync(_leads(f"neighbour{i}", 2)) for i in range(3))),
         checks=(*WRITTEN, Answered("606", at_least=1, at_most=2)),

@@ -74,14 +74,14 @@ class Neighbours:
 
 
 @dataclass(frozen=True, slots=True)
-class OldToken:
-    """The scenario's user already holds a token (another process of the same integration fetched it) and
-    the clock moves until it has `seconds_left`: Marketo hands that same token back until it dies."""
+class ShortToken:
+    """The next token the client is handed has `seconds_left` to live, as Marketo hands back the current token
+    near the end of its hour; tokens after it get the instance's full lifetime again."""
 
     seconds_left: int
 
 
-Step = Admin | Script | Seed | Neighbours | OldToken | Op
+Step = Admin | Script | Seed | Neighbours | ShortToken | Op
 
 
 @dataclass(frozen=True, slots=True)
