@@ -1,6 +1,6 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright against a running emulator, while
 the real `mkto.Client` makes calls. Calls appear with their codes; a fault armed from the page answers the
-next call; the clock advanced from the page expires a token; a clicked row shows its bodies with the secrets
+next call; so does a scenario, whose record the page shows; neighbours set from the page show on the gauges; the clock advanced from the page expires a token; a clicked row shows its bodies with the secrets
 redacted; a screenshot is taken under load. Needs /usr/bin/chromium (`.ci/run` installs it): without it the
 test skips, and fails when MKTO_REQUIRE_SERVICES=1.
 
@@ -154,6 +154,54 @@ def test_the_dashboard_in_chromium(browser: Any, emulator: Emulator, tmp_path: P
     expect(page.locator("#browse-body h3")).to_have_text(["imports", "extracts"])
     page.locator('[data-tab="leads"]').click()
     expect(page.locator("#page-info")).to_have_text("1–3 of 3")
+
+    # A scenario armed from the page's one-step form answers the client's next call, and its record shows what
+    # the client sent: the 604, then the client's retry with a valid token, let through once the step is spent.
+    scenario_rows = page.locator("#scenario-table tbody tr[data-scenario]")
+    page.fill("#scenario-answer", "604")
+    page.fill("#scenario-client", emulator.client_id)
+    page.fill("#scenario-path", "/rest/v1/leads*")
+    page.click("#scenario-arm")
+    expect(scenario_rows).to_have_count(1)
+    expect(scenario_rows.locator("td.left")).to_have_text("1")
+    assert [lead["email"] for lead in client.leads.get_by_filter("email", ["ada1@example.com"])] == ["ada1@example.com"]
+    expect(scenario_rows.locator("td.left")).to_have_text("0")
+    recorded = page.locator("#scenario-calls tbody tr")
+    expect(recorded).to_have_count(2)
+    expect(recorded.locator("td:nth-child(6)")).to_have_text(["604", "200"])
+    (scenario,) = httpx.get(f"{emulator.admin_url}/scenarios").json()["scenarios"]
+    assert [(c["answered"], c["step"], c["token_valid"]) for c in scenario["calls"]] == [("604", 0, True), ("200", None, True)]
+    # The JSON editor arms a sequence; the client raises its 603 at once. End all clears the table.
+    page.fill("#scenario-answer", "")
+    page.fill("#scenario-steps", '[{"answer": "603"}, {"answer": "pass", "times": 2}]')
+    page.click("#scenario-arm")
+    expect(scenario_rows).to_have_count(2)
+    expect(scenario_rows.nth(1).locator("td.steps")).to_have_text("603, pass ×2")
+    with pytest.raises(Error603):
+        client.leads.get_by_filter("email", ["ada1@example.com"])
+    expect(scenario_rows.nth(1).locator("td.left")).to_have_text("1")
+    page.click("#scenario-clear")
+    expect(scenario_rows).to_have_count(0)
+    assert httpx.get(f"{emulator.admin_url}/scenarios").json() == {"scenarios": []}
+    page.fill("#scenario-steps", "")
+    page.fill("#scenario-client", "")
+    page.fill("#scenario-path", "")
+
+    # Neighbours set from the page take their share of the gauges, shown apart from the callers' own use.
+    httpx.put(f"{emulator.admin_url}/limits", json={"rate_calls": 20}).raise_for_status()
+    page.fill("#nb-window", "15")
+    page.fill("#nb-flight", "4")
+    page.click("#neighbours-set")
+    expect(page.locator("#gauge-rate p.others")).to_have_text("+ 15 used by neighbours")
+    expect(page.locator("#gauge-flight p.others")).to_have_text("+ 4 used by neighbours")
+    expect(page.locator("#gauge-daily p.others")).to_have_text("")
+    expect(page.locator("#gauge-rate .bar i.others")).to_have_attribute("style", re.compile(r"width: 75%"))
+    expect(page.locator("#neighbours-now")).to_contain_text("15 calls per window, 4 in flight")
+    assert httpx.get(f"{emulator.admin_url}/neighbours").json() == {"calls_per_window": 15, "in_flight": 4, "daily_calls": 0}
+    page.click("#neighbours-clear")
+    expect(page.locator("#gauge-rate p.others")).to_have_text("")
+    assert httpx.get(f"{emulator.admin_url}/neighbours").json() == {"calls_per_window": 0, "in_flight": 0, "daily_calls": 0}
+    httpx.put(f"{emulator.admin_url}/limits", json={"rate_calls": 100}).raise_for_status()
 
     shot = screenshot_under_load(page, emulator, tmp_path / "dashboard.png")
     assert shot.stat().st_size > 20_000

@@ -109,6 +109,7 @@ def test_a_step_answers_before_limits_and_fault_plans(api: Api) -> None:
     assert_marketo_error(api.call("GET", ECHO), "608")  # spent: the fault plan again
     log = [e for e in api.admin("GET", "/requests").json()["requests"] if e["path"] == ECHO]
     assert [e["fault"] for e in log] == [1, f"scenario:{sid}", None]  # newest first
+    assert log[1]["user"] == api.emu.client_id  # named from its token, though the step answered before the token gate
     assert api.usage()["daily"]["calls"] == 1  # the pass; a step's answer comes before the limits, 608 never counts
 
 
