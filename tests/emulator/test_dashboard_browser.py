@@ -218,14 +218,19 @@ def test_the_dashboard_in_chromium(browser: Any, emulator: Emulator, tmp_path: P
 
 
 def screenshot_under_load(page: Any, emu: Emulator, path: Path) -> Path:
-    """Three threads call through one client for a few seconds, slowed by a latency plan so that calls are in
-    flight; a plan answers half the list reads 611, which the client retries. A list and a clicked row fill
-    the rest of the page. The picture is taken while the calls run."""
+    """Three threads call through one client for a few seconds, slowed so that calls are in flight; a plan
+    answers half the list reads 611, which the client retries; neighbours hold slots beside them and a scenario
+    records the leads reads. A list, a clicked row and the scenario's record fill the rest of the page. The picture is taken while the calls run."""
     from playwright.sync_api import expect
 
     admin = httpx.Client(base_url=emu.admin_url)
     admin.post("/faults", json={"latency_ms": 800, "path": LEADS, "method": "GET"}).raise_for_status()
     admin.post("/faults", json={"code": "611", "path": "/rest/v1/lists.json", "probability": 0.5}).raise_for_status()
+    # Neighbours hold two slots and part of the day; a scenario answers the leads reads' first call with a
+    # gateway page, then lets them through, slowed by its own steps (a call a scenario takes meets no fault plan).
+    admin.put("/neighbours", json={"in_flight": 2, "daily_calls": 12_000}).raise_for_status()
+    steps = [{"answer": "http:502"}, {"answer": "pass", "times": 100_000, "latency_ms": 800}]
+    scenario = admin.post("/scenarios", json={"client_id": emu.client_id, "path": LEADS, "steps": steps}).json()["id"]
     stop = threading.Event()
 
     shared = client_of(emu)  # one client, one limiter: the threads keep within the rate window together
@@ -250,6 +255,8 @@ def screenshot_under_load(page: Any, emu: Emulator, path: Path) -> Path:
         time.sleep(LOAD_FOR_DOC_S if os.environ.get("MKTO_DASHBOARD_SCREENSHOT") else LOAD_S)
         page.locator("#log-table tbody tr").filter(has_text=LEADS).first.click()
         page.locator('[data-tab="lists"]').click()
+        page.locator(f'#scenario-table tr[data-scenario="{scenario}"]').click()
+        expect(page.locator("#scenario-calls tbody tr").first).to_contain_text("http:502")
         expect(page.locator("#browse-body")).to_contain_text("Dashboard demo")
         expect(page.locator("#gauge-flight .figure")).not_to_have_text(re.compile(r"^0 /"))
         page.screenshot(path=str(path), full_page=True)
@@ -258,6 +265,8 @@ def screenshot_under_load(page: Any, emu: Emulator, path: Path) -> Path:
         for worker in workers:
             worker.join(timeout=30)
         admin.delete("/faults").raise_for_status()
+        admin.delete("/scenarios").raise_for_status()
+        admin.delete("/neighbours").raise_for_status()
         admin.close()
         shared.close()
     return path
