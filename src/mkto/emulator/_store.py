@@ -60,6 +60,7 @@ class Store:
         # SQLite: the one connection every transaction uses in turn (they hold the lock above), so a call
         # pays neither a pool checkout nor a return; a nested transaction falls back to the pool.
         self._shared: Connection | None = None
+        self._shared_driver: Any = None  # its sqlite3 connection
         self._in_shared = False  # a transaction runs on it now
         self._memo: dict[str, Any] = {}  # SQLite only: what areas derive from rarely written tables
         self._memo_dirty = False  # a writer forgot an entry in the transaction now running
@@ -103,15 +104,7 @@ class Store:
                 with self.engine.begin() as nested:
                     yield nested
                 return
-            shared = self._shared
-            if shared is None or shared.invalidated or shared.closed:
-                # SQLAlchemy leaves transactions to us on this connection (its own begin and commit cost more
-                # than the call they wrap): BEGIN and COMMIT go straight to the driver, below.
-                shared = self._shared = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            conn = shared
-            pooled = conn.connection
-            driver = pooled.driver_connection
-            assert driver is not None
+            conn, driver = self._shared_connection()
             driver.execute("BEGIN IMMEDIATE")
             self._in_shared = True
             try:
@@ -127,6 +120,16 @@ class Store:
                 if self._memo_dirty:  # committed or rolled back, what was derived meanwhile is doubtful
                     self._memo.clear()
                     self._memo_dirty = False
+
+    def _shared_connection(self) -> tuple[Connection, Any]:
+        """The shared connection and its driver connection, opened again if SQLAlchemy gave it up."""
+        shared, driver = self._shared, self._shared_driver
+        if shared is None or driver is None or shared.invalidated:
+            # SQLAlchemy leaves transactions to us on this connection (its own begin and commit cost more than
+            # the call they wrap): `transaction` sends BEGIN and COMMIT straight to the driver.
+            shared = self._shared = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            driver = self._shared_driver = shared.connection.driver_connection
+        return shared, driver
 
     # -- memo: values derived from rarely written tables, kept across calls ---------------------------------
     # SQLite only, where this process owns the file and serializes every transaction; on PostgreSQL other
@@ -173,7 +176,7 @@ class Store:
         with self._sqlite_lock:
             if self._shared is not None:
                 self._shared.close()
-                self._shared = None
+                self._shared = self._shared_driver = None
         self.engine.dispose()
 
 
