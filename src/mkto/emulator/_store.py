@@ -13,6 +13,7 @@ the lead schema); every other table is emptied.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import weakref
 from collections.abc import Iterator
@@ -45,6 +46,7 @@ def normalize_url(db: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _SNAPSHOT = "mkto_snapshot"  # execution option of a snapshot connection: its BEGIN takes no write lock
 _STORES: weakref.WeakValueDictionary[int, Store] = weakref.WeakValueDictionary()
 
@@ -72,7 +74,9 @@ class Store:
         return _STORES.get(id(engine))
 
     @classmethod
-    def open(cls, db: str | Path) -> Store:
+    def open(cls, db: str | Path, *, schema: str | None = None) -> Store:
+        """`schema` (PostgreSQL): keep every table in that schema of the database, created if missing (an
+        instance of a shared server); the root's tables stay in the default one."""
         url = make_url(normalize_url(db))
         kwargs: dict[str, Any] = {}
         if url.get_backend_name() == "sqlite":
@@ -81,6 +85,16 @@ class Store:
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
         else:
             kwargs["pool_pre_ping"] = True
+            if schema is not None:
+                if not _SCHEMA_NAME.fullmatch(schema):
+                    raise ValueError(f"not a schema name: {schema!r}")
+                setup = create_engine(url)
+                try:
+                    with setup.begin() as conn:
+                        conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+                finally:
+                    setup.dispose()
+                kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
         engine = create_engine(url, **kwargs)
         if engine.dialect.name == "sqlite":
             _make_sqlite_durable(engine)
