@@ -65,6 +65,9 @@ def test_create_answers_credentials_and_urls_a_client_uses_unchanged() -> None:
         log = httpx.get(f"{instance.admin_url}/requests").json()["requests"]
         assert {entry["path"] for entry in log} >= {"/rest/v1/leads.json", "/identity/oauth/token"}
         assert httpx.get(f"{instance.admin_url}/").status_code == 200
+        # Its only API user is its own (instances start from one blank file, which holds no user).
+        users = httpx.get(f"{instance.admin_url}/users").json()
+        assert [u["client_id"] for u in users["users"]] == [instance.client_id]
         # A generated id has Marketo's form.
         generated = emu.create_instance()
         assert re.fullmatch(r"\d{3}-[A-Z]{3}-\d{3}", generated.munchkin_id)
