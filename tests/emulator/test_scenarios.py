@@ -3,6 +3,7 @@ the record of what each call carried (token or not, valid or not), the identity 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from mkto.emulator import Emulator
@@ -101,14 +103,41 @@ def test_latency_delays_the_answer(api: Api) -> None:
         assert time.perf_counter() - started >= 0.4
 
 
+def test_a_pass_steps_latency_holds_a_concurrency_slot(api: Api) -> None:
+    api.limits(concurrency=1)
+    sid = arm(api, path=ECHO, steps=[{"answer": "pass", "latency_ms": 1500}])
+    token = api.token()
+
+    async def two_at_once() -> tuple[httpx.Response, httpx.Response]:
+        async with httpx.AsyncClient(base_url=api.emu.base_url, timeout=30) as client:
+            headers = {"Authorization": f"Bearer {token}"}
+            slow = asyncio.create_task(client.get(ECHO, headers=headers))
+            while api.usage()["in_flight"]["calls"] < 1:
+                await asyncio.sleep(0.01)
+            second = await client.get(ECHO, headers=headers)
+            return await slow, second
+
+    slow, second = asyncio.run(two_at_once())
+    assert_success(slow)
+    assert_marketo_error(second, "615", "Concurrent access limit '1' reached")
+    assert [(c["step"], c["answered"]) for c in record(api, sid)["calls"]] == [(0, "200"), (None, "615")]
+
+
+def test_a_step_answered_through_method_override_is_recorded_as_the_call_it_names(api: Api) -> None:
+    sid = arm(api, method="GET", steps=[{"answer": "604"}])
+    assert_marketo_error(api.call("POST", ECHO, params={"_method": "GET"}), "604")
+    assert [(c["method"], c["path"]) for c in record(api, sid)["calls"]] == [("GET", ECHO)]
+
+
 def test_a_step_answers_before_limits_and_fault_plans(api: Api) -> None:
-    api.fault(code="608")  # would answer every call
+    plan = api.fault(code="608")  # would answer every call
     sid = arm(api, steps=[{"answer": "pass"}, {"answer": "615"}])
     assert_success(api.call("GET", ECHO))  # pass: the real answer, no fault plan
     assert_marketo_error(api.call("GET", ECHO), "615", "Concurrent access limit '10' reached")
     assert_marketo_error(api.call("GET", ECHO), "608")  # spent: the fault plan again
     log = [e for e in api.admin("GET", "/requests").json()["requests"] if e["path"] == ECHO]
-    assert [e["fault"] for e in log] == [1, f"scenario:{sid}", None]  # newest first
+    assert [e["fault"] for e in log] == [plan, f"scenario:{sid}", None]  # newest first
+    assert log[1]["user"] == api.emu.client_id  # named from its token, though the step answered before the token gate
     assert api.usage()["daily"]["calls"] == 1  # the pass; a step's answer comes before the limits, 608 never counts
 
 
@@ -199,6 +228,17 @@ def test_identity_scenario_matches_the_client_id_of_a_form_body(api: Api) -> Non
     refused = api.http.post(IDENTITY, data=form)
     assert refused.status_code == 401
     assert refused.json() == {"error": "unauthorized", "error_description": f"No client with requested id: {other_id}"}
+
+
+def test_an_identity_step_after_commit_issues_the_token_and_loses_the_answer(api: Api) -> None:
+    api.advance(3601)  # no live token left from earlier calls: the lost answer's call issues a new one
+    arm(api, path=IDENTITY, steps=[{"answer": "http:504", "after_commit": True}])
+    creds = {"client_id": api.emu.client_id, "client_secret": api.emu.client_secret}
+    assert_nginx_page(api.identity(**creds), 504, "Gateway Timeout")
+    api.advance(100)
+    again = api.identity(**creds).json()
+    assert 3499 <= again["expires_in"] <= 3500  # the token the lost answer carried, issued 100 s ago
+    assert_success(api.call("GET", ECHO, token=again["access_token"]))
 
 
 def test_a_scenario_without_a_path_never_answers_the_identity_endpoint(api: Api) -> None:

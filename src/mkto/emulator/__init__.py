@@ -31,6 +31,6 @@ Counters, tokens and fault plans live in the server process; data and API users 
 from ._api import ApiError, ApiUser, Call, Endpoint, Reply
 from ._app import create_app
 from ._limits import Limits
-from ._server import Emulator
+from ._server import Emulator, Instance
 
-__all__ = ["ApiError", "ApiUser", "Call", "Emulator", "Endpoint", "Limits", "Reply", "create_app"]
+__all__ = ["ApiError", "ApiUser", "Call", "Emulator", "Endpoint", "Instance", "Limits", "Reply", "create_app"]

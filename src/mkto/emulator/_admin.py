@@ -12,7 +12,7 @@ import datetime as dt
 import hmac
 import ipaddress
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -58,7 +58,8 @@ def _is_loopback(request: Request) -> bool:
         return False
 
 
-def routes(emu: Emulation) -> list[BaseRoute]:
+def routes(emu: Emulation, extra: Sequence[tuple[str, AdminHandler, list[str]]] = ()) -> list[BaseRoute]:
+    """The admin API of one instance; `extra`: more handlers under the same guard (the root's instances)."""
     def guard(handler: AdminHandler, *, static: bool = False) -> AdminHandler:
         """Admin token or loopback. The dashboard's own files hold no state: with an admin token they are
         served to anyone, and the page sends the token (given as `#token=...`) with every read."""
@@ -130,9 +131,7 @@ def routes(emu: Emulation) -> list[BaseRoute]:
             body = await _json(request)
             if not isinstance(body, dict):
                 raise ValueError("send a JSON object of settings")
-            for name, value in body.items():
-                if name not in emu.settings or type(value) is not type(emu.settings[name]):
-                    raise ValueError(f"unknown setting or wrong type: {name}")
+            emu.check_settings(body)
             emu.settings.update(body)
         return JSONResponse(emu.settings)
 
@@ -228,6 +227,7 @@ def routes(emu: Emulation) -> list[BaseRoute]:
         ("/_mkto/requests", requests, ["GET"]),
         ("/_mkto/openapi.json", openapi, ["GET"]),
         *_browse.handlers(emu),
+        *extra,
     ]
     pages: list[tuple[str, AdminHandler, list[str]]] = [
         ("/_mkto/", dashboard, ["GET"]),

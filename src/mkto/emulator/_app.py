@@ -10,12 +10,14 @@ what Starlette's routes cannot match. The instance's state is `_instance.Emulati
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -23,6 +25,15 @@ from . import _admin
 from ._gates import Pipeline
 from ._identity import IDENTITY_PATH, Identity
 from ._instance import DEFAULT_MUNCHKIN_ID, Emulation
+from ._instances import (
+    MUNCHKIN_ID,
+    PREFIX,
+    Instances,
+    admin_handlers,
+    instance_scope,
+    refusal_handlers,
+    split_instance_path,
+)
 from ._limits import Limits
 from ._router import AREAS, load_endpoints
 from ._store import Store
@@ -37,15 +48,29 @@ class _EmulatorApp(Starlette):
     and middleware (a fifth of a short call's time)."""
 
     rest: ASGIApp
+    instances: Instances | None = None  # the root's registry; None in an instance's own app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             path: str = scope["path"]
+            if self.instances is not None and path.startswith(PREFIX):
+                await self._to_instance(self.instances, scope, receive, send)
+                return
             if not path.startswith("/_mkto") and path != IDENTITY_PATH:
                 scope["app"] = self
                 await self.rest(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    async def _to_instance(self, registry: Instances, scope: Scope, receive: Receive, send: Send) -> None:
+        split = split_instance_path(scope["path"])
+        assert split is not None
+        munchkin_id, rest = split
+        app = registry.app(munchkin_id) if MUNCHKIN_ID.fullmatch(munchkin_id) else None
+        if app is None:
+            await JSONResponse({"error": f"no instance {munchkin_id} on this server"}, 404)(scope, receive, send)
+            return
+        await app(instance_scope(scope, munchkin_id, rest), receive, send)
 
 
 def default_db_path() -> Path:
@@ -63,10 +88,15 @@ def create_app(
     client_id: str | None = None,
     client_secret: str | None = None,
     areas: Sequence[str] = AREAS,
+    db_schema: str | None = None,
+    hosts_instances: bool = True,
 ) -> Starlette:
     """The emulator as an ASGI app; `app.state.emulation` is its state, `app.state.default_user` its API user.
 
         uvicorn.run(create_app(db="sqlite:///./e.sqlite3"), server_header=False, date_header=False)
+
+    The root app also hosts instances (`app.state.instances`, `_instances.py`); `db_schema` and
+    `hosts_instances=False` are how it builds one.
     """
     if isinstance(limits, Limits):
         the_limits = dataclasses.replace(limits)
@@ -74,7 +104,7 @@ def create_app(
         the_limits = Limits()
         the_limits.update(limits or {})
     endpoints = load_endpoints(areas)  # import the areas first: their tables join `metadata` before create_all
-    store = Store.open(db if db is not None else default_db_path())
+    store = Store.open(db if db is not None else default_db_path(), schema=db_schema)
     emulation = Emulation(
         store=store,
         endpoints=endpoints,
@@ -91,9 +121,13 @@ def create_app(
     )
     emulation.users.add(default)
     pipeline = Pipeline(emulation)
+    registry = None
+    if hosts_instances:
+        build = functools.partial(create_app, areas=areas, hosts_instances=False)
+        registry = Instances(emulation, build, seed)
     app = _EmulatorApp(
         routes=[
-            *_admin.routes(emulation),
+            *_admin.routes(emulation, admin_handlers(registry) if registry is not None else refusal_handlers()),
             Route(IDENTITY_PATH, Identity(emulation).endpoint, methods=["GET", "POST"]),
             Route("/{path:path}", pipeline.rest, methods=ALL_METHODS),
         ],
@@ -101,6 +135,8 @@ def create_app(
     # Paths Starlette's routes cannot match (a newline in a segment) still get Marketo's answer, not "Not Found".
     app.router.default = pipeline.asgi
     app.rest = pipeline.asgi
+    app.instances = registry
+    app.state.instances = registry
     app.state.emulation = emulation
     app.state.default_user = default
     return app

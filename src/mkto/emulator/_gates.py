@@ -46,7 +46,9 @@ _APPLE_TOUCH_ICON = re.compile(r"^/apple-touch-icon(?:-\d+x\d+)?(?:-precomposed)
 
 def is_browser_request(method: str, path: str) -> bool:
     """A request a browser makes by itself when it shows the dashboard, not an API call."""
-    return method in ("GET", "HEAD") and (path in BROWSER_PATHS or _APPLE_TOUCH_ICON.match(path) is not None)
+    if path in BROWSER_PATHS or (path.startswith("/apple-touch-icon") and _APPLE_TOUCH_ICON.match(path)):
+        return method in ("GET", "HEAD")
+    return False
 
 
 class Pipeline(Responder):
@@ -62,7 +64,8 @@ class Pipeline(Responder):
         scope = request.scope
         path: str = scope["path"]  # what `request.url` would parse, without building it
         query: str = scope.get("query_string", b"").decode("utf-8", "replace")
-        if is_browser_request(request.method, path):
+        method: str = scope["method"]
+        if is_browser_request(method, path):
             return Response(status_code=404)
         started = time.perf_counter()
         now = emu.clock.now()
@@ -70,12 +73,12 @@ class Pipeline(Responder):
         try:
             answer = await self._rest(request, request_id, path, query, now)
         except Exception:
-            log.exception("unhandled error in the pipeline for %s %s", request.method, path)
+            log.exception("unhandled error in the pipeline for %s %s", method, path)
             answer = self._error("611", request_id)
         if answer.code is not None and errors.Level.RESPONSE in _levels(answer.code):
             emu.counters.record_error(emu.clock.now(), answer.code)
         logged_id = request_id if answer.response.media_type == JSON_CONTENT_TYPE else None
-        emu.log_request(request.method, path, answer, logged_id, started, query=query, scope=scope)
+        emu.log_request(method, path, answer, logged_id, started, query=query, scope=scope)
         return answer.response
 
     async def asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -91,7 +94,7 @@ class Pipeline(Responder):
             return self._page(414)
 
         query = multi(urllib.parse.parse_qsl(query_string, keep_blank_values=True)) if query_string else {}
-        method = request.method.upper()
+        method = request.scope["method"].upper()
         override = (query.get("_method") or [""])[-1].upper() if method == "POST" else ""
         guess_method = override if override in OVERRIDABLE_METHODS else method
         guess = emu.router.match(guess_method, path)
@@ -133,7 +136,8 @@ class Pipeline(Responder):
         user = user_or_code
         scope = request.scope
         scope[SCOPE_USER] = user.client_id
-        client = request.client.host if request.client else None
+        peer = scope.get("client")
+        client = peer[0] if peer else None
         if not has_permission(user, endpoint.permission) or not ip_allowed(user, client):
             emu.counters.charge(now, user.email)
             return self._error("603", request_id, endpoint=endpoint)

@@ -73,6 +73,8 @@ def scripted_step(
     if taken is None:
         return None
     request.scope[SCOPE_SCENARIO] = taken
+    if taken.plan is not None and client_id is not None:
+        request.scope[SCOPE_USER] = client_id  # a step may answer before the token gate names the user
     return taken.plan
 
 

@@ -136,6 +136,12 @@ class Emulation:
             with self.store.transaction() as db:
                 setup(db)
 
+    def check_settings(self, changes: Mapping[str, Any]) -> None:
+        """ValueError names a setting this emulator does not have, or a value of the wrong type."""
+        for name, value in changes.items():
+            if name not in DEFAULT_SETTINGS or type(value) is not type(DEFAULT_SETTINGS[name]):
+                raise ValueError(f"unknown setting or wrong type: {name}")
+
     def reset(self) -> None:
         self.store.reset()
         self.counters.reset()

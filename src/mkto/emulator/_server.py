@@ -10,6 +10,7 @@ A test session can watch every answer of every harness emulator (the session fix
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import socket
 import sys
@@ -67,6 +68,18 @@ def uvicorn_config(app: Any, *, host: str, port: int, log_level: str = "warning"
         lifespan="off",
         timeout_graceful_shutdown=2,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class Instance:
+    """An instance the server hosts beside its default one (`Emulator.create_instance`)."""
+
+    munchkin_id: str
+    client_id: str
+    client_secret: str
+    base_url: str  # what a client's base URL takes: http://HOST:PORT/i/{munchkin_id}
+    identity_url: str
+    admin_url: str
 
 
 class Emulator:
@@ -174,6 +187,8 @@ class Emulator:
             self._thread.join(timeout=10)
         self._server = None
         self._thread = None
+        if self.app.state.instances is not None:
+            self.app.state.instances.close()
         self.emulation.store.close()
         if self._tempdir is not None:
             shutil.rmtree(self._tempdir, ignore_errors=True)
@@ -196,6 +211,24 @@ class Emulator:
         )
         response.raise_for_status()
         return str(response.json()["access_token"])
+
+    def create_instance(self, **settings: Any) -> Instance:
+        """A new isolated instance on this server (`POST /_mkto/instances`: munchkin_id, limits, settings,
+        client_id, client_secret are all optional)."""
+        response = httpx.post(f"{self.admin_url}/instances", json=settings, headers=self._admin_headers())
+        if response.status_code != 201:
+            raise ValueError(f"the emulator refused the instance: {response.text}")
+        return Instance(**response.json())
+
+    def drop_instance(self, munchkin_id: str) -> None:
+        """Remove an instance and its data (`DELETE /_mkto/instances/{munchkin_id}`)."""
+        response = httpx.delete(f"{self.admin_url}/instances/{munchkin_id}", headers=self._admin_headers())
+        if response.status_code not in (200, 404):
+            response.raise_for_status()
+
+    def _admin_headers(self) -> dict[str, str]:
+        token = self.emulation.admin_token
+        return {"Authorization": f"Bearer {token}"} if token else {}
 
     def reset(self, *, limits: bool = True, clock: bool = True) -> None:
         """Wipe data, jobs, counters and faults; by default also restore the starting limits and the real clock."""

@@ -13,6 +13,7 @@ the lead schema); every other table is emptied.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import weakref
 from collections.abc import Iterator
@@ -45,6 +46,7 @@ def normalize_url(db: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _SNAPSHOT = "mkto_snapshot"  # execution option of a snapshot connection: its BEGIN takes no write lock
 _STORES: weakref.WeakValueDictionary[int, Store] = weakref.WeakValueDictionary()
 
@@ -60,6 +62,7 @@ class Store:
         # SQLite: the one connection every transaction uses in turn (they hold the lock above), so a call
         # pays neither a pool checkout nor a return; a nested transaction falls back to the pool.
         self._shared: Connection | None = None
+        self._shared_driver: Any = None  # its sqlite3 connection
         self._in_shared = False  # a transaction runs on it now
         self._memo: dict[str, Any] = {}  # SQLite only: what areas derive from rarely written tables
         self._memo_dirty = False  # a writer forgot an entry in the transaction now running
@@ -71,7 +74,9 @@ class Store:
         return _STORES.get(id(engine))
 
     @classmethod
-    def open(cls, db: str | Path) -> Store:
+    def open(cls, db: str | Path, *, schema: str | None = None) -> Store:
+        """`schema` (PostgreSQL): keep every table in that schema of the database, created if missing (an
+        instance of a shared server); the root's tables stay in the default one."""
         url = make_url(normalize_url(db))
         kwargs: dict[str, Any] = {}
         if url.get_backend_name() == "sqlite":
@@ -80,6 +85,16 @@ class Store:
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
         else:
             kwargs["pool_pre_ping"] = True
+            if schema is not None:
+                if not _SCHEMA_NAME.fullmatch(schema):
+                    raise ValueError(f"not a schema name: {schema!r}")
+                setup = create_engine(url)
+                try:
+                    with setup.begin() as conn:
+                        conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+                finally:
+                    setup.dispose()
+                kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
         engine = create_engine(url, **kwargs)
         if engine.dialect.name == "sqlite":
             _make_sqlite_durable(engine)
@@ -103,15 +118,7 @@ class Store:
                 with self.engine.begin() as nested:
                     yield nested
                 return
-            shared = self._shared
-            if shared is None or shared.invalidated or shared.closed:
-                # SQLAlchemy leaves transactions to us on this connection (its own begin and commit cost more
-                # than the call they wrap): BEGIN and COMMIT go straight to the driver, below.
-                shared = self._shared = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            conn = shared
-            pooled = conn.connection
-            driver = pooled.driver_connection
-            assert driver is not None
+            conn, driver = self._shared_connection()
             driver.execute("BEGIN IMMEDIATE")
             self._in_shared = True
             try:
@@ -127,6 +134,16 @@ class Store:
                 if self._memo_dirty:  # committed or rolled back, what was derived meanwhile is doubtful
                     self._memo.clear()
                     self._memo_dirty = False
+
+    def _shared_connection(self) -> tuple[Connection, Any]:
+        """The shared connection and its driver connection, opened again if SQLAlchemy gave it up."""
+        shared, driver = self._shared, self._shared_driver
+        if shared is None or driver is None or shared.invalidated:
+            # SQLAlchemy leaves transactions to us on this connection (its own begin and commit cost more than
+            # the call they wrap): `transaction` sends BEGIN and COMMIT straight to the driver.
+            shared = self._shared = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            driver = self._shared_driver = shared.connection.driver_connection
+        return shared, driver
 
     # -- memo: values derived from rarely written tables, kept across calls ---------------------------------
     # SQLite only, where this process owns the file and serializes every transaction; on PostgreSQL other
@@ -173,7 +190,7 @@ class Store:
         with self._sqlite_lock:
             if self._shared is not None:
                 self._shared.close()
-                self._shared = None
+                self._shared = self._shared_driver = None
         self.engine.dispose()
 
 

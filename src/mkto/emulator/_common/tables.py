@@ -42,8 +42,9 @@ leads = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("partition_id", Integer, nullable=False, index=True),
     Column("email_key", String(255), index=True),  # lower-cased email: Marketo dedupes case-insensitively
-    Column("created_at", String(_TS), nullable=False),
-    Column("updated_at", String(_TS), nullable=False),
+    # Indexed: a bulk extract filters on them, and counts its records when it starts.
+    Column("created_at", String(_TS), nullable=False, index=True),
+    Column("updated_at", String(_TS), nullable=False, index=True),
     Column("data", JSON, nullable=False),  # field name -> value, JSON-native (dates as ISO strings)
     sqlite_autoincrement=True,
 )

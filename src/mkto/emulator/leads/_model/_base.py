@@ -4,6 +4,7 @@ activities a lead write records."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -56,12 +57,17 @@ class Base:
     def __init__(self, db: Connection, user: ApiUser, now: dt.datetime, *, request_id: str = "") -> None:
         self.db = db
         self.user = user
-        self.stamp = format_datetime(now)
+        self._now = now
         self.request_id = request_id  # the call's, for the activities it causes; "" for a bulk job
         self._schema: Schema | None = None
         self._partitions: dict[str, int] | None = None
         self._activities: list[dict[str, Any]] | None = None  # while a batch writes: activities not inserted yet
         self._new_lead_attributes: dict[str, tuple[Mapping[str, Any], ...]] = {}
+
+    @functools.cached_property
+    def stamp(self) -> str:
+        """The call's time as the Lead Database writes it (formatted once, when first written)."""
+        return format_datetime(self._now)
 
     @property
     def schema(self) -> Schema:
