@@ -116,3 +116,15 @@ def test_an_operation_a_command_does_not_know_is_its_failure(target: Target) -> 
     verdict = _one(target, f"{node} {NODE_ADAPTER}", "1029-queue-full")
     assert not verdict.passed
     assert "unknown operation extract_leads" in verdict.evidence
+
+
+def test_an_instance_given_by_url_is_reset_for_each_scenario(target: Target) -> None:
+    import httpx
+
+    made = httpx.post(f"{target.admin_url}/instances", json={}).json()  # instances cannot make instances
+    try:
+        with Target.remote(made["base_url"], made["admin_url"]) as instance:
+            verdicts = list(run(instance, adapter_for("mkto"), [SCENARIOS["604-transient"], SCENARIOS["record-mix"]]))
+        assert [v.passed for v in verdicts] == [True, True], [v.evidence for v in verdicts]
+    finally:
+        httpx.delete(f"{target.admin_url}/instances/{made['munchkin_id']}")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from mkto.conformance import SCENARIOS
@@ -60,13 +61,22 @@ def test_a_failing_scenario_exits_1_with_its_evidence(remote: Emulator) -> None:
     assert any(line.startswith("| `record-mix`") and "| pass |" in line for line in lines)
 
 
-def test_a_given_emulator_is_used_and_left_running(remote: Emulator) -> None:
-    done = mkto("--only", "609-caller-error", "--json", "--base-url", remote.base_url)
+def test_a_given_emulator_runs_each_scenario_on_an_instance_of_its_own(remote: Emulator) -> None:
+    admin = httpx.Client(base_url=remote.admin_url, timeout=30)
+    token = remote.token()
+    kept = {"action": "createOnly", "input": [{"email": "kept@example.com"}]}
+    httpx.post(f"{remote.base_url}/rest/v1/leads.json", json=kept, headers={"Authorization": f"Bearer {token}"})
+    done = mkto("--only", "609-caller-error", "--only", "602-expired", "--json", "--base-url", remote.base_url)
     assert done.returncode == 0, done.stderr
-    import httpx
-
-    log = httpx.get(f"{remote.admin_url}/requests?code=609").json()["requests"]
-    assert log and log[0]["fault"].startswith("scenario:")
+    assert admin.get("/requests?code=609").json()["requests"] == []  # not on the default instance
+    assert admin.get("/instances").json()["instances"] == []  # each one deleted after its scenario
+    found = httpx.get(
+        f"{remote.base_url}/rest/v1/leads.json",
+        params={"filterType": "email", "filterValues": "kept@example.com"},
+        headers={"Authorization": f"Bearer {remote.token()}"},
+    ).json()
+    assert [lead["email"] for lead in found["result"]] == ["kept@example.com"]  # its data untouched
+    admin.close()
 
 
 @pytest.mark.parametrize(

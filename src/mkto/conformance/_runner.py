@@ -4,12 +4,14 @@
         for verdict in run(target, adapter_for("mkto"), SCENARIOS.values()):
             print(verdict.scenario.id, verdict.passed, verdict.evidence)
 
-Fresh state: `POST /_mkto/reset`, the scenario's limits, and a new API user of its own; the data is read back
-by a second API user, and neighbours call as a third, so the request log tells the three apart.
+Fresh state: a new instance of the server for each scenario (`POST /_mkto/instances`, deleted afterwards; on a
+server without instances, `POST /_mkto/reset`), the scenario's limits, and a new API user of its own; the data
+is read back by a second API user, and neighbours call as a third, so the request log tells the three apart.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
@@ -59,6 +61,24 @@ class Target:
     def remote(cls, base_url: str, admin_url: str | None = None) -> Target:
         base = base_url.rstrip("/").removesuffix("/rest")
         return cls(base, (admin_url or f"{base}/_mkto").rstrip("/"))
+
+    @contextlib.contextmanager
+    def fresh_instance(self) -> Iterator[Target]:
+        """A new isolated instance of this server for one scenario (`POST /_mkto/instances`), deleted after it;
+        on a server without instances, this target itself (the scenario resets it)."""
+        response = self._http.post(f"{self.admin_url}/instances", json={})
+        if response.status_code in (404, 405):
+            yield self
+            return
+        if response.status_code >= 400:
+            raise RuntimeError(f"admin POST /instances refused: {response.status_code} {response.text[:200]}")
+        made = response.json()
+        child = Target(made["base_url"], made["admin_url"])
+        try:
+            yield child
+        finally:
+            child.close()
+            self._http.delete(f"{self.admin_url}/instances/{made['munchkin_id']}")
 
     def admin(self, method: str, path: str, body: Any = None) -> Any:
         response = self._http.request(method, f"{self.admin_url}{path}", json=body)
@@ -308,6 +328,8 @@ def _verdict(scenario: Scenario, ev: Evidence, seconds: float) -> Verdict:
 
 
 def run(target: Target, adapter: Adapter, scenarios: Iterable[Scenario]) -> Iterator[Verdict]:
-    """Each scenario in turn, on a fresh state; the target's limits are restored after each."""
+    """Each scenario in turn, on a fresh instance of the target's server (or the target reset)."""
     for scenario in scenarios:
-        yield _Run(target, adapter, scenario).go()
+        with target.fresh_instance() as scoped:
+            verdict = _Run(scoped, adapter, scenario).go()
+        yield verdict
