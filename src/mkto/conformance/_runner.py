@@ -199,7 +199,7 @@ class _Run:
 
     def __init__(self, target: Target, adapter: Adapter, scenario: Scenario) -> None:
         self.target, self.adapter, self.scenario = target, adapter, scenario
-        self.neighbour_threads: list[threading.Thread] = []
+        self.background: list[threading.Thread] = []  # slow neighbours, the token watcher
         self.neighbour_callers: list[_Caller] = []
 
     def fresh_state(self) -> None:
@@ -248,7 +248,7 @@ class _Run:
         for _ in range(step.slow_calls):
             thread = threading.Thread(target=neighbour.call, args=("GET", NEIGHBOUR_PATH), daemon=True)
             thread.start()
-            self.neighbour_threads.append(thread)
+            self.background.append(thread)
         for _ in range(100):  # until the emulator counts them in flight
             if self.target.admin("GET", "/usage")["in_flight"]["calls"] >= step.slow_calls:
                 break
@@ -271,7 +271,7 @@ class _Run:
 
         watcher = threading.Thread(target=restore_after_first_token, daemon=True, name="mkto-conformance-token")
         watcher.start()
-        self.neighbour_threads.append(watcher)
+        self.background.append(watcher)
 
     def go(self) -> Verdict:
         started = time.monotonic()
@@ -298,7 +298,7 @@ class _Run:
                     self.step(step, session, results, deadline)
         finally:
             session.close()
-            for thread in self.neighbour_threads:
+            for thread in self.background:
                 thread.join(timeout=30)
             for caller in self.neighbour_callers:
                 caller.close()
@@ -324,7 +324,7 @@ def _verdict(scenario: Scenario, ev: Evidence, seconds: float) -> Verdict:
         failed.insert(0, f"timed out after {scenario.timeout_s:.0f} s")
     passed = not failed
     summary = "; ".join(failed) if failed else "; ".join(line for _, _, line in checks)
-    return Verdict(scenario, passed, summary, checks, seconds, sum(1 for c in ev.calls))
+    return Verdict(scenario, passed, summary, checks, seconds, len(ev.calls))
 
 
 def run(target: Target, adapter: Adapter, scenarios: Iterable[Scenario]) -> Iterator[Verdict]:

@@ -142,9 +142,11 @@ class Scenario:
         """Every email the workload writes or seeds, in order: the data read back after the run."""
         seen: dict[str, None] = {}
         for step in self.workload:
-            if isinstance(step, Seed | Op) and (not isinstance(step, Op) or step.name in (SYNC_LEADS, IMPORT_LEADS)):
-                records = step.leads if isinstance(step, Seed) else step.records
-                for record in records:
-                    if "email" in record:
-                        seen[str(record["email"])] = None
+            if isinstance(step, Seed):
+                records = step.leads
+            elif isinstance(step, Op) and step.name in (SYNC_LEADS, IMPORT_LEADS):
+                records = step.records
+            else:
+                continue
+            seen.update((str(r["email"]), None) for r in records if "email" in r)
         return tuple(seen)
