@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
-from mkto.client import AsyncClient, Client, Grant, Limits
+from mkto.client import AsyncClient, Client, Grant, Limits, RetryPolicy
 from mkto.client._core import Core
 from mkto.client._operations import Acquire, GetToken, RawResponse, Release, Send, Sleep
 from mkto.client._ops.leads import LeadOps
-from mkto.errors import AmbiguousOutcome, RecordState
+from mkto.client._policy import Action, decide
+from mkto.errors import AmbiguousOutcome, Level, MarketoError, NetworkError, RecordState, error_from_code
 
 from .conftest import FAST_RETRY, Emu
 
@@ -140,15 +141,17 @@ def test_create_only_on_records_that_were_there_gives_their_1005(leads_emu: Emu)
     assert [r["email"] for r in sent[-1]["body"]["input"]] == addresses[:2]
 
 
-def test_a_second_loss_during_resolution_is_resolved_again(leads_emu: Emu) -> None:
+def test_a_second_loss_during_resolution_is_resolved_again(leads_emu: Emu, caplog: pytest.LogCaptureFixture) -> None:
     # The first answer is a gateway page before anything ran; the resend commits and its answer is lost too.
     leads_emu.fault(code="http:502", times=1, method="POST", path=LEADS)
     leads_emu.fault(code="604", times=1, after_commit=True, method="POST", path=LEADS)
     addresses = emails(5, "twice")
-    with Client(**leads_emu.client_kwargs()) as client:
+    with Client(**leads_emu.client_kwargs()) as client, caplog.at_level(logging.INFO, "mkto.client"):
         outcomes = client.leads.sync([{"email": e} for e in addresses], action="createOnly")
         counts = stored(client, addresses)
     assert [o.status for o in outcomes] == ["created"] * 5 and all(o.id for o in outcomes)
+    decided = [(r.code, r.decision) for r in caplog.records if getattr(r, "decision", None)]  # type: ignore[attr-defined]
+    assert decided == [("502", "read back"), ("604", "read back")]
     assert set(counts.values()) == {1} and len(counts) == 5
     sent = writes(leads_emu)
     assert [(w["answer"], len(w["body"]["input"])) for w in sent] == [("http:502", 5), ("604", 5)]
@@ -274,3 +277,23 @@ def test_a_create_only_1005_on_a_record_the_lost_call_wrote_is_its_success() -> 
         outcomes = stop.value
     assert [(o.status, o.id, o.ok) for o in outcomes] == [("created", 7, True)]
     assert [body is not None for body in sent] == [True, False, True, False]  # sync, read, resend, read
+
+
+def answered(code: str) -> MarketoError:
+    return error_from_code(code, "", level=Level.RESPONSE, request_id="1#1", http_status=200, body=b"", headers={})
+
+
+def test_a_resolvable_write_reads_back_after_any_transient_failure_that_may_follow_a_commit() -> None:
+    def run(error: Any, **kw: Any) -> Any:
+        return decide(error, attempt=1, elapsed_s=0.0, idempotent=False, policy=RetryPolicy(),
+                      backoff=lambda attempt: 0.0, **kw)  # fmt: skip
+
+    timed_out = answered("604")
+    assert run(timed_out).action is Action.RETRY  # 6xx: "not executed", for a call that cannot check
+    resolved = run(timed_out, resolvable=True)
+    assert resolved.action is Action.RAISE and isinstance(resolved.error, AmbiguousOutcome)
+    opted_in = decide(NetworkError("reset", maybe_sent=True), attempt=1, elapsed_s=0.0, idempotent=False,
+                      policy=RetryPolicy(retry_ambiguous=True), backoff=lambda a: 0.0, resolvable=True)  # fmt: skip
+    assert opted_in.action is Action.RAISE  # reading back beats resending blind, even when opted in
+    assert run(NetworkError("refused", maybe_sent=False), resolvable=True).action is Action.RETRY  # never sent
+    assert run(answered("606"), resolvable=True).action is Action.RETRY  # refused before it ran

@@ -173,7 +173,7 @@ class Core:
             if isinstance(raw, NetworkError):
                 # The REST call itself was not sent yet: whatever it does, this failure is not ambiguous.
                 raise NetworkError(f"identity: {raw.message}", maybe_sent=False) from raw
-            self.last_server_time = server_time(raw.headers)
+            self.last_server_time = _date_of(raw.headers) or self.last_server_time
             answer = _parse_identity(raw)
             wait = self.tokens.accept(answer)
             self._log(
@@ -219,8 +219,8 @@ class Core:
 
     def call_dated(
         self, spec: RequestSpec, *, can_split: bool = False, raise_lost: bool = False
-    ) -> Flow[tuple[MarketoResponse, dt.datetime]]:
-        """`call`, with the server's clock: the answer's `Date` header."""
+    ) -> Flow[tuple[MarketoResponse, dt.datetime | None]]:
+        """`call`, with the server's clock: the answer's `Date` header (None without one)."""
         if spec.method == "GET" and len(self.url(spec).encode()) > self.max_uri_bytes:
             spec = override_get(spec)
         started = self.clock()
@@ -248,8 +248,9 @@ class Core:
                 overridden=spec.overridden or spec.method != "GET",
                 resolvable=raise_lost,
             )
+            resolving = raise_lost and isinstance(decision.error, AmbiguousOutcome)  # the batch reads back
             self._log(
-                logging.WARNING if decision.action is Action.RAISE else logging.INFO,
+                logging.WARNING if decision.action is Action.RAISE and not resolving else logging.INFO,
                 spec.method,
                 spec.path,
                 attempt=attempt,
@@ -257,7 +258,7 @@ class Core:
                 code=error.code,
                 request_id=error.request_id,
                 wait=decision.wait_s,
-                decision=decision.action.value,
+                decision="read back" if resolving else decision.action.value,
             )
             if decision.action is Action.RETRY:
                 yield Sleep(decision.wait_s)
@@ -274,7 +275,7 @@ class Core:
                 assert decision.error is not None
                 raise decision.error
 
-    def _attempt(self, spec: RequestSpec, token: str, attempt: int) -> Flow[tuple[MarketoResponse, dt.datetime]]:
+    def _attempt(self, spec: RequestSpec, token: str, attempt: int) -> Flow[tuple[MarketoResponse, dt.datetime | None]]:
         grant = yield from self.acquire()
         request = self.http_request(spec, token)
         try:
@@ -285,7 +286,8 @@ class Core:
         yield from self.release(grant)
         if isinstance(raw, NetworkError):
             raise raw
-        answered_at = self.last_server_time = server_time(raw.headers)
+        answered_at = _date_of(raw.headers)
+        self.last_server_time = answered_at or self.last_server_time
         try:
             response = parse_response(raw.status, raw.headers, raw.content)
         except MarketoError as err:
@@ -481,9 +483,6 @@ class Core:
                 if resolver is None:
                     lost.records = batch_states(len(records), outcomes, offset, len(chunk))
                     raise
-                self._log(logging.INFO, spec.method, spec.path, attempt=1, status=lost.http_status,
-                          code=lost.code, request_id=lost.request_id, wait=0.0, decision="read back",
-                          records=len(chunk))  # fmt: skip
                 try:
                     answered = yield from resolve(self, chunk, make_spec, resolver, sent_at=(sent_at, floor), lost=lost)
                 except AmbiguousOutcome as err:
@@ -539,6 +538,11 @@ class Core:
 
 def _header(headers: Mapping[str, str], name: str) -> str:
     return next((v for k, v in headers.items() if k.lower() == name), "")
+
+
+def _date_of(headers: Mapping[str, str]) -> dt.datetime | None:
+    """The server's clock from its `Date` header; None rather than this machine's clock when it has none."""
+    return server_time(headers) if _header(headers, "date") else None
 
 
 def _file_error(raw: RawResponse) -> MarketoError:

@@ -86,7 +86,8 @@ def decide(
         # quota_exhausted, caller_error, bad_credentials, queue_full (bulk waits for it itself), ...
         return Decision(Action.RAISE, error=error)
 
-    if resolvable and not idempotent and disposition is Disposition.BACKOFF:
+    never_sent = isinstance(error, NetworkError) and not error.maybe_sent
+    if resolvable and not idempotent and disposition is Disposition.BACKOFF and not never_sent:
         return Decision(Action.RAISE, error=_ambiguous(error))
     if is_ambiguous(error) and not idempotent and not policy.retry_ambiguous:
         return Decision(Action.RAISE, error=_ambiguous(error))

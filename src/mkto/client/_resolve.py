@@ -55,8 +55,8 @@ class ReadBack:
     server_time: dt.datetime | None = None
     local_time: float = 0.0
 
-    def note_answer(self, server_time: dt.datetime, local_time: float) -> None:
-        if self.server_time is None:
+    def note_answer(self, server_time: dt.datetime | None, local_time: float) -> None:
+        if self.server_time is None and server_time is not None:
             self.server_time, self.local_time = server_time, local_time
 
     def add(self, key: Hashable, stored: Stored) -> None:
