@@ -203,6 +203,23 @@ def test_company_and_custom_object_syncs_resolve_by_their_dedupe_fields(leads_em
     assert [w["answer"] for w in writes(leads_emu, CARS)] == ["http:502"]
 
 
+def test_a_key_twice_in_a_batch_is_resent_when_absent_and_unknown_when_written(leads_emu: Emu) -> None:
+    records = [{"externalCompanyId": k, "company": k} for k in ("k1", "k2", "k1")]
+    with Client(**leads_emu.client_kwargs()) as client:
+        leads_emu.fault(code="http:502", times=1, method="POST", path=COMPANIES)  # before anything ran
+        outcomes = client.companies.sync(records, action="createOnly")
+        assert [o.status for o in outcomes] == ["created", "created", "skipped"]
+        assert outcomes[2].reasons[0].code == "1036"  # the resend's own answer
+
+        again = [{"externalCompanyId": k, "company": k} for k in ("k3", "k4", "k3")]
+        leads_emu.fault(code="http:502", times=1, after_commit=True, method="POST", path=COMPANIES)
+        with pytest.raises(AmbiguousOutcome) as info:
+            client.companies.sync(again, action="createOnly")
+    assert [r.state for r in info.value.records] == ["unknown", "committed", "unknown"]
+    assert info.value.records[1].status == "created" and info.value.records[1].id
+    assert [w["answer"] for w in writes(leads_emu, COMPANIES)] == ["http:502", "200", "http:502"]
+
+
 def test_read_backs_go_through_the_limiter(leads_emu: Emu) -> None:
     # Four calls per 2 s on both sides: the syncs and their read-backs share them, and no call gets a 606.
     leads_emu.limits(rate_calls=4, rate_seconds=2)

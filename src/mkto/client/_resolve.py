@@ -89,10 +89,11 @@ def parse_time(value: Any) -> dt.datetime | None:
 SentAt = tuple[float, dt.datetime | None]  # the local clock when the lost call was sent, the server's before it
 
 
-def threshold(seen: ReadBack, sent_at: SentAt, wall_now: dt.datetime) -> dt.datetime:
-    """The server-clock moment no later than its receipt of the lost call, to the second."""
+def threshold(seen: ReadBack, sent_at: SentAt, wall_now: dt.datetime, local_now: float) -> dt.datetime:
+    """The server-clock moment no later than its receipt of the lost call, to the second. Without any `Date`
+    from the server, this machine's wall clock stands in for it (then its skew matters)."""
     local_sent, floor = sent_at
-    server, local = (seen.server_time, seen.local_time) if seen.server_time is not None else (wall_now, local_sent)
+    server, local = (seen.server_time, seen.local_time) if seen.server_time is not None else (wall_now, local_now)
     since = server - dt.timedelta(seconds=max(local - local_sent, 0.0))
     if floor is not None:
         since = min(since, floor)
@@ -116,10 +117,10 @@ def classify(action: str, positions: Sequence[int], seen: ReadBack, since: dt.da
         stored = seen.found.get(key, [])
         if action == "createDuplicate":
             verdicts.update(_duplicates(members, stored, since))
-        elif len(members) > 1 and stored:  # one key twice in a batch: which record did what is not known
-            verdicts.update((p, (UNKNOWN, None, None)) for p in members)
-        else:
+        elif len(members) == 1:
             verdicts[members[0]] = _one(action, stored, since)
+        else:  # one key twice in a batch: absent, both are resent; found, which input did what is not known
+            verdicts.update(dict.fromkeys(members, (UNKNOWN, None, None) if stored else (NOT_COMMITTED, None, None)))
     return verdicts
 
 
@@ -178,7 +179,7 @@ def resolve(
             seen = yield from resolver.read_back([(i, records[i]) for i in pending])
         except MarketoError as err:  # the read-back itself is impossible
             raise _unresolved(lost, len(records), done, unknown=pending) from err
-        since = threshold(seen, sent_at, core.wall_clock())
+        since = threshold(seen, sent_at, core.wall_clock(), core.clock())
         verdicts = classify(resolver.action, pending, seen, since)
         resend: list[int] = []
         unknown: list[int] = []
