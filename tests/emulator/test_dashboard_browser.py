@@ -1,6 +1,6 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright against a running emulator, while
 the real `mkto.Client` makes calls. Calls appear with their codes; a fault armed from the page answers the
-next call; the clock advanced from the page expires a token; a clicked row shows its bodies with the secrets
+next call; so does a scenario, whose record the page shows; neighbours set from the page show on the gauges; the clock advanced from the page expires a token; a clicked row shows its bodies with the secrets
 redacted; a screenshot is taken under load. Needs /usr/bin/chromium (`.ci/run` installs it): without it the
 test skips, and fails when MKTO_REQUIRE_SERVICES=1.
 
@@ -155,6 +155,54 @@ def test_the_dashboard_in_chromium(browser: Any, emulator: Emulator, tmp_path: P
     page.locator('[data-tab="leads"]').click()
     expect(page.locator("#page-info")).to_have_text("1–3 of 3")
 
+    # A scenario armed from the page's one-step form answers the client's next call, and its record shows what
+    # the client sent: the 604, then the client's retry with a valid token, let through once the step is spent.
+    scenario_rows = page.locator("#scenario-table tbody tr[data-scenario]")
+    page.fill("#scenario-answer", "604")
+    page.fill("#scenario-client", emulator.client_id)
+    page.fill("#scenario-path", "/rest/v1/leads*")
+    page.click("#scenario-arm")
+    expect(scenario_rows).to_have_count(1)
+    expect(scenario_rows.locator("td.left")).to_have_text("1")
+    assert [lead["email"] for lead in client.leads.get_by_filter("email", ["ada1@example.com"])] == ["ada1@example.com"]
+    expect(scenario_rows.locator("td.left")).to_have_text("0")
+    recorded = page.locator("#scenario-calls tbody tr")
+    expect(recorded).to_have_count(2)
+    expect(recorded.locator("td:nth-child(6)")).to_have_text(["604", "200"])
+    (scenario,) = httpx.get(f"{emulator.admin_url}/scenarios").json()["scenarios"]
+    assert [(c["answered"], c["step"], c["token_valid"]) for c in scenario["calls"]] == [("604", 0, True), ("200", None, True)]
+    # The JSON editor arms a sequence; the client raises its 603 at once. End all clears the table.
+    page.fill("#scenario-answer", "")
+    page.fill("#scenario-steps", '[{"answer": "603"}, {"answer": "pass", "times": 2}]')
+    page.click("#scenario-arm")
+    expect(scenario_rows).to_have_count(2)
+    expect(scenario_rows.nth(1).locator("td.steps")).to_have_text("603, pass ×2")
+    with pytest.raises(Error603):
+        client.leads.get_by_filter("email", ["ada1@example.com"])
+    expect(scenario_rows.nth(1).locator("td.left")).to_have_text("1")
+    page.click("#scenario-clear")
+    expect(scenario_rows).to_have_count(0)
+    assert httpx.get(f"{emulator.admin_url}/scenarios").json() == {"scenarios": []}
+    page.fill("#scenario-steps", "")
+    page.fill("#scenario-client", "")
+    page.fill("#scenario-path", "")
+
+    # Neighbours set from the page take their share of the gauges, shown apart from the callers' own use.
+    httpx.put(f"{emulator.admin_url}/limits", json={"rate_calls": 20}).raise_for_status()
+    page.fill("#nb-window", "15")
+    page.fill("#nb-flight", "4")
+    page.click("#neighbours-set")
+    expect(page.locator("#gauge-rate p.others")).to_have_text("+ 15 used by neighbours")
+    expect(page.locator("#gauge-flight p.others")).to_have_text("+ 4 used by neighbours")
+    expect(page.locator("#gauge-daily p.others")).to_have_text("")
+    expect(page.locator("#gauge-rate .bar i.others")).to_have_attribute("style", re.compile(r"width: 75%"))
+    expect(page.locator("#neighbours-now")).to_contain_text("15 calls per window, 4 in flight")
+    assert httpx.get(f"{emulator.admin_url}/neighbours").json() == {"calls_per_window": 15, "in_flight": 4, "daily_calls": 0}
+    page.click("#neighbours-clear")
+    expect(page.locator("#gauge-rate p.others")).to_have_text("")
+    assert httpx.get(f"{emulator.admin_url}/neighbours").json() == {"calls_per_window": 0, "in_flight": 0, "daily_calls": 0}
+    httpx.put(f"{emulator.admin_url}/limits", json={"rate_calls": 100}).raise_for_status()
+
     shot = screenshot_under_load(page, emulator, tmp_path / "dashboard.png")
     assert shot.stat().st_size > 20_000
     if target := os.environ.get("MKTO_DASHBOARD_SCREENSHOT"):
@@ -170,14 +218,19 @@ def test_the_dashboard_in_chromium(browser: Any, emulator: Emulator, tmp_path: P
 
 
 def screenshot_under_load(page: Any, emu: Emulator, path: Path) -> Path:
-    """Three threads call through one client for a few seconds, slowed by a latency plan so that calls are in
-    flight; a plan answers half the list reads 611, which the client retries. A list and a clicked row fill
-    the rest of the page. The picture is taken while the calls run."""
+    """Three threads call through one client for a few seconds, slowed so that calls are in flight; a plan
+    answers half the list reads 611, which the client retries; neighbours hold slots beside them and a scenario
+    records the leads reads. A list, a clicked row and the scenario's record fill the rest of the page. The picture is taken while the calls run."""
     from playwright.sync_api import expect
 
     admin = httpx.Client(base_url=emu.admin_url)
     admin.post("/faults", json={"latency_ms": 800, "path": LEADS, "method": "GET"}).raise_for_status()
     admin.post("/faults", json={"code": "611", "path": "/rest/v1/lists.json", "probability": 0.5}).raise_for_status()
+    # Neighbours hold two slots and part of the day; a scenario answers the leads reads' first call with a
+    # gateway page, then lets them through, slowed by its own steps (a call a scenario takes meets no fault plan).
+    admin.put("/neighbours", json={"in_flight": 2, "daily_calls": 12_000}).raise_for_status()
+    steps = [{"answer": "http:502"}, {"answer": "pass", "times": 100_000, "latency_ms": 800}]
+    scenario = admin.post("/scenarios", json={"client_id": emu.client_id, "path": LEADS, "steps": steps}).json()["id"]
     stop = threading.Event()
 
     shared = client_of(emu)  # one client, one limiter: the threads keep within the rate window together
@@ -202,6 +255,8 @@ def screenshot_under_load(page: Any, emu: Emulator, path: Path) -> Path:
         time.sleep(LOAD_FOR_DOC_S if os.environ.get("MKTO_DASHBOARD_SCREENSHOT") else LOAD_S)
         page.locator("#log-table tbody tr").filter(has_text=LEADS).first.click()
         page.locator('[data-tab="lists"]').click()
+        page.locator(f'#scenario-table tr[data-scenario="{scenario}"]').click()
+        expect(page.locator("#scenario-calls tbody tr").first).to_contain_text("http:502")
         expect(page.locator("#browse-body")).to_contain_text("Dashboard demo")
         expect(page.locator("#gauge-flight .figure")).not_to_have_text(re.compile(r"^0 /"))
         page.screenshot(path=str(path), full_page=True)
@@ -210,6 +265,8 @@ def screenshot_under_load(page: Any, emu: Emulator, path: Path) -> Path:
         for worker in workers:
             worker.join(timeout=30)
         admin.delete("/faults").raise_for_status()
+        admin.delete("/scenarios").raise_for_status()
+        admin.delete("/neighbours").raise_for_status()
         admin.close()
         shared.close()
     return path

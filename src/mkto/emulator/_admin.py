@@ -2,6 +2,8 @@
 
     curl -X PUT localhost:8080/_mkto/limits -d '{"rate_calls": 5}'
     curl -X POST localhost:8080/_mkto/faults -d '{"code": "611", "times": 1}'
+    curl -X PUT localhost:8080/_mkto/neighbours -d '{"calls_per_window": 90}'
+    curl -X POST localhost:8080/_mkto/scenarios -d '{"steps": [{"answer": "606"}, {"answer": "pass"}]}'
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from . import _browse, _dashboard
+from ._limits import Neighbours
 from ._openapi import openapi_document
 from ._users import user_from_dict, user_to_dict
 
@@ -105,6 +108,16 @@ def routes(emu: Emulation, extra: Sequence[tuple[str, AdminHandler, list[str]]] 
     async def usage(_: Request) -> Response:
         return JSONResponse(emu.counters.snapshot(emu.clock.now(), emu.limits))
 
+    async def neighbours(request: Request) -> Response:
+        if request.method == "PUT":
+            body = await _json(request)
+            if not isinstance(body, dict):
+                raise ValueError('send {"calls_per_window": N, "in_flight": N, "daily_calls": N}')
+            emu.counters.neighbours = Neighbours.parse(body)
+        elif request.method == "DELETE":
+            emu.counters.neighbours = Neighbours()
+        return JSONResponse(emu.counters.neighbours.as_dict())
+
     async def limits(request: Request) -> Response:
         if request.method == "PUT":
             body = await _json(request)
@@ -138,6 +151,26 @@ def routes(emu: Emulation, extra: Sequence[tuple[str, AdminHandler, list[str]]] 
         if emu.faults.remove(request.path_params["fault_id"]):
             return JSONResponse({"deleted": request.path_params["fault_id"]})
         return _problem(404, "no such fault")
+
+    async def scenarios(request: Request) -> Response:
+        if request.method == "POST":
+            body = await _json(request)
+            if not isinstance(body, dict):
+                raise ValueError("send a JSON object describing the scenario")
+            return JSONResponse({"id": emu.scenarios.add(body).id}, 201)
+        if request.method == "DELETE":
+            emu.scenarios.clear()
+            return JSONResponse({"scenarios": []})
+        return JSONResponse({"scenarios": emu.scenarios.list()})
+
+    async def scenario(request: Request) -> Response:
+        scenario_id = request.path_params["scenario_id"]
+        if request.method == "DELETE":
+            if emu.scenarios.remove(scenario_id):
+                return JSONResponse({"deleted": scenario_id})
+            return _problem(404, "no such scenario")
+        found = emu.scenarios.get(scenario_id)
+        return JSONResponse(found) if found is not None else _problem(404, "no such scenario")
 
     async def users(request: Request) -> Response:
         if request.method == "POST":
@@ -183,9 +216,12 @@ def routes(emu: Emulation, extra: Sequence[tuple[str, AdminHandler, list[str]]] 
         ("/_mkto/clock", clock, ["GET", "POST"]),
         ("/_mkto/usage", usage, ["GET"]),
         ("/_mkto/limits", limits, ["GET", "PUT"]),
+        ("/_mkto/neighbours", neighbours, ["GET", "PUT", "DELETE"]),
         ("/_mkto/settings", settings, ["GET", "PUT"]),
         ("/_mkto/faults", faults, ["GET", "POST", "DELETE"]),
         ("/_mkto/faults/{fault_id:int}", fault, ["DELETE"]),
+        ("/_mkto/scenarios", scenarios, ["GET", "POST", "DELETE"]),
+        ("/_mkto/scenarios/{scenario_id:int}", scenario, ["GET", "DELETE"]),
         ("/_mkto/users", users, ["GET", "POST"]),
         ("/_mkto/users/{client_id}", user, ["DELETE"]),
         ("/_mkto/requests", requests, ["GET"]),

@@ -1,7 +1,8 @@
 """The REST request pipeline (`Pipeline`): the gates a call goes through, in their fixed order, each
 answering with the catalogue's code and message (docs/architecture.md draws the order):
 
-414 URI too long > 413 body too large > 610 unknown resource > 605 method not supported > 601/602 token >
+414 URI too long > 413 body too large > 610 unknown resource > 605 method not supported > scripted scenarios
+(`_scenarios.py`, which see the call before its token is checked) > 601/602 token >
 603 permission or IP allowlist > 607 daily quota > 606 rate window > 615 concurrency > injected faults >
 703 feature not enabled > 612 content type / 613 multipart > 609 JSON > the area's handler, run in one
 transaction (611 when it raises). `POST ...?_method=GET` (or `_method` in a form body) is the GET it names.
@@ -29,8 +30,8 @@ from mkto import errors
 from ._answers import Answer, Responder, envelope_of
 from ._api import ApiError, ApiUser, Call, Endpoint, Reply
 from ._body import FORM_TYPES, media_type, multi, parse_body, parse_form, read_body, truncated
-from ._faults import fault_message
-from ._identity import authenticate
+from ._faults import FaultPlan, fault_message
+from ._identity import authenticate, scripted_step
 from ._instance import SCOPE_BODY, SCOPE_USER, Emulation
 from ._render import JSON_CONTENT_TYPE, error_body, http_date, json_response, success_body
 from ._users import has_permission, ip_allowed
@@ -124,6 +125,11 @@ class Pipeline(Responder):
         if endpoint is None:
             return self._error("605", request_id, effective)
 
+        step = scripted_step(emu, request, effective, path, params) if emu.scenarios.active else None
+        if step is not None and step.code and not step.after_commit:  # a scenario answers before the token gate
+            if step.latency_ms:
+                await asyncio.sleep(step.latency_ms / 1000)
+            return self._fault_answer(step, effective, request_id, endpoint)
         user_or_code = authenticate(emu, request.headers, params)
         if isinstance(user_or_code, str):
             return self._error(user_or_code, request_id, endpoint=endpoint)
@@ -153,6 +159,7 @@ class Pipeline(Responder):
                 body=body,
                 media=media,
                 overridden=form_consumed or override in OVERRIDABLE_METHODS,
+                step=step,
             )
             code = answer.code
         finally:
@@ -178,9 +185,10 @@ class Pipeline(Responder):
         body: bytes,
         media: str,
         overridden: bool,
+        step: FaultPlan | None,
     ) -> Answer:
         emu = self.emu
-        plan = emu.faults.draw(method, path)
+        plan = step or emu.faults.draw(method, path)  # a call a scenario's step takes reaches no fault plan
         if plan is not None and plan.latency_ms:
             await asyncio.sleep(plan.latency_ms / 1000)
         if plan is not None and plan.code and not plan.after_commit:

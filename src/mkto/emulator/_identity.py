@@ -19,7 +19,8 @@ from mkto import errors
 from ._answers import Answer, Responder
 from ._api import ApiUser
 from ._body import FORM_TYPES, media_type, multi, parse_form, read_body
-from ._instance import SCOPE_BODY, SCOPE_USER, Emulation
+from ._faults import FaultPlan
+from ._instance import SCOPE_BODY, SCOPE_SCENARIO, SCOPE_USER, Emulation
 from ._render import json_response
 
 IDENTITY_PATH = "/identity/oauth/token"
@@ -52,6 +53,31 @@ def authenticate(emu: Emulation, headers: Headers, params: dict[str, list[str]])
     return emu.users.authenticate(token, emu.clock.timestamp())
 
 
+def scripted_step(
+    emu: Emulation, request: Request, method: str, path: str, params: dict[str, list[str]]
+) -> FaultPlan | None:
+    """Show a REST call to the scenarios before its token is checked: each matching scenario records whether
+    it had a token and whether that token was valid, and the call's API user is the one the token was issued
+    to, expired or not. The plan of the step that takes the call, or None (no step takes it)."""
+    token = header_token = bearer(request.headers)
+    if token is None and params.get("access_token"):
+        token = params["access_token"][-1]
+    client_id = emu.users.owner(token) if token is not None else None
+    valid = client_id is not None and not isinstance(emu.users.authenticate(token or "", emu.clock.timestamp()), str)
+    if header_token is None and not emu.allow_query_token:
+        valid = False  # the 601 gate refuses a query token here
+    taken = emu.scenarios.take(
+        time=emu.clock.now().isoformat(), method=method, path=path, client_id=client_id,
+        had_token=token is not None, token_valid=valid,
+    )  # fmt: skip
+    if taken is None:
+        return None
+    request.scope[SCOPE_SCENARIO] = taken
+    if taken.plan is not None and client_id is not None:
+        request.scope[SCOPE_USER] = client_id  # a step may answer before the token gate names the user
+    return taken.plan
+
+
 class Identity(Responder):
     """The identity endpoint."""
 
@@ -72,18 +98,47 @@ class Identity(Responder):
         if body is None:
             return self._page(413)
         request.scope[SCOPE_BODY] = body  # the request log keeps (a cut of) it
-        # Only plans aimed at the identity path apply to it: a bare {"code": "606"} is meant for REST calls.
-        plan = emu.faults.draw(request.method.upper(), request.url.path, targeted_only=True)
-        if plan is not None and plan.latency_ms:
-            await asyncio.sleep(plan.latency_ms / 1000)
-        if plan is not None and plan.code:
-            return self._fault_answer(plan, request.method.upper(), emu.request_ids.next(emu.clock.now()), None)
-
+        method = request.method.upper()
         params = multi(urllib.parse.parse_qsl(request.url.query, keep_blank_values=True))
         if request.method == "POST" and media_type(request.headers) in FORM_TYPES:
             for key, values in parse_form(body).items():
                 params.setdefault(key, []).extend(values)
         client_id = (params.get("client_id") or [""])[-1]
+        # Scenarios first, then fault plans; only those aimed at the identity path apply to it (a bare
+        # {"code": "606"} is meant for REST calls). A call a scenario's step takes never reaches a fault plan.
+        plan: FaultPlan | None = None
+        if emu.scenarios.active:
+            taken = emu.scenarios.take(
+                time=emu.clock.now().isoformat(), method=method, path=request.url.path, client_id=client_id,
+                had_token=False, token_valid=None, targeted_only=True,
+            )  # fmt: skip
+            if taken is not None:
+                request.scope[SCOPE_SCENARIO] = taken
+                plan = taken.plan
+        if plan is None:
+            plan = emu.faults.draw(method, request.url.path, targeted_only=True)
+        if plan is not None and plan.latency_ms:
+            await asyncio.sleep(plan.latency_ms / 1000)
+        if plan is not None and plan.code and not plan.after_commit:
+            return self._identity_fault(plan, method, client_id)
+        answer = self._credentials(request, params, client_id)
+        if plan is not None and plan.code:  # after_commit: the token is issued, its answer lost
+            return self._identity_fault(plan, method, client_id)
+        return answer
+
+    def _identity_fault(self, plan: FaultPlan, method: str, client_id: str) -> Answer:
+        """A fault plan's or a scenario's answer; a 401 takes the OAuth shape the identity endpoint sends."""
+        if plan.code != "401":
+            return self._fault_answer(plan, method, self.emu.request_ids.next(self.emu.clock.now()), None)
+        if plan.variant == "unknown_client":
+            description = errors.get("401").format(*(plan.args or (client_id,)), variant="unknown_client")
+            body_401 = {"error": "unauthorized", "error_description": description}
+        else:
+            body_401 = {"error": "invalid_client", "error_description": errors.get("401").format(variant="bad_secret")}
+        return Answer(json_response(body_401, self.emu.clock.now(), 401, IDENTITY_HEADERS), "401")
+
+    def _credentials(self, request: Request, params: dict[str, list[str]], client_id: str) -> Answer:
+        emu = self.emu
         secret = (params.get("client_secret") or [""])[-1]
         spec = errors.get("401")
         now = emu.clock.now()
@@ -108,4 +163,4 @@ class Identity(Responder):
         return Answer(json_response(answer, now, 200, IDENTITY_HEADERS))
 
 
-__all__ = ["IDENTITY_HEADERS", "IDENTITY_PATH", "Identity", "authenticate", "bearer"]
+__all__ = ["IDENTITY_HEADERS", "IDENTITY_PATH", "Identity", "authenticate", "bearer", "scripted_step"]

@@ -1,5 +1,5 @@
 """The state of one emulated Marketo instance (`Emulation`): its virtual clock, limits and counters, fault
-plans, API users, request log, settings, and the areas' setups that a reset runs again. Handlers see it as
+plans, scripted scenarios, API users, request log, settings, and the areas' setups that a reset runs again. Handlers see it as
 `call.instance` (the `Instance` protocol of `_api.py`); the admin API reads and changes it.
 """
 
@@ -27,6 +27,7 @@ from ._faults import FaultBook, FaultPlan
 from ._limits import Counters, Limits
 from ._render import RequestIds
 from ._router import Router
+from ._scenarios import ScenarioBook, Taken, answered
 from ._store import Store
 from ._users import Users
 
@@ -36,6 +37,7 @@ LOGGED_BODY_BYTES = 16 * 1024
 # Where the pipeline leaves what a log entry records beside the answer (ASGI scope keys, set once per call).
 SCOPE_BODY = "mkto.body"
 SCOPE_USER = "mkto.user"
+SCOPE_SCENARIO = "mkto.scenario"  # the scenarios' `Taken` for the call, when any scenario matched it
 ACCESS_LOGGER = "mkto.emulator.access"
 REDACTED = "<redacted>"
 # Query, form and JSON names whose values never reach a log line or the dashboard.
@@ -92,6 +94,7 @@ class Emulation:
         self.limits = limits
         self.counters = Counters()
         self.faults: FaultBook = _MarkingFaultBook(self._rng)
+        self.scenarios = ScenarioBook()
         self.users = Users(store, self._rng)
         self.router = Router(endpoints)
         self.request_ids = RequestIds(self._rng)
@@ -143,6 +146,7 @@ class Emulation:
         self.store.reset()
         self.counters.reset()
         self.faults.clear()
+        self.scenarios.clear()
         self.request_log.clear()
         self.settings = dict(DEFAULT_SETTINGS)
         self.run_setups()
@@ -163,12 +167,17 @@ class Emulation:
         scope: Mapping[str, Any] | None = None,
     ) -> None:
         """Record an API call in the request log, newest first (`fault`: the id of the fault plan whose code
-        answered, None for none; `user`: the API user's client id once known), tell the listeners, and with
+        answered, `"scenario:ID"` for a scenario's step, None for none; `user`: the API user's client id once known), tell the listeners, and with
         the access log on print its one line. `_wire` keeps references to the headers and the first
         LOGGED_BODY_BYTES of each body as they are: the admin API decodes and redacts them when it reads."""
-        fault = _ANSWERING_FAULT.get()
+        fault: int | str | None = _ANSWERING_FAULT.get()
         _ANSWERING_FAULT.set(None)
         response = answer.response
+        taken: Taken | None = scope.get(SCOPE_SCENARIO) if scope is not None else None
+        if taken is not None:
+            answered(taken, answer.code, response.status_code)
+            if taken.plan is not None and taken.plan.code:
+                fault = f"scenario:{taken.scenario}"  # an injected answer, like a fault plan's
         # A response that sends itself (an export file, streamed) has no body at hand: it keeps none.
         sent = response.body if type(response).__call__ is Response.__call__ else None
         received = scope.get(SCOPE_BODY, b"") if scope is not None else b""
@@ -265,6 +274,7 @@ __all__ = [
     "LOGGED_BODY_BYTES",
     "REQUEST_LOG_SIZE",
     "SCOPE_BODY",
+    "SCOPE_SCENARIO",
     "SCOPE_USER",
     "Emulation",
     "RequestListener",

@@ -5,6 +5,11 @@ error statistics that `/rest/v1/stats/*` report.
 A call that passes the 607/606 gates reserves a slot in the window and the day at once (so concurrent
 calls cannot overshoot the limit); when its answer's code does not count against limits, the slot is
 released again.
+
+Noisy neighbours (`PUT /_mkto/neighbours`) are other integrations on the same instance, as a steady share:
+their `calls_per_window` are always in every trailing window, their `in_flight` slots always held, their
+`daily_calls` already in today's count. The gates add them to the caller's own use (O(1), no thread), so
+with `rate_calls` 20 and neighbours at 15 a caller has exactly 5 calls in any window.
 """
 
 from __future__ import annotations
@@ -86,6 +91,33 @@ def chicago_day(now: dt.datetime) -> dt.date:
     return day
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Neighbours:
+    """The share of the instance's limits other integrations use.
+
+        Neighbours(calls_per_window=15)   # of rate_calls 20: the caller gets 5 calls in any window
+    """
+
+    calls_per_window: int = 0
+    in_flight: int = 0
+    daily_calls: int = 0
+
+    @classmethod
+    def parse(cls, body: Mapping[str, Any]) -> Neighbours:
+        """From admin JSON (a missing share is 0); ValueError names an unknown field or a bad value."""
+        names = [f.name for f in dataclasses.fields(cls)]
+        unknown = set(body) - set(names)
+        if unknown:
+            raise ValueError(f"unknown neighbour field(s): {', '.join(sorted(unknown))} (known: {', '.join(names)})")
+        for name, value in body.items():
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a non-negative integer")
+        return cls(**body)
+
+    def as_dict(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+
 @dataclasses.dataclass(slots=True)
 class Slot:
     """What one admitted call holds until its answer is known."""
@@ -110,9 +142,11 @@ class Counters:
         self.usage: dict[dt.date, collections.Counter[str]] = collections.defaultdict(collections.Counter)
         self.errors: dict[dt.date, collections.Counter[str]] = collections.defaultdict(collections.Counter)
         self.export_bytes: dict[dt.date, int] = collections.Counter()
+        self.neighbours = Neighbours()
 
     def reset(self) -> None:
         with self._lock:
+            self.neighbours = Neighbours()
             self._window.clear()
             self._times.clear()
             self._daily.clear()
@@ -126,11 +160,12 @@ class Counters:
         epoch = now.timestamp()
         day = chicago_day(now)
         with self._lock:
-            if self._daily[day] >= limits.daily_quota:
+            others = self.neighbours
+            if self._daily[day] + others.daily_calls >= limits.daily_quota:
                 return "607"
-            if self._window_count(epoch, limits.rate_seconds) >= limits.rate_calls:
+            if self._window_count(epoch, limits.rate_seconds) + others.calls_per_window >= limits.rate_calls:
                 return "606"
-            if self.in_flight >= limits.concurrency:
+            if self.in_flight + others.in_flight >= limits.concurrency:
                 return "615"
             stamp = self._enter(epoch)
             self._daily[day] += 1
@@ -205,6 +240,7 @@ class Counters:
                     "resets_at": errors.next_reset(now).isoformat(),
                 },
                 "export_bytes_today": {"bytes": self.export_bytes[day], "limit": limits.export_daily_bytes},
+                "neighbours": self.neighbours.as_dict(),
             }
 
     def usage_days(self, now: dt.datetime, days: int) -> list[dict[str, Any]]:

@@ -173,6 +173,12 @@ class Users:
             self._tokens[value] = token
             return token
 
+    def owner(self, value: str) -> str | None:
+        """The client id a token was issued to, live or expired (None: a token never issued, or revoked)."""
+        with self._lock:
+            token = self._tokens.get(value)
+            return token.client_id if token is not None else None
+
     def authenticate(self, value: str, now: float) -> ApiUser | str:
         """The token's user, or "601" (unknown) / "602" (expired)."""
         with self._lock:

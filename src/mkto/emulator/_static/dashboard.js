@@ -18,7 +18,10 @@ const SERIES = [
 
 // With `mkto serve --admin-token T`, open the page as .../_mkto/#token=T: the token goes in a header, never a URL.
 const adminToken = new URLSearchParams(location.hash.slice(1)).get("token");
-const state = { samples: [], users: new Set(), codes: new Set(), selected: null, tab: "leads", offset: 0, polls: 0, busy: false };
+const state = {
+  samples: [], users: new Set(), codes: new Set(), selected: null, tab: "leads", offset: 0, polls: 0, busy: false,
+  scenario: null, // the scenario whose call record is shown
+};
 
 const $ = (id) => document.getElementById(id);
 
@@ -57,27 +60,35 @@ const when = (iso) => (iso ? iso.replace("T", " ").replace(/\.\d+/, "").replace(
 const bytes = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`);
 
 // -- limits in use ---------------------------------------------------------------------------------------------
-function gauge(id, used, limit, figure, note) {
+// The bar stacks the neighbours' share (hatched) before the callers' own; the figure is the callers' own use.
+function gauge(id, used, limit, figure, note, others = 0) {
   const box = $(id);
-  const share = pct(used, limit);
-  box.querySelector(".bar i").style.width = `${share}%`;
+  const theirs = pct(others, limit);
+  const share = pct(used + others, limit);
+  box.querySelector(".bar i.others").style.width = `${theirs}%`;
+  box.querySelector(".bar i.mine").style.width = `${share - theirs}%`;
   box.classList.toggle("high", share >= 75 && share < 100);
   box.classList.toggle("full", share >= 100);
   box.querySelector(".figure").textContent = figure;
+  box.querySelector("p.others").textContent = others ? `+ ${others} used by neighbours` : "";
   box.querySelector(".note").textContent = note;
 }
 
 function showUsage(usage) {
-  const { rate_window: rate, in_flight: flight, daily, export_bytes_today: exp } = usage;
-  gauge("gauge-rate", rate.calls, rate.limit, `${rate.calls} / ${rate.limit}`, `calls in the trailing ${rate.seconds} s`);
-  gauge("gauge-flight", flight.calls, flight.limit, `${flight.calls} / ${flight.limit}`, "calls being served now");
-  gauge("gauge-daily", daily.calls, daily.quota, `${daily.calls} / ${daily.quota}`, `resets ${when(daily.resets_at)}`);
+  const { rate_window: rate, in_flight: flight, daily, export_bytes_today: exp, neighbours: nb } = usage;
+  gauge("gauge-rate", rate.calls, rate.limit, `${rate.calls} / ${rate.limit}`, `calls in the trailing ${rate.seconds} s`,
+    nb.calls_per_window);
+  gauge("gauge-flight", flight.calls, flight.limit, `${flight.calls} / ${flight.limit}`, "calls being served now", nb.in_flight);
+  gauge("gauge-daily", daily.calls, daily.quota, `${daily.calls} / ${daily.quota}`, `resets ${when(daily.resets_at)}`,
+    nb.daily_calls);
   // The export allowance is counted per day too, on the same midnight (US Central) as the daily quota.
   gauge("gauge-export", exp.bytes, exp.limit, `${bytes(exp.bytes)} / ${bytes(exp.limit)}`, `resets ${when(daily.resets_at)}`);
+  showNeighbours(nb);
+  // The chart draws how full each limit is: the neighbours' share counts, as it does at the gates.
   state.samples.push({
-    rate: pct(rate.calls, rate.limit),
-    flight: pct(flight.calls, flight.limit),
-    daily: pct(daily.calls, daily.quota),
+    rate: pct(rate.calls + nb.calls_per_window, rate.limit),
+    flight: pct(flight.calls + nb.in_flight, flight.limit),
+    daily: pct(daily.calls + nb.daily_calls, daily.quota),
     export: pct(exp.bytes, exp.limit),
   });
   if (state.samples.length > CHART_SAMPLES) state.samples.shift();
@@ -167,6 +178,112 @@ async function disarm(id) {
   await poll();
 }
 
+// -- noisy neighbours ------------------------------------------------------------------------------------------
+function showNeighbours(nb) {
+  const on = nb.calls_per_window || nb.in_flight || nb.daily_calls;
+  $("neighbours-now").textContent = on
+    ? `now: ${nb.calls_per_window} calls per window, ${nb.in_flight} in flight, ${nb.daily_calls} calls a day`
+    : "none: the callers have the instance to themselves";
+}
+
+async function setNeighbours(event) {
+  event.preventDefault();
+  const share = {};
+  for (const [id, name] of [["nb-window", "calls_per_window"], ["nb-flight", "in_flight"], ["nb-daily", "daily_calls"]]) {
+    if ($(id).value !== "") share[name] = Number($(id).value);
+  }
+  await report($("neighbours-error"), () => api("neighbours", { method: "PUT", json: share }));
+  await poll();
+}
+
+async function stopNeighbours() {
+  await api("neighbours", { method: "DELETE" });
+  for (const id of ["nb-window", "nb-flight", "nb-daily"]) $(id).value = "";
+  await poll();
+}
+
+async function report(box, action) {
+  try {
+    await action();
+    box.hidden = true;
+  } catch (err) {
+    box.textContent = err.message;
+    box.hidden = false;
+  }
+}
+
+// -- scripted scenarios ----------------------------------------------------------------------------------------
+const stepText = (s) => `${s.answer}${s.times > 1 ? ` ×${s.times}` : ""}${s.after_commit ? " after commit" : ""}` +
+  `${s.latency_ms ? ` +${s.latency_ms} ms` : ""}`;
+
+function showScenarios(scenarios) {
+  const rows = scenarios.map((s) => {
+    const row = el("tr", { "data-scenario": s.id, onclick: () => { state.scenario = s.id; showScenarios(scenarios); } },
+      el("td", {}, s.id), el("td", { class: "path" }, s.client_id ?? "anyone"), el("td", {}, s.method ?? "any"),
+      el("td", { class: "path" }, s.path ?? "*"), el("td", { class: "steps" }, s.steps.map(stepText).join(", ")),
+      el("td", { class: "left" }, s.steps_left), el("td", {}, s.calls.length),
+      el("td", {}, el("button", { type: "button", class: "end", onclick: (e) => { e.stopPropagation(); endScenario(s.id); } }, "End")));
+    if (s.id === state.scenario) row.classList.add("selected");
+    return row;
+  });
+  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 8, class: "note" }, "no scenario armed")));
+  fill($("scenario-table").tBodies[0], rows);
+  const chosen = scenarios.find((s) => s.id === state.scenario);
+  if (chosen) showRecord(chosen);
+  else if (state.scenario !== null) {
+    state.scenario = null;
+    $("scenario-record").replaceChildren(el("p", { class: "note" }, "the scenario has ended"));
+  }
+}
+
+function showRecord(scenario) {
+  const columns = ["time", "method", "path", "token", "valid", "answered", "step"];
+  const records = scenario.calls.map((c) => ({
+    time: when(c.time).slice(11), method: c.method, path: c.path, token: c.had_token ? "yes" : "none",
+    valid: c.token_valid === null ? "" : c.token_valid ? "yes" : "no", answered: c.answered ?? "…", step: c.step ?? "—",
+  }));
+  const tableNode = table(columns, records);
+  tableNode.id = "scenario-calls";
+  $("scenario-record").replaceChildren(
+    el("h3", {}, `scenario ${scenario.id}: ${scenario.steps_left} step(s) left`), tableNode);
+}
+
+async function armScenario(event) {
+  event.preventDefault();
+  const scenario = {};
+  const stepsJson = $("scenario-steps").value.trim();
+  await report($("scenario-error"), async () => {
+    if (stepsJson) {
+      try {
+        scenario.steps = JSON.parse(stepsJson);
+      } catch (err) {
+        throw new Error(`steps: not JSON (${err.message})`);
+      }
+    } else {
+      const step = { answer: $("scenario-answer").value.trim() };
+      if ($("scenario-times").value) step.times = Number($("scenario-times").value);
+      scenario.steps = [step];
+    }
+    if ($("scenario-client").value.trim()) scenario.client_id = $("scenario-client").value.trim();
+    if ($("scenario-method").value) scenario.method = $("scenario-method").value;
+    if ($("scenario-path").value.trim()) scenario.path = $("scenario-path").value.trim();
+    const armed = await api("scenarios", { method: "POST", json: scenario });
+    state.scenario = armed.id;
+  });
+  await poll();
+}
+
+async function endScenario(id) {
+  await api(id === undefined ? "scenarios" : `scenarios/${id}`, { method: "DELETE" });
+  await poll();
+}
+
+// The API users a scenario can be bound to (their client ids; nothing secret is shown).
+async function knownUsers() {
+  const { users } = await api("users");
+  fill($("known-users"), users.map((u) => el("option", { value: u.client_id }, u.email)));
+}
+
 // -- request log -----------------------------------------------------------------------------------------------
 function codeClass(entry) {
   if (!entry.code) return "code-ok";
@@ -216,7 +333,7 @@ async function select(id) {
     const target = entry.request.query ? `${entry.path}?${entry.request.query}` : entry.path;
     detail.replaceChildren(
       el("p", {}, el("code", {}, `${entry.method} ${target}`), ` → ${entry.status} ${entry.code ?? "ok"}`,
-        entry.fault ? ` (fault plan ${entry.fault})` : ""),
+        typeof entry.fault === "string" ? ` (${entry.fault.replace(":", " ")})` : entry.fault ? ` (fault plan ${entry.fault})` : ""),
       ...section("Request", entry.request), ...section("Response", entry.response));
   } catch (err) {
     detail.replaceChildren(el("p", { class: "error" }, err.message));
@@ -276,12 +393,13 @@ async function refresh() {
   if ($("filter-code").value) filters.set("code", $("filter-code").value);
   if ($("filter-user").value) filters.set("user", $("filter-user").value);
   try {
-    const [clock, usage, faults, log] = await Promise.all([
-      api("clock"), api("usage"), api("faults"), api(`requests?${filters}`),
+    const [clock, usage, faults, scenarios, log] = await Promise.all([
+      api("clock"), api("usage"), api("faults"), api("scenarios"), api(`requests?${filters}`),
     ]);
     $("clock-now").textContent = when(clock.now);
     showUsage(usage);
     showFaults(faults.faults);
+    showScenarios(scenarios.scenarios);
     showLog(log.requests);
     $("live").classList.remove("stale");
     $("live").textContent = "live";
@@ -289,7 +407,10 @@ async function refresh() {
     $("live").classList.add("stale");
     $("live").textContent = `disconnected: ${err.message}`;
   }
-  if (state.polls++ % BROWSE_EVERY === 0) browse();
+  if (state.polls++ % BROWSE_EVERY === 0) {
+    browse();
+    knownUsers().catch(() => {});
+  }
 }
 
 async function start() {
@@ -298,6 +419,10 @@ async function start() {
   document.querySelectorAll("[data-advance]").forEach((b) => b.addEventListener("click", () => advance(Number(b.dataset.advance))));
   $("fault-form").addEventListener("submit", arm);
   $("fault-clear").addEventListener("click", () => disarm());
+  $("neighbours-form").addEventListener("submit", setNeighbours);
+  $("neighbours-clear").addEventListener("click", stopNeighbours);
+  $("scenario-form").addEventListener("submit", armScenario);
+  $("scenario-clear").addEventListener("click", () => endScenario());
   $("filter-code").addEventListener("change", poll);
   $("filter-user").addEventListener("change", poll);
   document.querySelectorAll("[data-tab]").forEach((b) => b.addEventListener("click", () => {
