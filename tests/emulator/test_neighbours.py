@@ -140,3 +140,34 @@ def test_bad_input_is_a_400_naming_the_field(api: Api, body: Any, field: str) ->
 
 def test_the_guide_example_runs_as_written() -> None:
     run_guide_section("Noisy neighbours")
+
+
+def test_scenarios_and_neighbours_belong_to_their_instance(api: Api) -> None:
+    instance = api.emu.create_instance(munchkin_id="333-SCN-444")
+    try:
+        admin = httpx.Client(base_url=instance.admin_url)
+        admin.put("/limits", json={"rate_calls": 3}).raise_for_status()
+        admin.put("/neighbours", json={"calls_per_window": 3}).raise_for_status()
+        admin.post("/scenarios", json={"steps": [{"answer": "604"}]}).raise_for_status()
+        token = httpx.get(f"{instance.identity_url}/oauth/token", params={"grant_type": "client_credentials",
+                          "client_id": instance.client_id, "client_secret": instance.client_secret}).json()["access_token"]  # fmt: skip
+        there = httpx.get(f"{instance.base_url}{ECHO}", headers={"Authorization": f"Bearer {token}"})
+        assert [e["code"] for e in there.json()["errors"]] == ["604"]  # the instance's scenario first
+        there = httpx.get(f"{instance.base_url}{ECHO}", headers={"Authorization": f"Bearer {token}"})
+        assert [e["code"] for e in there.json()["errors"]] == ["606"]  # then its neighbours fill its window
+        assert api.admin("GET", "/neighbours").json() == ZERO
+        assert api.admin("GET", "/scenarios").json() == {"scenarios": []}
+        assert_success(api.call("GET", ECHO))
+        admin.close()
+    finally:
+        api.emu.drop_instance(instance.munchkin_id)
+
+
+def test_the_stats_endpoints_count_only_the_callers_calls(api: Api) -> None:
+    neighbours(api, calls_per_window=10, daily_calls=500)
+    token = api.token()
+    for _ in range(2):
+        assert_success(api.call("GET", ECHO, token=token))
+    (today,) = assert_success(api.call("GET", "/rest/v1/stats/usage.json", token=token))["result"]
+    assert today["total"] == 2  # the two reads; the stats call itself is counted after its answer
+    assert [u["count"] for u in today["users"]] == [2]

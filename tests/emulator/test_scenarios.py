@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from mkto.emulator import Emulator
+from mkto.emulator._scenarios import CALLS_KEPT
 
 from .conftest import Api, areas, assert_marketo_error, assert_nginx_page, assert_success
 
@@ -151,6 +152,9 @@ def test_client_id_binds_the_scenario_to_one_api_user(api: Api) -> None:
     assert_marketo_error(api.call("GET", ECHO), "606", None, 100, 20)
     assert_success(api.call("GET", ECHO))
     assert [c["step"] for c in record(api, sid)["calls"]] == [0, 1]
+    assert_marketo_error(api.call("GET", ECHO, auth=False), "601")  # no token names no API user: not its call
+    assert_marketo_error(api.call("GET", ECHO, token="made-up:int"), "601")
+    assert len(record(api, sid)["calls"]) == 2
 
 
 def test_the_record_says_whether_the_call_had_a_valid_token(api: Api) -> None:
@@ -215,6 +219,7 @@ def test_identity_scenarios_answer_the_token_endpoint(api: Api) -> None:
         (IDENTITY, "401", 1),
         (IDENTITY, "200", 2),
     ]
+    assert all(c["had_token"] is False and c["token_valid"] is None for c in calls)  # identity calls carry none
     assert_success(api.call("GET", ECHO))  # its token call is recorded (spent: passed), the REST call is not
     assert [c["path"] for c in record(api, sid)["calls"]] == [IDENTITY] * 4
 
@@ -245,6 +250,16 @@ def test_a_scenario_without_a_path_never_answers_the_identity_endpoint(api: Api)
     sid = arm(api, steps=[{"answer": "http:503"}])
     assert api.identity(client_id=api.emu.client_id, client_secret=api.emu.client_secret).status_code == 200
     assert record(api, sid)["calls"] == []
+
+
+def test_the_record_keeps_the_last_calls(api: Api) -> None:
+    sid = arm(api, steps=[{"answer": "608"}, {"answer": "604", "times": CALLS_KEPT}])
+    token = api.token()
+    for _ in range(CALLS_KEPT + 1):
+        api.call("GET", ECHO, token=token)
+    calls = record(api, sid)["calls"]
+    assert len(calls) == CALLS_KEPT
+    assert {c["answered"] for c in calls} == {"604"}  # the first call's 608 has gone
 
 
 def test_list_delete_one_delete_all_and_reset(api: Api) -> None:

@@ -11,7 +11,7 @@ from mkto.emulator import Emulator, _api
 
 def test_public_names() -> None:
     assert sorted(mkto.emulator.__all__) == [
-        "ApiError", "ApiUser", "Call", "Emulator", "Endpoint", "Limits", "Reply", "create_app",
+        "ApiError", "ApiUser", "Call", "Emulator", "Endpoint", "Instance", "Limits", "Reply", "create_app",
     ]
     for name in mkto.emulator.__all__:
         assert getattr(mkto.emulator, name) is not None

@@ -8,7 +8,7 @@ EXPECTED = {
     "ADVICE_EN", "ADVICE_ZH", "CATALOGUE", "CODE_CLASSES", "MARKETO_TZ", "AmbiguousOutcome", "AuthError",
     "BadCredentials", "CallerError", "ConcurrencyLimited", "Disposition", "ErrorSpec", "Level", "LimitError",
     "MarketoError", "MarketoResponse", "NetworkError", "PayloadTooLarge", "QueueFull", "QuotaExhausted", "RateLimited",
-    "RecordError", "RecordOutcome", "SizeError", "TransientError", "UriTooLong", "Variant", "all_specs",
+    "RecordError", "RecordOutcome", "RecordState", "SizeError", "TransientError", "UriTooLong", "Variant", "all_specs",
     "base_for", "error_class", "error_from_code", "get", "limits", "lookup", "next_reset", "parse_response",
     "record_outcomes", "server_time",
 } | {f"Error{code}" for code in mkto.errors.CATALOGUE}  # one class per catalogue code, by name

@@ -44,6 +44,7 @@ class RetryPolicy:
     max_reauthentications: int = 2  # per call: a second 601/602 right after a fresh token is not a token problem
     concurrency_wait_s: float = 0.5  # 615: roughly how long a call in flight takes to finish
     retry_ambiguous: bool = False  # resend non-idempotent calls after a lost response (may duplicate)
+    lost_response_rounds: int = 3  # read-back-and-resend rounds after a sync's answer is lost (see _resolve)
 
 
 @dataclass(frozen=True, slots=True)

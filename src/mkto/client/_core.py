@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from mkto.errors import (
+    AmbiguousOutcome,
     CallerError,
     MarketoError,
     MarketoResponse,
@@ -29,6 +30,7 @@ from mkto.errors import (
     RecordOutcome,
     next_reset,
     parse_response,
+    server_time,
 )
 from mkto.errors.limits import MAX_BODY_BYTES, MAX_URI_BYTES
 
@@ -57,6 +59,7 @@ from ._operations import (
     override_get,
 )
 from ._policy import Action, decide, full_jitter
+from ._resolve import Resolver, batch_states, resolve
 from ._sizing import split_batch
 
 IDENTITY_PATH = "/identity/oauth/token"
@@ -120,6 +123,8 @@ class Core:
         self.tokens = TokenState(clock, refresh_margin_s=token_refresh_margin_s, min_life_s=token_min_life_s)
         self.max_uri_bytes = max_uri_bytes
         self.user_agent = user_agent
+        # The server's clock (`Date`) of the latest answer: a call sent after it reached the server no earlier.
+        self.last_server_time: dt.datetime | None = None
 
     def __repr__(self) -> str:  # never show the secret
         return f"Core(base_url={self.base_url!r}, client_id={self.client_id!r})"
@@ -168,6 +173,7 @@ class Core:
             if isinstance(raw, NetworkError):
                 # The REST call itself was not sent yet: whatever it does, this failure is not ambiguous.
                 raise NetworkError(f"identity: {raw.message}", maybe_sent=False) from raw
+            self.last_server_time = _date_of(raw.headers) or self.last_server_time
             answer = _parse_identity(raw)
             wait = self.tokens.accept(answer)
             self._log(
@@ -202,8 +208,19 @@ class Core:
             return
         yield Release(grant)
 
-    def call(self, spec: RequestSpec, *, can_split: bool = False) -> Flow[MarketoResponse]:
-        """One call with every protection: sizing, limits, token, classification, retry by disposition."""
+    def call(self, spec: RequestSpec, *, can_split: bool = False, raise_lost: bool = False) -> Flow[MarketoResponse]:
+        """One call with every protection: sizing, limits, token, classification, retry by disposition.
+
+        `raise_lost`: a non-idempotent call's lost answer, or any transient failure of it, raises
+        `AmbiguousOutcome` even when the policy would resend (the caller resolves it by reading back).
+        """
+        response, _ = yield from self.call_dated(spec, can_split=can_split, raise_lost=raise_lost)
+        return response
+
+    def call_dated(
+        self, spec: RequestSpec, *, can_split: bool = False, raise_lost: bool = False
+    ) -> Flow[tuple[MarketoResponse, dt.datetime | None]]:
+        """`call`, with the server's clock: the answer's `Date` header (None without one)."""
         if spec.method == "GET" and len(self.url(spec).encode()) > self.max_uri_bytes:
             spec = override_get(spec)
         started = self.clock()
@@ -229,9 +246,11 @@ class Core:
                 rate_window_s=self.limits.rate_seconds,
                 can_split=can_split,
                 overridden=spec.overridden or spec.method != "GET",
+                resolvable=raise_lost,
             )
+            resolving = raise_lost and isinstance(decision.error, AmbiguousOutcome)  # the batch reads back
             self._log(
-                logging.WARNING if decision.action is Action.RAISE else logging.INFO,
+                logging.WARNING if decision.action is Action.RAISE and not resolving else logging.INFO,
                 spec.method,
                 spec.path,
                 attempt=attempt,
@@ -239,7 +258,7 @@ class Core:
                 code=error.code,
                 request_id=error.request_id,
                 wait=decision.wait_s,
-                decision=decision.action.value,
+                decision="read back" if resolving else decision.action.value,
             )
             if decision.action is Action.RETRY:
                 yield Sleep(decision.wait_s)
@@ -256,7 +275,7 @@ class Core:
                 assert decision.error is not None
                 raise decision.error
 
-    def _attempt(self, spec: RequestSpec, token: str, attempt: int) -> Flow[MarketoResponse]:
+    def _attempt(self, spec: RequestSpec, token: str, attempt: int) -> Flow[tuple[MarketoResponse, dt.datetime | None]]:
         grant = yield from self.acquire()
         request = self.http_request(spec, token)
         try:
@@ -267,6 +286,8 @@ class Core:
         yield from self.release(grant)
         if isinstance(raw, NetworkError):
             raise raw
+        answered_at = _date_of(raw.headers)
+        self.last_server_time = answered_at or self.last_server_time
         try:
             response = parse_response(raw.status, raw.headers, raw.content)
         except MarketoError as err:
@@ -283,7 +304,7 @@ class Core:
             request_id=response.request_id,
             wait=0.0,
         )
-        return response
+        return response, answered_at
 
     def download(self, spec: RequestSpec, sink: Sink | None, *, size: int | None = None) -> Flow[int]:
         """Stream a non-enveloped file (a bulk file) onto the end of `sink` (`WriteChunk` operations, its
@@ -429,8 +450,14 @@ class Core:
         *,
         max_records: int,
         max_bytes: int = MAX_BODY_BYTES,
+        resolver: Resolver | None = None,
     ) -> Flow[list[RecordOutcome]]:
-        """Send `records` in as many calls as the limits need; outcomes in input order, indexes into `records`."""
+        """Send `records` in as many calls as the limits need; outcomes in input order, indexes into `records`.
+
+        With a `resolver`, a chunk whose answer is lost is read back and only what it did not write is
+        resent (`_resolve`); without one, or where that cannot tell, `AmbiguousOutcome.records` says per
+        record what is known.
+        """
 
         def envelope(chunk: list[Any]) -> bytes:
             return make_spec(chunk).json_body or b""
@@ -440,8 +467,11 @@ class Core:
         outcomes: list[RecordOutcome] = []
         while pending:
             offset, chunk = pending.pop()
+            spec = make_spec(chunk)
+            sent_at, floor = self.clock(), self.last_server_time
             try:
-                response = yield from self.call(make_spec(chunk), can_split=len(chunk) > 1)
+                response = yield from self.call(spec, can_split=len(chunk) > 1, raise_lost=resolver is not None)
+                answered = response.records
             except PayloadTooLarge:
                 if len(chunk) <= 1:
                     raise
@@ -449,7 +479,16 @@ class Core:
                 pending.append((offset + half, chunk[half:]))
                 pending.append((offset, chunk[:half]))
                 continue
-            outcomes.extend(dataclasses.replace(o, index=offset + o.index) for o in response.records)
+            except AmbiguousOutcome as lost:
+                if resolver is None:
+                    lost.records = batch_states(len(records), outcomes, offset, len(chunk))
+                    raise
+                try:
+                    answered = yield from resolve(self, chunk, make_spec, resolver, sent_at=(sent_at, floor), lost=lost)
+                except AmbiguousOutcome as err:
+                    err.records = batch_states(len(records), outcomes, offset, err.records or len(chunk))
+                    raise
+            outcomes.extend(dataclasses.replace(o, index=offset + o.index) for o in answered)
         return outcomes
 
     # -- logging --
@@ -499,6 +538,11 @@ class Core:
 
 def _header(headers: Mapping[str, str], name: str) -> str:
     return next((v for k, v in headers.items() if k.lower() == name), "")
+
+
+def _date_of(headers: Mapping[str, str]) -> dt.datetime | None:
+    """The server's clock from its `Date` header; None rather than this machine's clock when it has none."""
+    return server_time(headers) if _header(headers, "date") else None
 
 
 def _file_error(raw: RawResponse) -> MarketoError:

@@ -63,8 +63,15 @@ def decide(
     rate_window_s: float = 20.0,
     can_split: bool = False,
     overridden: bool = False,
+    resolvable: bool = False,
 ) -> Decision:
-    """What to do after `attempt` (1-based) failed with `error`, `elapsed_s` into the call."""
+    """What to do after `attempt` (1-based) failed with `error`, `elapsed_s` into the call.
+
+    `resolvable`: a non-idempotent write whose records can be read back. Any transient failure of it
+    (a lost answer, or a 604 that may have come after the write committed) is handed back as
+    `AmbiguousOutcome` to be resolved by reading back: checking costs one read, resending blind may
+    write twice.
+    """
     disposition = error.disposition
 
     if disposition is Disposition.REAUTHENTICATE:
@@ -79,6 +86,9 @@ def decide(
         # quota_exhausted, caller_error, bad_credentials, queue_full (bulk waits for it itself), ...
         return Decision(Action.RAISE, error=error)
 
+    never_sent = isinstance(error, NetworkError) and not error.maybe_sent
+    if resolvable and not idempotent and disposition is Disposition.BACKOFF and not never_sent:
+        return Decision(Action.RAISE, error=_ambiguous(error))
     if is_ambiguous(error) and not idempotent and not policy.retry_ambiguous:
         return Decision(Action.RAISE, error=_ambiguous(error))
 

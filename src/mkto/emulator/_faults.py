@@ -47,8 +47,9 @@ class FaultPlan:
         return int(self.code[5:]) if self.code and self.code.startswith("http:") else None
 
 
-def parse_plan(plan_id: int, body: Mapping[str, Any]) -> FaultPlan:
-    """A plan from its admin JSON; ValueError says what is wrong."""
+def parse_plan(plan_id: int, body: Mapping[str, Any], *, may_be_empty: bool = False) -> FaultPlan:
+    """A plan from its admin JSON; ValueError says what is wrong. `may_be_empty`: a plan that changes nothing
+    is fine (a scenario's `pass` step)."""
     known = {
         "code", "times", "probability", "method", "path", "latency_ms", "after_commit", "args", "variant",
         "truncate_after_bytes",
@@ -80,7 +81,7 @@ def parse_plan(plan_id: int, body: Mapping[str, Any]) -> FaultPlan:
             raise ValueError("truncate_after_bytes must be a non-negative integer")
         if code is not None:
             raise ValueError("truncate_after_bytes cuts the real answer: it takes no code")
-    if code is None and not latency and truncate is None:
+    if code is None and not latency and truncate is None and not may_be_empty:
         raise ValueError("a fault needs a code, a latency_ms, a truncate_after_bytes, or a combination")
     args, variant = _message_parts(code, body)
     method = body.get("method")
@@ -122,7 +123,6 @@ def fault_message(
 ) -> str:
     """The catalogue message for a code the pipeline or a fault plan answers, its placeholders filled."""
     return errors.get(code).format(*(args or _own_args(method, limits).get(code, ())), variant=variant)
-
 
 
 def _message_parts(code: str | None, body: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None]:

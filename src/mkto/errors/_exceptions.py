@@ -14,7 +14,7 @@
     │   ├── PayloadTooLarge             413: split the batch
     │   └── UriTooLong                  414: resend as POST with _method=GET
     ├── CallerError                     603, 605, 609, 610, 612, 613, 616, 7xx, 1xxx for the call
-    └── AmbiguousOutcome                a non-idempotent call whose response was lost
+    └── AmbiguousOutcome                a lost response the client could not resolve: .records
 
 Each documented code has its own subclass, `Error401` ... `Error1080`, under the base its disposition
 names: literal classes generated from the catalogue into `_codes.py` (`python scripts/gen_errors.py`),
@@ -145,15 +145,34 @@ class CallerError(MarketoError):
     disposition = Disposition.CALLER_ERROR
 
 
+@dataclass(frozen=True, slots=True)
+class RecordState:
+    """What the client could establish about one input record when a lost response stayed ambiguous.
+
+    `state` is "committed" (written: `status` "created" or "updated", `id`), "not_committed" (not
+    written: never sent, skipped with a reason, or read back and absent) or "unknown".
+    """
+
+    index: int
+    state: str
+    id: Any = None
+    status: str | None = None
+
+
 class AmbiguousOutcome(MarketoError):
     """The call may or may not have run: its response was lost and it is not safe to send twice.
 
-    Raised for non-idempotent calls (createDuplicate, custom activity add, campaign trigger/schedule)
-    after a timeout, a dropped connection or a 5xx, unless the caller opted in to retrying them.
-    `__cause__` holds what was lost.
+    Raised for non-idempotent calls (custom activity add, campaign trigger/schedule, a sync whose
+    records the client cannot read back) after a timeout, a dropped connection or a 5xx, unless the
+    caller opted in to retrying them. `__cause__` holds what was lost; for a batch, `records` holds one
+    `RecordState` per input record, in input order (empty for a call without records):
+
+        except AmbiguousOutcome as err:
+            unknown = [r.index for r in err.records if r.state == "unknown"]
     """
 
     disposition = Disposition.BACKOFF
+    records: tuple[RecordState, ...] = ()
 
 
 _BASE_FOR: dict[Disposition, type[MarketoError]] = {

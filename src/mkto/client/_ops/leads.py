@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mkto.errors import RecordOutcome
@@ -10,6 +10,7 @@ from mkto.errors.limits import MAX_BATCH_RECORDS, MAX_FILTER_VALUES
 
 from .._core import Core
 from .._operations import Flow, RequestSpec
+from .._resolve import ReadBack, Stored, parse_time
 from .._sizing import chunk_values
 from .common import REST, Pager, Record, first_of, query_pager, result_of
 
@@ -19,6 +20,8 @@ USAGE_PATHS = {
     "errors": f"{REST}/stats/errors.json",
     "errors_last_7_days": f"{REST}/stats/errors/last7days.json",
 }
+# Sync actions whose lost answers are resolved by reading the records back by their lookup field.
+RESOLVED_ACTIONS = frozenset({"createOnly", "createOrUpdate", "updateOnly", "createDuplicate"})
 MEMBERSHIP_PATHS = {
     "list": "listMembership.json",
     "program": "programMembership.json",
@@ -33,12 +36,20 @@ class LeadOps:
         self.core = core
 
     def _batch(
-        self, path: str, records: Sequence[Any], head: dict[str, Any] | None = None
+        self,
+        path: str,
+        records: Sequence[Any],
+        head: dict[str, Any] | None = None,
+        resolver: LeadResolver | None = None,
     ) -> Flow[list[RecordOutcome]]:
-        def make_spec(chunk: list[Any]) -> RequestSpec:
-            return RequestSpec.build("POST", f"{REST}{path}", json={**(head or {}), "input": chunk})
+        # A resolved sync is sent as not idempotent: its lost answer comes back here instead of a blind resend.
+        idempotent = None if resolver is None else False
 
-        return self.core.batch(list(records), make_spec, max_records=MAX_BATCH_RECORDS)
+        def make_spec(chunk: list[Any]) -> RequestSpec:
+            body = {**(head or {}), "input": chunk}
+            return RequestSpec.build("POST", f"{REST}{path}", json=body, idempotent=idempotent)
+
+        return self.core.batch(list(records), make_spec, max_records=MAX_BATCH_RECORDS, resolver=resolver)
 
     def sync(
         self, leads: Sequence[Record], action: str, lookup_field: str, partition_name: str | None
@@ -46,7 +57,8 @@ class LeadOps:
         head: dict[str, Any] = {"action": action, "lookupField": lookup_field}
         if partition_name is not None:
             head["partitionName"] = partition_name
-        return self._batch("/leads.json", leads, head)
+        resolver = LeadResolver(self, action, lookup_field) if action in RESOLVED_ACTIONS else None
+        return self._batch("/leads.json", leads, head, resolver)
 
     def filter_pager(
         self,
@@ -126,3 +138,40 @@ class LeadOps:
             return RequestSpec.build("GET", f"{REST}/leads/programs/{int(program_id)}.json", params=params)
 
         return Pager(make_spec, next_page_token=next_page_token)
+
+
+def lookup_key(value: Any) -> str | None:
+    """A lookup value as Marketo compares it (emails and other strings without regard to case)."""
+    if value is None or isinstance(value, Mapping | list):
+        return None
+    text = str(value).strip().lower()
+    return text or None
+
+
+class LeadResolver:
+    """Reads a lost sync's leads back with Get Leads by Filter Type on the lookup field (300 values a call,
+    sent as POST when the URL would be too long), with their ids and timestamps."""
+
+    def __init__(self, ops: LeadOps, action: str, lookup_field: str) -> None:
+        self.ops, self.action, self.lookup_field = ops, action, lookup_field
+
+    def read_back(self, records: Sequence[tuple[int, Mapping[str, Any]]]) -> Flow[ReadBack]:
+        seen = ReadBack()
+        values: dict[str, Any] = {}
+        for position, record in records:
+            key = lookup_key(record.get(self.lookup_field))
+            if key is not None:
+                seen.key_of[position] = key
+                values.setdefault(key, record[self.lookup_field])
+        fields = sorted({"id", self.lookup_field, "createdAt", "updatedAt"})
+        pager = self.ops.filter_pager(self.lookup_field, list(values.values()), fields, None, None)
+        pager.done = not values
+        while not pager.done:
+            response, server_time = yield from self.ops.core.call_dated(pager.spec())
+            seen.note_answer(server_time, self.ops.core.clock())
+            for lead in pager.feed(response):
+                key = lookup_key(lead.get(self.lookup_field))
+                if key is not None:
+                    created, updated = parse_time(lead.get("createdAt")), parse_time(lead.get("updatedAt"))
+                    seen.add(key, Stored({"id": lead.get("id")}, created, updated))
+        return seen

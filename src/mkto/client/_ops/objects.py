@@ -14,8 +14,10 @@ from mkto.errors.limits import MAX_BATCH_RECORDS, MAX_FILTER_VALUES
 
 from .._core import Core
 from .._operations import Flow, RequestSpec
+from .._resolve import ReadBack, Stored, parse_time
 from .._sizing import chunk_values
 from .common import REST, Pager, Record, filter_pager, first_of
+from .leads import lookup_key
 
 # The dedupe objects by the name `client.<name>` gives them, and their paths under /rest/v1.
 DEDUPE_OBJECTS = {
@@ -42,6 +44,7 @@ class DedupeOps:
     def __init__(self, core: Core, base: str) -> None:
         self.core = core
         self.base = base
+        self.identity: Record | None = None  # idField and dedupeFields, described once when a read-back needs them
 
     def describe(self) -> Flow[Record | None]:
         return first_of(self.core, "GET", f"{self.base}/describe.json")
@@ -52,9 +55,11 @@ class DedupeOps:
         def make_spec(chunk: list[Any]) -> RequestSpec:
             body: dict[str, Any] = {k: v for k, v in (("action", action), ("dedupeBy", dedupe_by)) if v}
             body["input"] = chunk
-            return RequestSpec.build("POST", f"{self.base}.json", json=body)
+            # Not idempotent: a lost answer comes back to be resolved by reading back, never resent blindly.
+            return RequestSpec.build("POST", f"{self.base}.json", json=body, idempotent=False)
 
-        return self.core.batch([dict(r) for r in records], make_spec, max_records=MAX_BATCH_RECORDS)
+        resolver = ObjectResolver(self, action or "createOrUpdate", dedupe_by or "dedupeFields")
+        return self.core.batch([dict(r) for r in records], make_spec, max_records=MAX_BATCH_RECORDS, resolver=resolver)
 
     def delete(self, records: Sequence[Mapping[str, Any]], delete_by: str | None) -> Flow[list[RecordOutcome]]:
         def make_spec(chunk: list[Any]) -> RequestSpec:
@@ -141,3 +146,40 @@ class ProgramMemberOps:
 
         chunks = chunk_values([str(v) for v in values], MAX_FILTER_VALUES)
         return filter_pager(make_spec, list(chunks), next_page_token)
+
+
+class ObjectResolver:
+    """Reads a lost sync's records back by the key the sync used: the dedupe fields (a JSON search, so
+    compound keys work too) or the id field; the object's describe says which fields those are."""
+
+    def __init__(self, ops: DedupeOps, action: str, dedupe_by: str) -> None:
+        self.ops, self.action, self.dedupe_by = ops, action, dedupe_by
+
+    def read_back(self, records: Sequence[tuple[int, Mapping[str, Any]]]) -> Flow[ReadBack]:
+        if self.ops.identity is None:
+            self.ops.identity = (yield from self.ops.describe()) or {}
+        id_field = str(self.ops.identity.get("idField") or "marketoGUID")
+        names = [id_field] if self.dedupe_by == "idField" else list(self.ops.identity.get("dedupeFields") or [])
+        seen = ReadBack()
+        searched: list[int] = []
+        for position, record in records:
+            key = tuple(lookup_key(record.get(name)) for name in names)
+            if names and None not in key:
+                seen.key_of[position] = key
+                searched.append(position)
+        by_seq, given = dict(enumerate(searched)), dict(records)
+        if self.dedupe_by == "idField":
+            values: list[Any] = [given[p][id_field] for p in searched]
+        else:
+            values = [{name: given[p][name] for name in names} for p in searched]
+        pager = self.ops.pager(self.dedupe_by, values, [id_field, "createdAt", "updatedAt"], None, None)
+        while not pager.done:
+            response, server_time = yield from self.ops.core.call_dated(pager.spec())
+            seen.note_answer(server_time, self.ops.core.clock())
+            offset = pager.chunk_index * MAX_FILTER_VALUES
+            for found in pager.feed(response):
+                searched_at = by_seq.get(offset + int(found.get("seq", -1)))
+                if searched_at is not None and found.get(id_field) is not None:
+                    created, updated = parse_time(found.get("createdAt")), parse_time(found.get("updatedAt"))
+                    seen.add(seen.key_of[searched_at], Stored({id_field: found[id_field]}, created, updated))
+        return seen
