@@ -12,10 +12,6 @@ from mkto.conformance import SCENARIOS, CommandAdapter, Target, Verdict, adapter
 
 from .conftest import BROKEN_ADAPTER, NODE_ADAPTER
 
-# Item 5 of issue 12 (the client resolves a lost response by reading its records back) lives on its own
-# branch; until it is merged the mkto client raises AmbiguousOutcome / reports 1005 for these.
-AWAITING_LOST_RESPONSES = {"lost-create-duplicate", "lost-create-only"}
-
 
 def _one(target: Target, client: str, scenario_id: str) -> Verdict:
     adapter = CommandAdapter(client) if " " in client else adapter_for(client)
@@ -23,30 +19,22 @@ def _one(target: Target, client: str, scenario_id: str) -> Verdict:
     return verdict
 
 
-def _mkto_params() -> list[object]:
-    return [
-        pytest.param(s, marks=pytest.mark.xfail(reason="lost responses resolved: issue 12 item 5", strict=False))
-        if s in AWAITING_LOST_RESPONSES
-        else s
-        for s in SCENARIOS
-    ]
-
-
-@pytest.mark.parametrize("scenario_id", _mkto_params())
+@pytest.mark.parametrize("scenario_id", list(SCENARIOS))
 def test_mkto_passes_every_scenario(target: Target, scenario_id: str) -> None:
     verdict = _one(target, "mkto", scenario_id)
     assert verdict.passed, verdict.evidence
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("scenario_id", _mkto_params())
+@pytest.mark.parametrize("scenario_id", list(SCENARIOS))
 def test_mkto_async_passes_every_scenario(target: Target, scenario_id: str) -> None:
     verdict = _one(target, "mkto-async", scenario_id)
     assert verdict.passed, verdict.evidence
 
 
 @pytest.mark.parametrize(
-    "scenario_id", ["601-revoked", "html-502-transient", "record-mix", "702-empty", "1029-queue-full"]
+    "scenario_id",
+    ["601-revoked", "html-502-transient", "lost-create-duplicate", "record-mix", "702-empty", "1029-queue-full"],
 )
 def test_mkto_async_passes_a_sample(target: Target, scenario_id: str) -> None:
     verdict = _one(target, "mkto-async", scenario_id)
