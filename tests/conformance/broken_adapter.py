@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import Any
 
 import httpx
 
@@ -37,7 +38,9 @@ def main() -> int:
         body = {"action": options.get("action", "createOrUpdate"), "input": records}
         for _ in range(3):
             reply = http.post("/rest/v1/leads.json", json=body, headers=headers)
-            envelope = reply.json() if "json" in reply.headers.get("content-type", "") else {"success": False}
+            envelope: dict[str, Any] = (
+                reply.json() if "json" in reply.headers.get("content-type", "") else {"success": False}
+            )
             if envelope.get("success", True):
                 for index, outcome in enumerate(envelope["result"]):
                     print(json.dumps({"index": index, **outcome}))

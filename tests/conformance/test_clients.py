@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Mapping
+from typing import Any
 
+import httpx
 import pytest
 
-from mkto.conformance import SCENARIOS, CommandAdapter, Target, Verdict, adapter_for, run
+from mkto.conformance import SCENARIOS, CommandAdapter, Op, OpResult, Session, Target, Verdict, adapter_for, run
 
 from .conftest import BROKEN_ADAPTER, NODE_ADAPTER
 
@@ -107,8 +110,6 @@ def test_an_operation_a_command_does_not_know_is_its_failure(target: Target) -> 
 
 
 def test_an_instance_given_by_url_is_reset_for_each_scenario(target: Target) -> None:
-    import httpx
-
     made = httpx.post(f"{target.admin_url}/instances", json={}).json()  # instances cannot make instances
     try:
         with Target.remote(made["base_url"], made["admin_url"]) as instance:
@@ -116,3 +117,41 @@ def test_an_instance_given_by_url_is_reset_for_each_scenario(target: Target) -> 
         assert [v.passed for v in verdicts] == [True, True], [v.evidence for v in verdicts]
     finally:
         httpx.delete(f"{target.admin_url}/instances/{made['munchkin_id']}")
+
+
+class _TokenKeeper:
+    """A broken in-process client: one token per session, kept whatever the emulator says about it."""
+
+    name = "token-keeper"
+
+    def open(self, env: Mapping[str, str], limits: Mapping[str, Any]) -> Session:
+        return _KeeperSession(env)
+
+
+class _KeeperSession:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.http = httpx.Client(base_url=env["MKTO_BASE_URL"], timeout=30)
+        form = {"grant_type": "client_credentials", "client_id": env["MKTO_CLIENT_ID"],
+                "client_secret": env["MKTO_CLIENT_SECRET"]}  # fmt: skip
+        self.headers = {
+            "Authorization": f"Bearer {self.http.post('/identity/oauth/token', data=form).json()['access_token']}"
+        }
+
+    def run(self, op: Op, *, timeout_s: float) -> OpResult:
+        body = {"action": op.options.get("action", "createOrUpdate"), "input": [dict(r) for r in op.records]}
+        envelope = self.http.post("/rest/v1/leads.json", json=body, headers=self.headers).json()
+        if not envelope.get("success"):
+            return OpResult(op, error={"code": envelope["errors"][0]["code"], "message": "gave up"})
+        return OpResult(op, items=tuple({"index": i, **r} for i, r in enumerate(envelope["result"])))
+
+    def close(self) -> None:
+        self.http.close()
+
+
+@pytest.mark.parametrize(("scenario_id", "evidence"), [("token-1s-left", "dead token"), ("602-expired", "not written")])
+def test_a_client_that_keeps_its_token_fails_the_token_scenarios(
+    target: Target, scenario_id: str, evidence: str
+) -> None:
+    (verdict,) = run(target, _TokenKeeper(), [SCENARIOS[scenario_id]])
+    assert not verdict.passed
+    assert evidence in verdict.evidence

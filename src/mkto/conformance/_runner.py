@@ -200,6 +200,8 @@ class _Run:
     def __init__(self, target: Target, adapter: Adapter, scenario: Scenario) -> None:
         self.target, self.adapter, self.scenario = target, adapter, scenario
         self.background: list[threading.Thread] = []  # slow neighbours, the token watcher
+        self.ended = threading.Event()  # the workload is over: background work stops
+        self.session: Session | None = None
         self.neighbour_callers: list[_Caller] = []
 
     def fresh_state(self) -> None:
@@ -210,7 +212,7 @@ class _Run:
         self.auditor = _Caller(self.target, self.target.admin("POST", "/users", {"email": "auditor@conformance.test"}))
         self.neighbour_user = self.target.admin("POST", "/users", {"email": "neighbour@conformance.test"})
 
-    def step(self, step: Any, session: Session, results: list[OpResult], deadline: float) -> None:
+    def step(self, step: Any, results: list[OpResult], deadline: float) -> None:
         if isinstance(step, Admin):
             self.target.admin(step.method, step.path, step.body)
         elif isinstance(step, Script):
@@ -224,7 +226,9 @@ class _Run:
         elif isinstance(step, Op):
             now = dt.datetime.fromisoformat(self.target.admin("GET", "/clock")["now"])
             op = Op(step.name, step.records, _fill_dates(step.options, now))
-            results.append(session.run(op, timeout_s=max(1.0, deadline - time.monotonic())))
+            if self.session is None:  # opened at the first operation, as a client is made when it is needed
+                self.session = self.adapter.open(self.env, self.limits)
+            results.append(self.session.run(op, timeout_s=max(1.0, deadline - time.monotonic())))
 
     def script(self, client_id: str, step: Script) -> int:
         body: dict[str, Any] = {"client_id": client_id, "steps": [dict(x) for x in step.steps]}
@@ -262,11 +266,10 @@ class _Run:
         client_id = self.user["client_id"]
 
         def restore_after_first_token() -> None:
-            for _ in range(3000):
+            while not self.ended.wait(0.01):
                 entries = self.target.admin("GET", f"/requests?limit=20&user={client_id}")["requests"]
                 if any(e["id"] > since and e["path"].startswith("/identity/") for e in entries):
                     break
-                time.sleep(0.01)
             self.target.admin("PUT", "/limits", {"token_ttl": ttl})
 
         watcher = threading.Thread(target=restore_after_first_token, daemon=True, name="mkto-conformance-token")
@@ -278,26 +281,28 @@ class _Run:
         self.initial_limits = self.target.admin("GET", "/limits")
         self.fresh_state()
         secret = self.user["client_secret"] if self.scenario.credentials == "valid" else "not-the-secret"
-        env = {
+        self.env = {
             "MKTO_BASE_URL": self.target.base_url,
             "MKTO_CLIENT_ID": self.user["client_id"],
             "MKTO_CLIENT_SECRET": secret,
         }
         results: list[OpResult] = []
         deadline = started + self.scenario.timeout_s
-        session = self.adapter.open(env, {**self.initial_limits, **self.scenario.limits})
+        self.limits = {**self.initial_limits, **self.scenario.limits}
         first_op = next(i for i, s in enumerate(self.scenario.workload) if isinstance(s, Op | ShortToken))
         try:
             for step in self.scenario.workload[:first_op]:
-                self.step(step, session, results, deadline)
+                self.step(step, results, deadline)
             self.target.admin("PUT", "/limits", {**self.initial_limits, **self.scenario.limits})
             since = _last_log_id(self.target)
             recorder = self.script(self.user["client_id"], Script((RECORDER,)))
             with _ClockPump(self.target, self.scenario.clock_speed):
                 for step in self.scenario.workload[first_op:]:
-                    self.step(step, session, results, deadline)
+                    self.step(step, results, deadline)
         finally:
-            session.close()
+            self.ended.set()
+            if self.session is not None:
+                self.session.close()
             for thread in self.background:
                 thread.join(timeout=30)
             for caller in self.neighbour_callers:
