@@ -1,12 +1,17 @@
-"""What the benchmark scripts share to run a server beside them: a free loopback port, waiting until it
-answers, and stopping it (Ctrl+C first, as a user would, then a kill if it does not go)."""
+"""What the benchmark scripts share to run a server beside them: a free loopback port, `mkto serve` on a SQLite
+file with known credentials, waiting until it answers, and stopping it (Ctrl+C first, as a user would, then a
+kill if it does not go)."""
 
 from __future__ import annotations
 
 import signal
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -39,3 +44,26 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def serve_emulator(
+    db: Path, client_id: str, client_secret: str, *, limits: Mapping[str, Any] | None = None, new_session: bool = False
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`mkto serve` on `db` with these credentials on a free port, ready (limits changed first when given);
+    (process, base URL). `new_session`: its own process group, for a caller that stops the whole group."""
+    port = free_port()
+    mkto = Path(sys.executable).with_name("mkto")
+    process = subprocess.Popen(
+        [str(mkto), "serve", "--port", str(port), "--db", str(db), "--client-id", client_id,
+         "--client-secret", client_secret, "--log-level", "warning"],
+        stdout=subprocess.DEVNULL, start_new_session=new_session,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(f"{base}/_mkto/health", process)
+        if limits is not None:
+            httpx.put(f"{base}/_mkto/limits", json=dict(limits)).raise_for_status()
+    except BaseException:
+        stop(process)
+        raise
+    return process, base

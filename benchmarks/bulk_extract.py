@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-from _servers import free_port, stop, wait_ready
+from _servers import free_port, serve_emulator, stop, wait_ready
 
 CLIENT_ID = "bench"
 CLIENT_SECRET = "bench-secret"
@@ -107,17 +107,10 @@ def download(client: httpx.Client, url: str, target: Path, headers: dict[str, st
 
 
 def run_emulator(db: Path, workdir: Path, rows: int) -> dict[str, float]:
-    port = free_port()
-    mkto = Path(sys.executable).with_name("mkto")
-    process = subprocess.Popen(
-        [str(mkto), "serve", "--port", str(port), "--db", str(db), "--client-id", CLIENT_ID,
-         "--client-secret", CLIENT_SECRET, "--log-level", "warning"],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    process, base = serve_emulator(
+        db, CLIENT_ID, CLIENT_SECRET, limits={"rate_calls": 1_000_000, "daily_quota": 100_000_000}
+    )
     try:
-        wait_ready(f"{base}/_mkto/health", process)
-        httpx.put(f"{base}/_mkto/limits", json={"rate_calls": 1_000_000, "daily_quota": 100_000_000})
         token = httpx.get(
             f"{base}/identity/oauth/token",
             params={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},

@@ -22,7 +22,6 @@ import shutil
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _servers import free_port, stop, wait_ready
+from _servers import serve_emulator, stop
 from emulator_throughput import (
     LUA_GET,
     LUA_UNTIL_STOPPED,
@@ -47,17 +46,7 @@ POLL_S = 0.1
 
 
 def start_emulator(db: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    mkto = Path(sys.executable).with_name("mkto")
-    process = subprocess.Popen(
-        [str(mkto), "serve", "--port", str(port), "--db", str(db), "--client-id", CLIENT_ID,
-         "--client-secret", CLIENT_SECRET, "--log-level", "warning"],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    wait_ready(f"{base}/_mkto/health", process)
-    httpx.put(f"{base}/_mkto/limits", json=RAISED_LIMITS).raise_for_status()
-    return process, base
+    return serve_emulator(db, CLIENT_ID, CLIENT_SECRET, limits=RAISED_LIMITS)
 
 
 def import_file(rows: int) -> bytes:

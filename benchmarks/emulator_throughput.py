@@ -31,7 +31,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
+from _servers import free_port, serve_emulator, wait_ready
 
 CLIENT_ID = "bench"
 CLIENT_SECRET = "bench-secret"
@@ -159,25 +159,6 @@ def serve_bare(port: int) -> None:
         server.run()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes], deadline_s: float = STARTUP_DEADLINE_S) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited early: {process.args!r}")
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise SystemExit(f"server did not start: {process.args!r}")
-
-
 def stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is not None:
         return
@@ -190,17 +171,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def start_emulator(db: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    mkto = Path(sys.executable).with_name("mkto")
-    process = subprocess.Popen(
-        [str(mkto), "serve", "--port", str(port), "--db", str(db), "--client-id", CLIENT_ID,
-         "--client-secret", CLIENT_SECRET, "--log-level", "warning"],
-        stdout=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    wait_ready(f"{base}/_mkto/health", process)
-    httpx.put(f"{base}/_mkto/limits", json=RAISED_LIMITS).raise_for_status()
-    return process, base
+    return serve_emulator(db, CLIENT_ID, CLIENT_SECRET, limits=RAISED_LIMITS, new_session=True)
 
 
 def start_bare() -> tuple[subprocess.Popen[bytes], str]:

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 import httpx
-from _servers import free_port, stop, wait_ready
+from _servers import serve_emulator, stop
 
 CLIENT_ID = "bench"
 CLIENT_SECRET = "bench-secret"
@@ -103,16 +103,7 @@ end
 
 
 def start_emulator(db: Path) -> tuple[subprocess.Popen[bytes], str, str]:
-    port = free_port()
-    mkto = Path(sys.executable).with_name("mkto")
-    process = subprocess.Popen(
-        [str(mkto), "serve", "--port", str(port), "--db", str(db), "--client-id", CLIENT_ID,
-         "--client-secret", CLIENT_SECRET, "--log-level", "warning"],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    wait_ready(f"{base}/_mkto/health", process)
-    httpx.put(f"{base}/_mkto/limits", json=RAISED_LIMITS).raise_for_status()
+    process, base = serve_emulator(db, CLIENT_ID, CLIENT_SECRET, limits=RAISED_LIMITS)
     token = httpx.get(f"{base}/identity/oauth/token", params={
         "grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
     }).json()["access_token"]  # fmt: skip
