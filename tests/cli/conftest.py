@@ -24,6 +24,7 @@ import pytest
 
 from mkto.client import Client, Limits
 from mkto.emulator import Emulator
+from tests.client.conftest import running
 
 
 class Emu:
@@ -89,14 +90,8 @@ class Emu:
 
 @pytest.fixture(scope="session")
 def emu_session() -> Iterator[Emu]:
-    server = Emulator(seed=0)
-    server.start()
-    emu = Emu(server)
-    try:
+    with running(Emu) as emu:
         yield emu
-    finally:
-        emu.admin.close()
-        server.stop()
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import pytest
@@ -78,16 +79,30 @@ class Emu:
         return kwargs
 
 
-@pytest.fixture(scope="session")
-def emu_session() -> Iterator[Emu]:
+class _WithAdmin(Protocol):
+    admin: httpx.Client
+
+
+E = TypeVar("E", bound=_WithAdmin)
+
+
+@contextlib.contextmanager
+def running(make: Callable[[Emulator], E]) -> Iterator[E]:
+    """A started emulator wrapped by `make` (a test area's `Emu`), stopped with its admin client."""
     server = Emulator(seed=0)
     server.start()
-    emu = Emu(server)
+    emu = make(server)
     try:
         yield emu
     finally:
         emu.admin.close()
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def emu_session() -> Iterator[Emu]:
+    with running(Emu) as emu:
+        yield emu
 
 
 @pytest.fixture
