@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncGenerator, Iterable, Mapping
 from typing import Any
 
 from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
+from starlette.types import Message, Receive, Scope, Send
 
 from ._api import Endpoint
 
@@ -127,28 +128,38 @@ class DroppedConnection(Exception):
     """Raised inside a response body to make the server drop the connection (a fault plan's truncation)."""
 
 
-def truncated(response: Response, limit: int) -> StreamingResponse:
-    """`response` with the same status and headers whose body stops after `limit` bytes, mid-stream."""
+class _Truncated(Response):
+    """A response sent as it would be (status, headers, its own way of sending: a streamed file, a range),
+    with its body cut after `limit` bytes and the connection then dropped."""
 
-    async def body() -> AsyncIterator[bytes]:
+    def __init__(self, response: Response, limit: int) -> None:
+        self.inner = response
+        self.limit = limit
+        self.status_code = response.status_code
+        self.background = None
+        self.body = b""
+        self.raw_headers = response.raw_headers
+        self.media_type = response.media_type
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         sent = 0
-        async for chunk in _body_chunks(response):
-            if sent + len(chunk) >= limit:
-                yield chunk[: limit - sent]
-                raise DroppedConnection(f"fault plan: connection dropped after {limit} bytes")
-            sent += len(chunk)
-            yield chunk
 
-    headers = dict(response.headers.items())
-    return StreamingResponse(body(), status_code=response.status_code, headers=headers, media_type=response.media_type)
+        async def cut(message: Message) -> None:
+            nonlocal sent
+            if message["type"] == "http.response.body":
+                chunk: bytes = message.get("body", b"")
+                if sent + len(chunk) >= self.limit:
+                    await send({"type": "http.response.body", "body": chunk[: self.limit - sent], "more_body": True})
+                    raise DroppedConnection(f"fault plan: connection dropped after {self.limit} bytes")
+                sent += len(chunk)
+            await send(message)
+
+        await self.inner(scope, receive, cut)
 
 
-async def _body_chunks(response: Response) -> AsyncIterator[bytes]:
-    if isinstance(response, StreamingResponse):
-        async for chunk in response.body_iterator:
-            yield chunk if isinstance(chunk, bytes) else str(chunk).encode()
-    else:
-        yield bytes(response.body)
+def truncated(response: Response, limit: int) -> Response:
+    """`response` whose body stops after `limit` bytes, mid-stream, the connection dropped there."""
+    return _Truncated(response, limit)
 
 
 __all__ = [

@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+import httpx
+import pytest
+
 from mkto import errors
 from mkto.emulator import Emulator
 from mkto.emulator._common.tables import list_members, static_lists
@@ -102,6 +105,23 @@ def test_range_requests_resume_the_exact_file(api: Api) -> None:
     beyond = export_call(api, job["exportId"], "file", headers={"Range": f"bytes={size}-"})
     assert beyond.status_code == 416
     assert beyond.headers["content-range"] == f"bytes */{size}"
+
+
+def test_a_truncation_fault_cuts_the_file_mid_stream_and_a_range_takes_up_the_rest(api: Api) -> None:
+    sync(api, [{"email": f"lead{n}@example.com", "firstName": f"N{n}"} for n in range(250)])
+    job = completed_export(api, lead_export(["id", "email", "firstName"]))
+    whole = _file(api, job["exportId"])
+    api.fault(truncate_after_bytes=1_234, times=1, path="/bulk/v1/leads/export/*/file.json")
+    # The real answer's status and length go out, then 1,234 bytes of the file, then the connection drops.
+    with pytest.raises(httpx.RemoteProtocolError, match=f"received 1234 bytes, expected {len(whole)}"):
+        export_call(api, job["exportId"], "file")
+    rest = export_call(api, job["exportId"], "file", headers={"Range": "bytes=1234-"})
+    assert rest.status_code == 206
+    assert whole[:1_234] + rest.content == whole
+    # A cut inside a range answer keeps the range's own headers.
+    api.fault(truncate_after_bytes=10, times=1, path="/bulk/v1/leads/export/*/file.json")
+    with pytest.raises(httpx.RemoteProtocolError, match="received 10 bytes, expected 100"):
+        export_call(api, job["exportId"], "file", headers={"Range": "bytes=0-99"})
 
 
 def test_a_large_file_spans_chunks_and_ranges_across_them_match(api: Api) -> None:
