@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import importlib
 import re
@@ -102,6 +103,22 @@ def assert_nginx_page(response: httpx.Response, status: int, phrase: str) -> Non
     assert response.headers["server"] == "nginx"
     assert f"<title>{status} {phrase}</title>" in response.text
     assert "<hr><center>nginx</center>" in response.text
+
+
+def beside_a_slow_call(api: Api, token: str, path: str) -> tuple[httpx.Response, httpx.Response]:
+    """Two GETs of `path`: the second sent once the first (held by a latency plan or step) is in flight;
+    (the slow one's answer, the second's)."""
+
+    async def two_at_once() -> tuple[httpx.Response, httpx.Response]:
+        async with httpx.AsyncClient(base_url=api.emu.base_url, timeout=30) as client:
+            headers = {"Authorization": f"Bearer {token}"}
+            slow = asyncio.create_task(client.get(path, headers=headers))
+            while api.usage()["in_flight"]["calls"] < 1:
+                await asyncio.sleep(0.01)
+            second = await client.get(path, headers=headers)
+            return await slow, second
+
+    return asyncio.run(two_at_once())
 
 
 def server_date(response: httpx.Response) -> Any:

@@ -3,13 +3,12 @@ is exact, on the virtual clock, and `/_mkto/usage` shows it apart from the calle
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
 import pytest
 
-from .conftest import Api, assert_marketo_error, assert_success
+from .conftest import Api, assert_marketo_error, assert_success, beside_a_slow_call
 from .test_scenarios import run_guide_section
 
 ECHO = "/rest/v1/probe/echo.json"
@@ -63,16 +62,7 @@ def test_neighbours_hold_concurrency_slots(api: Api) -> None:
     api.fault(latency_ms=1500, path=ECHO, times=1)
     token = api.token()
 
-    async def two_at_once() -> tuple[httpx.Response, httpx.Response]:
-        async with httpx.AsyncClient(base_url=api.emu.base_url, timeout=30) as client:
-            headers = {"Authorization": f"Bearer {token}"}
-            slow = asyncio.create_task(client.get(ECHO, headers=headers))
-            while api.usage()["in_flight"]["calls"] < 1:
-                await asyncio.sleep(0.01)
-            second = await client.get(ECHO, headers=headers)
-            return await slow, second
-
-    slow, second = asyncio.run(two_at_once())
+    slow, second = beside_a_slow_call(api, token, ECHO)
     assert_success(slow)
     assert_marketo_error(second, "615", "Concurrent access limit '10' reached")
     assert_success(api.call("GET", ECHO, token=token))  # one at a time still fits beside the nine

@@ -3,7 +3,6 @@ the record of what each call carried (token or not, valid or not), the identity 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import subprocess
@@ -11,13 +10,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from mkto.emulator import Emulator
 from mkto.emulator._scenarios import CALLS_KEPT
 
-from .conftest import Api, areas, assert_marketo_error, assert_nginx_page, assert_success
+from .conftest import Api, areas, assert_marketo_error, assert_nginx_page, assert_success, beside_a_slow_call
 
 ECHO = "/rest/v1/probe/echo.json"
 ROWS = "/rest/v1/probe/rows.json"
@@ -109,16 +107,7 @@ def test_a_pass_steps_latency_holds_a_concurrency_slot(api: Api) -> None:
     sid = arm(api, path=ECHO, steps=[{"answer": "pass", "latency_ms": 1500}])
     token = api.token()
 
-    async def two_at_once() -> tuple[httpx.Response, httpx.Response]:
-        async with httpx.AsyncClient(base_url=api.emu.base_url, timeout=30) as client:
-            headers = {"Authorization": f"Bearer {token}"}
-            slow = asyncio.create_task(client.get(ECHO, headers=headers))
-            while api.usage()["in_flight"]["calls"] < 1:
-                await asyncio.sleep(0.01)
-            second = await client.get(ECHO, headers=headers)
-            return await slow, second
-
-    slow, second = asyncio.run(two_at_once())
+    slow, second = beside_a_slow_call(api, token, ECHO)
     assert_success(slow)
     assert_marketo_error(second, "615", "Concurrent access limit '1' reached")
     assert [(c["step"], c["answered"]) for c in record(api, sid)["calls"]] == [(0, "200"), (None, "615")]
