@@ -19,10 +19,8 @@ Every server listens on 127.0.0.1; wrk (Debian package `wrk`) is required and re
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -32,12 +30,11 @@ from pathlib import Path
 
 import httpx
 from _servers import serve_emulator, stop
+from bulk_extract import populate  # the same leads, inserted with sqlite3 directly
 
 CLIENT_ID = "bench"
 CLIENT_SECRET = "bench-secret"
 RAISED_LIMITS = {"rate_calls": 100_000_000, "daily_quota": 1_000_000_000, "concurrency": 10_000}
-CREATED_AT = "2026-01-10T00:00:00Z"
-INSERT_BATCH = 50_000
 
 SAME_LUA = r"""
 function init(args)
@@ -129,28 +126,6 @@ def requests_per_s(output: str) -> float:
 def latencies(output: str) -> str:
     found = re.search(r"LAT (.*)", output)
     return found.group(1) if found else "?"
-
-
-def populate(db: Path, rows: int) -> None:
-    """Create the emulator's tables, then insert `rows` leads with sqlite3 directly."""
-    from mkto.emulator._router import AREAS, load_endpoints
-    from mkto.emulator._store import Store
-
-    load_endpoints(AREAS)
-    Store.open(db).close()
-    conn = sqlite3.connect(db)
-    with conn:
-        for start in range(1, rows + 1, INSERT_BATCH):
-            batch = [
-                (n, 1, f"lead{n}@example.com", CREATED_AT, CREATED_AT,
-                 json.dumps({"email": f"lead{n}@example.com", "firstName": f"First{n}", "lastName": f"Last{n}"}))
-                for n in range(start, min(rows, start + INSERT_BATCH - 1) + 1)
-            ]  # fmt: skip
-            conn.executemany(
-                "INSERT INTO leads (id, partition_id, email_key, created_at, updated_at, data) VALUES (?,?,?,?,?,?)",
-                batch,
-            )
-    conn.close()
 
 
 def bench_sync(args: argparse.Namespace, workdir: Path) -> None:
