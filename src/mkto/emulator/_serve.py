@@ -1,15 +1,16 @@
 """`mkto serve`: the emulator on uvicorn, printing where it is and how to log in.
 
-Bad configuration (an option value click refuses, a port out of range or already taken, a database that
-cannot be opened) answers one line on stderr and exit status 2, never a traceback. With `--access-log`, one
-line per API call on stdout, secrets redacted (`_instance.redact_query`); uvicorn's own access log stays off.
+Bad configuration (an option value click refuses, a port out of range or already taken, a database or a state
+backend that cannot be opened, `--workers` above 1 without a shared state backend) answers one line on stderr and
+exit status 2, never a traceback. With `--access-log`, one line per API call on stdout, secrets redacted
+(`_instance.redact_query`); uvicorn's own access log stays off. `--workers N` above 1 runs N processes
+(`_workers.py`); one worker is served in this process.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ipaddress
-import logging
 import socket
 import sys
 from pathlib import Path
@@ -20,9 +21,17 @@ import sqlalchemy.exc
 import uvicorn
 from sqlalchemy.engine import make_url
 
-from ._app import create_app, default_db_path
-from ._instance import ACCESS_LOGGER, DEFAULT_MUNCHKIN_ID
+from . import _workers
+from ._app import default_db_path
+from ._instance import DEFAULT_MUNCHKIN_ID
 from ._server import share_interpreter_fairly, uvicorn_config
+from ._workers import AppArguments
+
+try:
+    from ._state import StateUnavailable  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # until the state backend lands: no state URL is opened, so none can be unavailable
+    class StateUnavailable(Exception):  # type: ignore[no-redef]
+        pass
 
 CONFIG_ERROR = 2
 PROG = "mkto serve"
@@ -73,20 +82,12 @@ def _database_problem(exc: Exception) -> str:
     return " ".join(text.splitlines()[0].split())
 
 
-def _shown_database(db: str | Path) -> str:
+def _shown_url(url: str | Path) -> str:
+    """A database or state URL without its password."""
     try:
-        return make_url(str(db)).render_as_string(hide_password=True)
+        return make_url(str(url)).render_as_string(hide_password=True)
     except sqlalchemy.exc.ArgumentError:
-        return str(db)
-
-
-def _enable_access_log() -> None:
-    logger = logging.getLogger(ACCESS_LOGGER)
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+        return str(url)
 
 
 @click.command("serve", cls=_ServeCommand)
@@ -97,7 +98,22 @@ def _enable_access_log() -> None:
 @click.option(
     "--db",
     default=None,
-    help="PATH, sqlite:///PATH or postgresql://... (default: ./.mkto/emulator.sqlite3).",
+    envvar="MKTO_DB_URL",
+    help="PATH, sqlite:///PATH or postgresql://... (default: $MKTO_DB_URL, else ./.mkto/emulator.sqlite3).",
+)
+@click.option(
+    "--state",
+    default=None,
+    envvar="MKTO_STATE_URL",
+    help="redis://HOST:PORT/DB: keep instance state there, shared by workers and hosts (default: $MKTO_STATE_URL, "
+    "else in-process).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes on the one port (above 1 needs --state redis://...).",
 )
 @click.option("--munchkin-id", default=DEFAULT_MUNCHKIN_ID, show_default=True)
 @click.option("--client-id", default=None, help="Client id of the default API user (default: derived from --seed).")
@@ -112,6 +128,8 @@ def serve_command(
     host: str,
     port: int,
     db: str | None,
+    state: str | None,
+    workers: int,
     munchkin_id: str,
     client_id: str | None,
     client_secret: str | None,
@@ -122,21 +140,32 @@ def serve_command(
     access_log: bool,
 ) -> None:
     """Run the Marketo emulator."""
-    sock = _listen(host, port)
-    database = db if db is not None else default_db_path()
-    try:
-        app = create_app(
-            db=database,
-            seed=seed,
-            allow_query_token=allow_query_token,
-            admin_token=admin_token,
-            munchkin_id=munchkin_id,
-            client_id=client_id,
-            client_secret=client_secret,
+    if workers > 1 and state is None:
+        _fail(
+            f"--workers {workers} needs instance state the workers share: add --state redis://HOST:PORT/DB "
+            "(or set MKTO_STATE_URL)"
         )
+    sock = _listen(host, port)
+    database = db if db is not None else str(default_db_path())
+    arguments = AppArguments(
+        db=database,
+        state=state,
+        seed=seed,
+        allow_query_token=allow_query_token,
+        admin_token=admin_token,
+        munchkin_id=munchkin_id,
+        client_id=client_id,
+        client_secret=client_secret,
+        access_log=access_log,
+    )
+    try:
+        app = arguments.build()
+    except StateUnavailable as exc:
+        sock.close()
+        _fail(f"cannot use the state backend {_shown_url(state or '')}: {exc}")
     except (sqlalchemy.exc.SQLAlchemyError, OSError, ValueError) as exc:
         sock.close()
-        _fail(f"cannot open the database {_shown_database(database)}: {_database_problem(exc)}")
+        _fail(f"cannot open the database {_shown_url(database)}: {_database_problem(exc)}")
     user = app.state.default_user
     base = f"http://{host}:{port}"
     shown_db = app.state.emulation.store.url
@@ -154,6 +183,8 @@ def serve_command(
         f"  client_id       {user.client_id}",
         f"  client_secret   {secret}",
         f"  database        {shown_db}",
+        f"  state           {_shown_url(state) if state is not None else 'in-process'}",
+        f"  workers         {workers}",
         "",
         "  token: curl "
         f"'{base}/identity/oauth/token?grant_type=client_credentials&client_id={user.client_id}"
@@ -166,9 +197,12 @@ def serve_command(
             f"of --seed {seed}; set others with --client-id ID --client-secret SECRET",
             err=True,
         )
+    if workers > 1:
+        _workers.close(app)  # each worker builds its own; this one only made the tables and seeded them
+        _workers.run(arguments, sock, workers=workers, log_level=log_level)
+        return
     if access_log:
-        _enable_access_log()
-        app.state.emulation.access_log = True
+        _workers.log_access(app)
     share_interpreter_fairly()
     server = uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level=log_level, access_log=False))
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl+C it already handled
