@@ -25,10 +25,10 @@ def _mkto() -> list[str]:
     return [str(mkto)] if mkto.exists() else [sys.executable, "-m", "mkto.cli"]
 
 
-def _refused(args: list[str], cwd: Path) -> str:
-    """Run `mkto serve ARGS`, which must refuse to start: its one stderr line."""
+def _refused(args: list[str], cwd: Path, **env: str) -> str:
+    """Run `mkto serve ARGS` (with these environment variables), which must refuse to start: its one stderr line."""
     done = subprocess.run([*_mkto(), "serve", *args], cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT_S,
-                          check=False)  # fmt: skip
+                          env={**os.environ, **env}, check=False)  # fmt: skip
     assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
     assert "Traceback" not in done.stderr + done.stdout, done.stderr
     lines = done.stderr.strip().splitlines()
@@ -91,6 +91,50 @@ def test_missing_postgres_database(tmp_path: Path) -> None:
     missing = urllib.parse.urlsplit(url)._replace(path="/mkto_no_such_db").geturl()
     line = _refused(["--port", str(_free_port()), "--db", missing], tmp_path)
     assert "mkto_no_such_db" in line and "does not exist" in line
+
+
+def _closed_port() -> int:
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        return int(closed.getsockname()[1])
+
+
+def test_several_workers_without_shared_state(tmp_path: Path) -> None:
+    line = _refused(["--port", str(_free_port()), "--workers", "2", "--db", str(tmp_path / "e.sqlite3")], tmp_path)
+    assert "--workers 2" in line and "--state redis://" in line
+    assert not (tmp_path / "e.sqlite3").exists()  # refused before the database is touched
+
+
+def test_no_workers(tmp_path: Path) -> None:
+    line = _refused(["--port", str(_free_port()), "--workers", "0"], tmp_path)
+    assert "--workers" in line and "0" in line
+
+
+def test_unreachable_redis(tmp_path: Path) -> None:
+    port = _closed_port()
+    line = _refused(["--port", str(_free_port()), "--db", str(tmp_path / "e.sqlite3"), "--workers", "2",
+                     "--state", f"redis://:pw@127.0.0.1:{port}/0"], tmp_path)  # fmt: skip
+    assert "state" in line and f"127.0.0.1:{port}" in line
+    assert "pw" not in line.replace(f"{port}", "")  # the password is not echoed
+
+
+def test_unsupported_state_url(tmp_path: Path) -> None:
+    line = _refused(["--port", str(_free_port()), "--db", str(tmp_path / "e.sqlite3"), "--state", "memcached://x"],
+                    tmp_path)  # fmt: skip
+    assert "state" in line and "memcached://x" in line
+
+
+def test_the_state_variable_is_read(tmp_path: Path) -> None:
+    port = _closed_port()
+    line = _refused(["--port", str(_free_port()), "--db", str(tmp_path / "e.sqlite3")], tmp_path,
+                    MKTO_STATE_URL=f"redis://127.0.0.1:{port}/0")  # fmt: skip
+    assert "state" in line and f"127.0.0.1:{port}" in line
+
+
+def test_the_database_variable_is_read(tmp_path: Path) -> None:
+    (tmp_path / "plain-file").write_text("not a directory")
+    line = _refused(["--port", str(_free_port())], tmp_path, MKTO_DB_URL=str(tmp_path / "plain-file" / "e.sqlite3"))
+    assert "database" in line and "plain-file" in line
 
 
 def test_off_loopback_with_default_credentials_warns(tmp_path: Path) -> None:
