@@ -1,4 +1,10 @@
-"""One emulator per client test session, over real HTTP; every test gets it reset."""
+"""One emulator per client test session, over real HTTP; every test gets it reset.
+
+The end-to-end modules (`test_e2e_*.py`) run each test that takes `emu` twice, by the `server` parameter:
+`sqlite` (one in-process worker on SQLite, the `Emulator`) and `pg-redis-4` (`mkto serve --workers 4` on
+PostgreSQL + Redis, `tests/_served.py`), each started once per session and reset between tests through its
+admin API. A test that reaches into the in-process emulator is marked `sqlite_only` with its reason.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,10 @@ import pytest
 
 from mkto.client import Limits, RetryPolicy
 from mkto.emulator import Emulator
+from tests._served import served
 
 FAST_RETRY = RetryPolicy(max_attempts=6, deadline_s=600.0, base_delay_s=0.005, max_delay_s=0.05)
+SERVERS = ("sqlite", "pg-redis-4")
 
 
 class Emu:
@@ -25,6 +33,10 @@ class Emu:
         self.client_id: str = server.client_id
         self.client_secret: str = server.client_secret
         self.admin = httpx.Client(base_url=server.base_url.rstrip("/") + "/_mkto")
+
+    def reset(self) -> None:
+        """Data, jobs, counters and faults wiped; the starting limits and the real clock back."""
+        self.server.reset()
 
     def limits(self, **changes: Any) -> dict[str, Any]:
         r = self.admin.put("/limits", json=changes)
@@ -105,10 +117,41 @@ def emu_session() -> Iterator[Emu]:
         yield emu
 
 
+@pytest.fixture(scope="session")
+def served_session() -> Iterator[Emu]:
+    with served(workers=4) as server:
+        emu = Emu(server)
+        try:
+            yield emu
+        finally:
+            emu.admin.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(reason): an end-to-end test that needs the in-process emulator")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The end-to-end modules run against both servers."""
+    if metafunc.module.__name__.rpartition(".")[2].startswith("test_e2e_") and "emu" in metafunc.fixturenames:
+        metafunc.parametrize("server", SERVERS, indirect=True)
+
+
 @pytest.fixture
-def emu(emu_session: Emu) -> Emu:
-    emu_session.server.reset()
-    return emu_session
+def server(request: pytest.FixtureRequest) -> str:
+    """Which emulator `emu` is: `sqlite` unless the test is parametrised (the end-to-end modules are)."""
+    kind: str = getattr(request, "param", "sqlite")
+    marker = request.node.get_closest_marker("sqlite_only")
+    if kind != "sqlite" and marker is not None:
+        pytest.skip(f"sqlite only: {marker.args[0] if marker.args else marker.kwargs.get('reason', '')}")
+    return kind
+
+
+@pytest.fixture
+def emu(server: str, request: pytest.FixtureRequest) -> Emu:
+    session: Emu = request.getfixturevalue("emu_session" if server == "sqlite" else "served_session")
+    session.reset()
+    return session
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def test_round_trip_sync_and_async(emu: Emu) -> None:
         assert client.usage.errors() == [one_610]
         assert client.usage.errors_last_7_days() == [one_610, *no_errors]
         assert client.request("GET", USAGE).request_id
-    emu.server.reset()
+    emu.reset()
 
     async def main() -> list[Any]:
         async with AsyncClient(**emu.client_kwargs()) as client:
