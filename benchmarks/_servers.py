@@ -1,6 +1,6 @@
 """What the benchmark scripts share to run a server beside them: a free loopback port, `mkto serve` on a SQLite
-file with known credentials, waiting until it answers, and stopping it (Ctrl+C first, as a user would, then a
-kill if it does not go)."""
+file (or any `--db`, with `--state` and `--workers`) with known credentials, waiting until it answers, and stopping
+it (Ctrl+C first, as a user would, then a kill if it does not go)."""
 
 from __future__ import annotations
 
@@ -47,15 +47,24 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def serve_emulator(
-    db: Path, client_id: str, client_secret: str, *, limits: Mapping[str, Any] | None = None, new_session: bool = False
+    db: Path | str,
+    client_id: str,
+    client_secret: str,
+    *,
+    limits: Mapping[str, Any] | None = None,
+    new_session: bool = False,
+    state: str | None = None,
+    workers: int = 1,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """`mkto serve` on `db` with these credentials on a free port, ready (limits changed first when given);
-    (process, base URL). `new_session`: its own process group, for a caller that stops the whole group."""
+    (process, base URL). `new_session`: its own process group, for a caller that stops the whole group.
+    `state` and `workers` are `--state` and `--workers`."""
     port = free_port()
     mkto = Path(sys.executable).with_name("mkto")
+    shared = ["--state", state, "--workers", str(workers)] if state is not None else []
     process = subprocess.Popen(
         [str(mkto), "serve", "--port", str(port), "--db", str(db), "--client-id", client_id,
-         "--client-secret", client_secret, "--log-level", "warning"],
+         "--client-secret", client_secret, "--log-level", "warning", *shared],
         stdout=subprocess.DEVNULL, start_new_session=new_session,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

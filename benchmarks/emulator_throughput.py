@@ -15,11 +15,20 @@ Operations, alternating the servers round by round so drift favours none of them
     (`--extract-rows`, 1,000,000 by default; 0 skips it). The leads are inserted straight into the SQLite
     file before the emulator starts (setup, not measured).
 
+Shared state, Get Lead by Id at 1 and 10 connections in the same alternating rounds, when PostgreSQL and Redis
+are given (`--postgres URL`, `--redis URL`, by default $MKTO_TEST_POSTGRES_URL and $MKTO_TEST_REDIS_URL; a missing
+or unreachable one is reported as "not run: ...", never faked):
+  - 4 workers on PostgreSQL + Redis (`mkto serve --workers 4`, on a fresh schema, dropped afterwards), beside the
+    single worker on SQLite;
+  - the state backend's cost per call: one worker on the same SQLite file with `--state REDIS` against the
+    emulator without it (microseconds per call = the difference of 1/throughput).
+The Redis keys the servers made are deleted afterwards.
+
 A wrk Lua script counts every answer that is not HTTP 200 with `"success":true` (for Prism, whose bodies are
 the spec's examples, not HTTP 200); a run with any is reported as failed, never as a rate. wrk is required (Debian package `wrk`); there is no fallback load generator.
 
     python benchmarks/emulator_throughput.py [--duration 5] [--rounds 3] [--extract-rows 1000000]
-                                             [--prism path/to/swagger-mapi.json]
+                                             [--prism path/to/swagger-mapi.json] [--postgres URL] [--redis URL]
 """
 
 from __future__ import annotations
@@ -36,7 +45,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -172,6 +182,107 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def start_emulator(db: Path) -> tuple[subprocess.Popen[bytes], str]:
     return serve_emulator(db, CLIENT_ID, CLIENT_SECRET, limits=RAISED_LIMITS, new_session=True)
+
+
+@dataclasses.dataclass
+class Shared:
+    """The shared-state servers, or why they are not run."""
+
+    sqlite_redis: tuple[subprocess.Popen[bytes], str] | None = None  # one worker, the emulator's SQLite file
+    workers: tuple[subprocess.Popen[bytes], str] | None = None  # 4 workers, PostgreSQL + Redis
+    redis_note: str = ""
+    postgres_note: str = ""
+
+
+def reachable_redis(url: str | None) -> str:
+    """"" when Redis answers at `url`, else why not."""
+    if not url:
+        return "not run: no --redis URL given and MKTO_TEST_REDIS_URL is not set"
+    try:
+        import redis
+    except ImportError:
+        return "not run: the redis package is not installed (pip install -e '.[redis]')"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as exc:
+        return f"not run: Redis at {url} does not answer ({exc})"
+    return ""
+
+
+@contextlib.contextmanager
+def redis_keys_made(url: str | None) -> Iterator[None]:
+    """Delete, on the way out, the emulator's `mkto:*` keys that were not there on the way in."""
+    if not url or reachable_redis(url):
+        yield
+        return
+    import redis
+
+    connection = redis.Redis.from_url(url)
+    before = set(connection.scan_iter(match="mkto:*", count=1000))
+    try:
+        yield
+    finally:
+        made = [key for key in connection.scan_iter(match="mkto:*", count=1000) if key not in before]
+        for start in range(0, len(made), 500):
+            connection.delete(*made[start : start + 500])
+        connection.close()
+
+
+@contextlib.contextmanager
+def postgres_schema(url: str | None) -> Iterator[tuple[str | None, str]]:
+    """(a database URL on a fresh schema, "") or (None, why not); the schema is dropped on the way out."""
+    if not url:
+        yield None, "not run: no --postgres URL given and MKTO_TEST_POSTGRES_URL is not set"
+        return
+    import sqlalchemy as sa
+
+    from mkto.emulator._store import normalize_url
+
+    schema = f"mkto_bench_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(normalize_url(url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.SQLAlchemyError as exc:
+        engine.dispose()
+        yield None, f"not run: PostgreSQL at {url} does not answer ({' '.join(str(exc).split()[:12])})"
+        return
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}", ""
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def start_shared(db: Path, postgres: str | None, redis_url: str | None, postgres_note: str) -> Shared:
+    """The two shared-state servers the services allow; lead 1 made on PostgreSQL (the SQLite file has it)."""
+    shared = Shared(redis_note=reachable_redis(redis_url), postgres_note=postgres_note)
+    if shared.redis_note:
+        shared.postgres_note = shared.postgres_note or shared.redis_note
+        return shared
+    shared.sqlite_redis = serve_emulator(db, CLIENT_ID, CLIENT_SECRET, limits=RAISED_LIMITS, new_session=True,
+                                         state=redis_url)  # fmt: skip
+    if postgres is None:
+        return shared
+    shared.workers = serve_emulator(postgres, CLIENT_ID, CLIENT_SECRET, limits=RAISED_LIMITS, new_session=True,
+                                    state=redis_url, workers=4)  # fmt: skip
+    base = shared.workers[1]
+    made = httpx.post(f"{base}/rest/v1/leads.json", headers={"Authorization": f"Bearer {token_of(base)}"},
+                      json={"action": "createOnly", "input": [{"email": "bench@example.com"}]}).json()  # fmt: skip
+    if made.get("result", [{}])[0].get("id") != LEAD_ID:
+        raise SystemExit(f"could not make lead {LEAD_ID} on the 4-worker server: {made}")
+    return shared
+
+
+def per_call_us(with_state: Run | None, without: Run | None) -> str:
+    """What a call costs more with the state backend: 1/throughput with it minus 1/throughput without, in us."""
+    if with_state is None or without is None or with_state.failure or without.failure:
+        return "-"
+    if not with_state.rate or not without.rate:
+        return "-"
+    return f"{(1 / with_state.rate - 1 / without.rate) * 1e6:+,.0f} us"
 
 
 def start_bare() -> tuple[subprocess.Popen[bytes], str]:
@@ -351,6 +462,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per operation, default 3")
     parser.add_argument("--extract-rows", type=int, default=1_000_000, help="leads in the extract (0: skip it)")
     parser.add_argument("--prism", type=Path, default=None, metavar="SPEC", help="also measure Prism on this spec")
+    parser.add_argument("--postgres", default=os.environ.get("MKTO_TEST_POSTGRES_URL"), metavar="URL",
+                        help="PostgreSQL for the 4-worker row (default: $MKTO_TEST_POSTGRES_URL)")  # fmt: skip
+    parser.add_argument("--redis", default=os.environ.get("MKTO_TEST_REDIS_URL"), metavar="URL",
+                        help="Redis for the shared-state rows (default: $MKTO_TEST_REDIS_URL)")  # fmt: skip
     parser.add_argument("--serve-bare", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bare is not None:
@@ -360,7 +475,11 @@ def main() -> None:
         print(WRK_MISSING, file=sys.stderr)
         sys.exit(1)
 
-    with tempfile.TemporaryDirectory(prefix="mkto-bench-") as tmp_name:
+    with (
+        tempfile.TemporaryDirectory(prefix="mkto-bench-") as tmp_name,
+        postgres_schema(args.postgres) as (postgres, postgres_note),
+        redis_keys_made(args.redis),
+    ):
         tmp = Path(tmp_name)
         db = tmp / "bench.sqlite3"
         seeded = max(args.extract_rows, 1)
@@ -375,6 +494,8 @@ def main() -> None:
             prism, prism_note = start_prism(args.prism)  # the note is its base URL when it runs
             if prism is not None:
                 processes.append(prism)
+            shared = start_shared(db, postgres, args.redis, postgres_note)
+            processes += [started[0] for started in (shared.sqlite_redis, shared.workers) if started is not None]
             token = token_of(emu_base)
             targets = [
                 Target("emulator", emu_base, write_script(tmp, "get", LUA_GET, token=token, lead=LEAD_ID)),
@@ -383,11 +504,18 @@ def main() -> None:
             if prism is not None:
                 prism_get = write_script(tmp, "get-prism", LUA_GET, strict=False, token=token, lead=LEAD_ID)
                 targets.append(Target("prism", prism_note, prism_get))
+            shared_targets = [
+                Target(name, base, write_script(tmp, f"get-{name}", LUA_GET, token=token_of(base), lead=LEAD_ID))
+                for name, server in (("sqlite-redis", shared.sqlite_redis), ("workers4", shared.workers))
+                if server is not None
+                for base in [server[1]]
+            ]
             results: dict[tuple[str, str], list[Run]] = {}
             operations = [("get1", 1), ("get10", 10), ("sync4", 4)]
             for op, connections in operations:
+                measured = targets + shared_targets if op != "sync4" else targets
                 for round_no in range(args.rounds):
-                    order = targets if round_no % 2 == 0 else list(reversed(targets))
+                    order = measured if round_no % 2 == 0 else list(reversed(measured))
                     for target in order:
                         if op == "sync4":
                             script = write_script(tmp, f"sync-{target.name}-{round_no}", LUA_SYNC, token=token,
@@ -429,6 +557,7 @@ def main() -> None:
         for run in runs:
             if run.failure:
                 print(f"FAILED {op} {name}: {run.failure}")
+    print_shared(med, shared)
     if extract is not None:
         run, written_s, slowest_poll = extract
         if run.failure:
@@ -438,6 +567,28 @@ def main() -> None:
             print(f"GET lead by id during a {args.extract_rows:,}-row extract (file written in {written_s:.1f} s, "
                   f"slowest status poll {slowest_poll:.2f} s): {run.requests:,} calls, p50 {run.p50_ms:.2f} ms, "
                   f"p99 {run.p99_ms:.2f} ms, max {run.max_ms:.0f} ms")  # fmt: skip
+
+
+def print_shared(med: dict[tuple[str, str], Run], shared: Shared) -> None:
+    """The 4-worker PostgreSQL + Redis row beside the single worker on SQLite, and the state backend's cost."""
+    print("shared state, Get Lead by Id (the same alternating rounds):")
+    columns = [("emulator", "1 worker SQLite"), ("sqlite-redis", "1 worker SQLite+Redis"),
+               ("workers4", "4 workers PG+Redis")]  # fmt: skip
+    header = f"{'operation':<30}" + "".join(f"{label + ' req/s':>28}{'p50/p99 ms':>16}" for _, label in columns)
+    print(header + f"{'4w/1w':>8}{'Redis cost':>14}")
+    for op, label in (("get1", "Get Lead by Id, 1 conn"), ("get10", "Get Lead by Id, 10 conns")):
+        row = f"{label:<30}"
+        for name, _ in columns:
+            run = med.get((op, name))
+            row += f"{fmt_rate(run):>28}{fmt_latency(run):>16}"
+        row += f"{ratio(med.get((op, 'workers4')), med.get((op, 'emulator'))):>8}"
+        row += f"{per_call_us(med.get((op, 'sqlite-redis')), med.get((op, 'emulator'))):>14}"
+        print(row)
+    if shared.sqlite_redis is None:
+        print(f"1 worker SQLite+Redis: {shared.redis_note}")
+    if shared.workers is None:
+        print(f"4 workers PostgreSQL + Redis: {shared.postgres_note}")
+    print("Redis cost: what a call costs more with --state redis on one SQLite worker (1/rate with it - 1/rate without)")
 
 
 if __name__ == "__main__":
