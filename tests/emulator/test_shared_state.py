@@ -266,3 +266,41 @@ def test_namespaces_follow_the_database() -> None:
     assert one == namespace_for("postgresql://db/a", None, "123-ABC-456")
     assert one != namespace_for("postgresql://db/b", None, "123-ABC-456")
     assert one != namespace_for("postgresql://db/a", "s1", "123-ABC-456")
+
+
+def test_a_background_extract_is_written_by_one_worker(
+    workers: tuple[Api, Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both workers see the job end and hand its file to their background writer; the claim in Redis lets
+    one write it (two would interleave their chunks)."""
+    from mkto.emulator.bulk._model import _extracts
+    from tests.emulator.bulk.conftest import PAST_EVERYTHING_S, export_call, export_job, export_ok, lead_export, sync
+    from tests.emulator.bulk.test_background import Gate
+
+    a, b = workers
+    sync(a, [{"email": f"w{n}@example.com", "firstName": f"W{n}"} for n in range(30)])
+    inline_id = export_ok(a, lead_export(["id", "email", "firstName"]))
+    export_job(a, inline_id, "enqueue")
+    a.advance(PAST_EVERYTHING_S)
+    inline = export_job(b, inline_id)
+    assert inline["status"] == "Completed"
+
+    gate = Gate(monkeypatch)
+    monkeypatch.setattr(_extracts, "INLINE_RECORDS", 0)
+    export_id = export_ok(a, lead_export(["id", "email", "firstName"]))
+    export_job(a, export_id, "enqueue")
+    a.advance(PAST_EVERYTHING_S)
+    assert export_job(a, export_id)["status"] == "Processing"  # A's writer is held at the gate
+    assert gate.entered.wait(30)
+    for _ in range(3):
+        assert export_job(b, export_id)["status"] == "Processing"  # B hands the file over too: refused
+    gate.open()
+    deadline = time.monotonic() + 30
+    job = export_job(b, export_id)
+    while job["status"] != "Completed" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        job = export_job(b, export_id)
+    assert (job["numberOfRecords"], job["fileSize"], job["fileChecksum"]) == (
+        inline["numberOfRecords"], inline["fileSize"], inline["fileChecksum"],
+    )  # fmt: skip
+    assert export_call(b, export_id, "file").content == export_call(a, inline_id, "file").content
