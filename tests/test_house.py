@@ -1,6 +1,6 @@
 """Rules of the house: errors depends on nothing; client and emulator never import each other; an emulator area
-imports the core and `_common`, never another area's private modules, and `_common` imports no area; areas do
-not import each other in a cycle; every area has the same files; no source file grows past MAX_LINES.
+imports the core and `_common`, never another area's private modules, and `_common` imports no area; the core's
+own packages (`_state`) import no area and no area imports them; areas do not import each other in a cycle; every area has the same files; no source file grows past MAX_LINES.
 
 Each rule is a function over a source tree, so the tests below also run it on a small tree built to break it.
 """
@@ -66,11 +66,16 @@ def test_client_and_emulator_never_import_each_other(package: str, forbidden: st
 # --- the emulator's areas -------------------------------------------------------------------------------------
 
 COMMON = "_common"
+CORE_PACKAGES = frozenset({"_state"})  # packages of the core itself (the state backend), not areas
 
 
 def areas(emulator: Path) -> list[str]:
-    """The area packages of an emulator tree: every subpackage but the shared floor."""
-    return sorted(p.name for p in emulator.iterdir() if (p / "__init__.py").is_file() and p.name != COMMON)
+    """The area packages of an emulator tree: every subpackage but the shared floor and the core's own."""
+    return sorted(
+        p.name
+        for p in emulator.iterdir()
+        if (p / "__init__.py").is_file() and p.name != COMMON and p.name not in CORE_PACKAGES
+    )
 
 
 def area_import_offences(emulator: Path, root: Path) -> list[str]:
@@ -86,8 +91,10 @@ def area_import_offences(emulator: Path, root: Path) -> list[str]:
         inside = source.relative_to(emulator).parts
         home = inside[0] if len(inside) > 1 else None  # None: a core module (`_params.py`, ...)
         where = source.relative_to(root.parent)
-        if home == COMMON and target[0] in names:
-            offences.append(f"{where} ({COMMON}) imports the area module {module}")
+        if home in (COMMON, *CORE_PACKAGES) and target[0] in names:
+            offences.append(f"{where} ({home}) imports the area module {module}")
+        elif home in names and target[0] in CORE_PACKAGES:
+            offences.append(f"{where} imports {module}, the core's {target[0]} (areas reach state through the call)")
         elif target[0] in names and target[0] != home and any(part.startswith("_") for part in target[1:]):
             offences.append(f"{where} imports {module}, private to the {target[0]} area")
     return sorted(set(offences))
@@ -173,6 +180,8 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
         ({"emu/b/_x.py": "import pkg.emu.a._model\n"}, "pkg/emu/b/_x.py imports pkg.emu.a._model, private"),
         ({"emu/_core.py": "from .a._model import Thing\n"}, "pkg/emu/_core.py imports pkg.emu.a._model, private"),
         ({"emu/_common/v.py": "from ..a import Thing\n"}, "pkg/emu/_common/v.py (_common) imports the area module"),
+        ({"emu/_state/v.py": "from ..a import Thing\n"}, "pkg/emu/_state/v.py (_state) imports the area module"),
+        ({"emu/b/_x.py": "from .._state import v\n"}, "pkg/emu/b/_x.py imports pkg.emu._state, the core's _state"),
     ],
 )
 def test_the_area_rule_catches_absolute_and_relative_imports(

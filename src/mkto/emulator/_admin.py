@@ -72,6 +72,7 @@ def routes(emu: Emulation, extra: Sequence[tuple[str, AdminHandler, list[str]]] 
                     return _problem(401, "the admin API needs Authorization: Bearer <admin token>")
             elif not _is_loopback(request):
                 return _problem(403, "the admin API answers loopback clients only (start with --admin-token)")
+            emu.sync()  # with several workers: what the others changed
             try:
                 return await handler(request)
             except _BadRequest as exc:
@@ -123,7 +124,7 @@ def routes(emu: Emulation, extra: Sequence[tuple[str, AdminHandler, list[str]]] 
             body = await _json(request)
             if not isinstance(body, dict):
                 raise ValueError("send a JSON object of limits")
-            emu.limits.update(body)
+            emu.change_limits(body)
         return JSONResponse(emu.limits.as_dict())
 
     async def settings(request: Request) -> Response:
@@ -131,8 +132,7 @@ def routes(emu: Emulation, extra: Sequence[tuple[str, AdminHandler, list[str]]] 
             body = await _json(request)
             if not isinstance(body, dict):
                 raise ValueError("send a JSON object of settings")
-            emu.check_settings(body)
-            emu.settings.update(body)
+            emu.change_settings(body)
         return JSONResponse(emu.settings)
 
     async def faults(request: Request) -> Response:

@@ -36,6 +36,7 @@ from ._instances import (
 )
 from ._limits import Limits
 from ._router import AREAS, load_endpoints
+from ._state import SharedState, StateUnavailable, clear_namespace, is_shared, namespace_for, open_state
 from ._store import Store
 from ._users import user_from_dict
 
@@ -49,9 +50,12 @@ class _EmulatorApp(Starlette):
 
     rest: ASGIApp
     instances: Instances | None = None  # the root's registry; None in an instance's own app
+    emulation: Emulation
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            if self.emulation.shared is not None:
+                self.emulation.sync()  # several workers: the clock, and what another one changed
             path: str = scope["path"]
             if self.instances is not None and path.startswith(PREFIX):
                 await self._to_instance(self.instances, scope, receive, send)
@@ -90,14 +94,26 @@ def create_app(
     areas: Sequence[str] = AREAS,
     db_schema: str | None = None,
     hosts_instances: bool = True,
+    state: str | None = None,
+    reset_state: bool = False,
+    settings: Mapping[str, Any] | None = None,
+    shared_state: SharedState | None = None,
 ) -> Starlette:
     """The emulator as an ASGI app; `app.state.emulation` is its state, `app.state.default_user` its API user.
 
         uvicorn.run(create_app(db="sqlite:///./e.sqlite3"), server_header=False, date_header=False)
+        create_app(db="postgresql://db/mkto", state="redis://127.0.0.1:6379/0")   # one of several workers
 
-    The root app also hosts instances (`app.state.instances`, `_instances.py`); `db_schema` and
-    `hosts_instances=False` are how it builds one.
+    `state`: where the instance's state lives (`_state`): None for this process, a `redis://` URL for several
+    workers (or hosts) given the same `db`, which then are one emulator; `reset_state` clears what an earlier
+    run left there (the server's first process does, before it starts its workers). StateUnavailable says
+    why a state URL cannot be used. `settings`: instance settings beside the defaults.
+
+    The root app also hosts instances (`app.state.instances`, `_instances.py`); `db_schema`,
+    `hosts_instances=False` and `shared_state` are how it builds one.
     """
+    if state and not is_shared(state) and state != "memory":
+        raise StateUnavailable(f"unsupported state URL {state!r}: use redis://HOST:PORT/DB, or leave it out")
     if isinstance(limits, Limits):
         the_limits = dataclasses.replace(limits)
     else:
@@ -105,6 +121,18 @@ def create_app(
         the_limits.update(limits or {})
     endpoints = load_endpoints(areas)  # import the areas first: their tables join `metadata` before create_all
     store = Store.open(db if db is not None else default_db_path(), schema=db_schema)
+    shared = shared_state
+    if shared is None and is_shared(state):
+        assert state is not None
+        namespace = namespace_for(store.url, db_schema, munchkin_id)
+        try:
+            if reset_state:
+                clear_namespace(state, namespace)
+            shared = open_state(state, namespace)
+        except StateUnavailable:
+            store.close()
+            raise
+    store.shared = shared
     emulation = Emulation(
         store=store,
         endpoints=endpoints,
@@ -114,6 +142,8 @@ def create_app(
         munchkin_id=munchkin_id,
         allow_query_token=allow_query_token,
         admin_token=admin_token,
+        shared=shared,
+        settings=settings,
     )
     default = user_from_dict(
         {"client_id": client_id, "client_secret": client_secret, "email": "api@mkto.local"},
@@ -135,6 +165,7 @@ def create_app(
     # Paths Starlette's routes cannot match (a newline in a segment) still get Marketo's answer, not "Not Found".
     app.router.default = pipeline.asgi
     app.rest = pipeline.asgi
+    app.emulation = emulation
     app.instances = registry
     app.state.instances = registry
     app.state.emulation = emulation

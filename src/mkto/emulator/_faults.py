@@ -11,17 +11,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import fnmatch
 import random
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from mkto import errors
 from mkto.errors.limits import BULK_QUEUE_SIZE, MAX_MERGE_IDS
 
 from ._limits import Limits
+
+if TYPE_CHECKING:
+    from ._state import SharedState
 
 
 @dataclasses.dataclass(slots=True)
@@ -45,6 +49,11 @@ class FaultPlan:
     @property
     def http_status(self) -> int | None:
         return int(self.code[5:]) if self.code and self.code.startswith("http:") else None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FaultPlan:
+        """The plan `as_dict` wrote (kept as JSON in a shared state backend)."""
+        return cls(**{**data, "args": tuple(data.get("args", ()))})
 
 
 def parse_plan(plan_id: int, body: Mapping[str, Any], *, may_be_empty: bool = False) -> FaultPlan:
@@ -151,36 +160,71 @@ def _message_parts(code: str | None, body: Mapping[str, Any]) -> tuple[tuple[str
 
 
 class FaultBook:
-    """The active plans. `draw` picks the first plan that matches and fires (times, probability)."""
+    """The active plans. `draw` picks the first plan that matches and fires (times, probability).
 
-    def __init__(self, rng: random.Random) -> None:
+    With a shared state backend the plans are one document there, read and written under its lock by every
+    operation, so a plan's `times` count down across all workers; the copy here (refreshed by `follow` when
+    another worker changed it) only tells `draw` whether there is any plan to look at.
+    """
+
+    DOCUMENT = "faults"
+
+    def __init__(self, rng: random.Random, shared: SharedState | None = None) -> None:
         self._rng = rng
         self._plans: dict[int, FaultPlan] = {}
         self._next_id = 1
         self._lock = threading.Lock()
+        self._shared = shared
+
+    @contextlib.contextmanager
+    def _held(self) -> Iterator[None]:
+        with self._lock:
+            if self._shared is None:
+                yield
+                return
+            with self._shared.document(self.DOCUMENT) as doc:
+                self._load(doc)
+                try:
+                    yield
+                finally:
+                    doc["plans"] = [p.as_dict() for p in self._plans.values()]
+                    doc["next_id"] = self._next_id
+
+    def _load(self, doc: Mapping[str, Any]) -> None:
+        self._plans = {p["id"]: FaultPlan.from_dict(p) for p in doc.get("plans", [])}
+        self._next_id = int(doc.get("next_id", 1))
+
+    def follow(self) -> None:
+        """Take the plans another worker changed (shared state only)."""
+        if self._shared is not None:
+            doc = self._shared.read(self.DOCUMENT)
+            with self._lock:
+                self._load(doc)
 
     def add(self, body: Mapping[str, Any]) -> FaultPlan:
-        with self._lock:
+        with self._held():
             plan = parse_plan(self._next_id, body)
             self._plans[plan.id] = plan
             self._next_id += 1
             return plan
 
     def list(self) -> list[FaultPlan]:
-        with self._lock:
+        with self._held():
             return list(self._plans.values())
 
     def remove(self, plan_id: int) -> bool:
-        with self._lock:
+        with self._held():
             return self._plans.pop(plan_id, None) is not None
 
     def clear(self) -> None:
-        with self._lock:
+        with self._held():
             self._plans.clear()
 
     def draw(self, method: str, path: str, *, targeted_only: bool = False) -> FaultPlan | None:
         """The plan that fires for this call, if any; `targeted_only` skips plans without a path glob."""
-        with self._lock:
+        if not self._plans:  # the common case: no plan armed, no lock taken
+            return None
+        with self._held():
             for plan in list(self._plans.values()):
                 if targeted_only and plan.path is None:
                     continue

@@ -11,12 +11,13 @@ import importlib
 import itertools
 import json
 import logging
+import os
 import random
 import re
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
@@ -28,8 +29,15 @@ from ._limits import Counters, Limits
 from ._render import RequestIds
 from ._router import Router
 from ._scenarios import ScenarioBook, Taken, answered
+from ._state._clock import SharedClock
+from ._state._counters import SharedCounters
+from ._state._log import SharedRequestLog
+from ._state._tokens import SharedUsers
 from ._store import Store
 from ._users import Users
+
+if TYPE_CHECKING:
+    from ._state import SharedState
 
 REQUEST_LOG_SIZE = 1000
 # A request-log entry keeps at most this much of each body, as the bytes at hand (decoded only when read).
@@ -86,28 +94,90 @@ class Emulation:
         allow_query_token: bool,
         admin_token: str | None,
         request_log_size: int = REQUEST_LOG_SIZE,
+        shared: SharedState | None = None,
+        settings: Mapping[str, Any] | None = None,
     ) -> None:
         self.store = store
         self.seed = seed
-        self._rng = random.Random(seed)
-        self.clock = VirtualClock()
+        self.shared = shared
+        # Every worker of a shared instance has the same seed: ids drawn from it (tokens, request ids, job
+        # ids) must differ between them, so each worker draws from its own generator.
+        self._rng = random.Random(seed if shared is None else f"{seed}:{os.getpid()}:{time.time_ns()}")
         self.limits = limits
-        self.counters = Counters()
-        self.faults: FaultBook = _MarkingFaultBook(self._rng)
-        self.scenarios = ScenarioBook()
-        self.users = Users(store, self._rng)
-        self.router = Router(endpoints)
-        self.request_ids = RequestIds(self._rng)
         self.munchkin_id = munchkin_id
         self.allow_query_token = allow_query_token
         self.admin_token = admin_token
-        self.request_log: collections.deque[dict[str, Any]] = collections.deque(maxlen=request_log_size)
-        self._log_ids = itertools.count(1)
+        self.router = Router(endpoints)
+        self.request_ids = RequestIds(self._rng)
         self.request_listeners: list[RequestListener] = []
         self.settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
+        if settings:
+            self.check_settings(settings)
+            self.settings.update(settings)
         self.access_log = False  # `mkto serve --access-log`: one redacted line per API call on ACCESS_LOGGER
+        self.on_reload: list[Callable[[], None]] = []  # shared state: run when another worker changed something
+        self._log_ids = itertools.count(1)
         self._setups = [m.setup for m in (importlib.import_module(a) for a in areas) if hasattr(m, "setup")]
+        if shared is None:
+            self.clock = VirtualClock()
+            self.counters: Counters | SharedCounters = Counters()
+            self.faults: FaultBook = _MarkingFaultBook(self._rng)
+            self.scenarios = ScenarioBook()
+            self.users: Users = Users(store, self._rng)
+            self.request_log: collections.deque[dict[str, Any]] | SharedRequestLog = collections.deque(
+                maxlen=request_log_size
+            )
+        else:
+            self.clock = self._shared_clock = SharedClock(shared)
+            self.counters = SharedCounters(shared)
+            self.faults = _MarkingFaultBook(self._rng, shared)
+            self.scenarios = ScenarioBook(shared)
+            self.users = SharedUsers(store, self._rng, shared)
+            self.request_log = SharedRequestLog(shared, request_log_size)
+            shared.seed_config(
+                limits=limits.as_dict(), settings=self.settings, neighbours=self.counters.neighbours.as_dict()
+            )
+            self._seen: tuple[int, float, tuple[int, ...]] = (-1, 0.0, (-1, -1))
+            self.sync()
         self.run_setups()
+
+    # -- shared state: what every call reads first -------------------------------------------------------
+    def sync(self) -> None:
+        """With a shared state backend: take the clock's offset, and what another worker changed (limits,
+        settings, neighbours, API users, fault plans, scenarios). One round trip; nothing without one."""
+        shared = self.shared
+        if shared is None:
+            return
+        seen = shared.poll((FaultBook.DOCUMENT, ScenarioBook.DOCUMENT))
+        self._shared_clock.follow(seen[1])
+        before, self._seen = self._seen, seen
+        if seen[0] != before[0]:
+            config = shared.config()
+            for name, value in config.get("limits", {}).items():
+                setattr(self.limits, name, value)
+            self.settings = dict(config.get("settings", self.settings))
+            assert isinstance(self.counters, SharedCounters)
+            self.counters.load_neighbours(config.get("neighbours"))
+            self.users.load()
+            for hook in self.on_reload:
+                hook()
+        if seen[2][0] != before[2][0]:
+            self.faults.follow()
+        if seen[2][1] != before[2][1]:
+            self.scenarios.follow()
+
+    def change_limits(self, changes: Mapping[str, Any]) -> None:
+        """`PUT /_mkto/limits`: ValueError names a bad limit; every worker takes the new ones."""
+        self.limits.update(changes)
+        if self.shared is not None:
+            self.shared.publish(limits=self.limits.as_dict())
+
+    def change_settings(self, changes: Mapping[str, Any]) -> None:
+        """`PUT /_mkto/settings`: ValueError names an unknown setting or a value of the wrong type."""
+        self.check_settings(changes)
+        self.settings.update(changes)
+        if self.shared is not None:
+            self.shared.publish(settings=self.settings)
 
     # -- the Instance protocol (what handlers see as call.instance) --------------------------------
     @property
@@ -149,11 +219,16 @@ class Emulation:
         self.scenarios.clear()
         self.request_log.clear()
         self.settings = dict(DEFAULT_SETTINGS)
+        if self.shared is not None:
+            self.shared.publish(settings=self.settings)
         self.run_setups()
 
     def resize_request_log(self, size: int) -> None:
         """Keep at most `size` entries (the newest) from now on."""
-        self.request_log = collections.deque(self.request_log, maxlen=size)
+        if isinstance(self.request_log, SharedRequestLog):
+            self.request_log.resize(size)
+        else:
+            self.request_log = collections.deque(self.request_log, maxlen=size)
 
     def log_request(
         self,

@@ -67,6 +67,7 @@ class Instances:
         self._apps: dict[str, Starlette] = {}
         self._lock = threading.Lock()
         self._schema_prefix = "mkto"  # PostgreSQL: instance schemas are named after the root's own schema
+        root.on_reload.append(self.refresh)
         if not root.store.is_sqlite:
             with root.store.transaction() as db:
                 current = db.exec_driver_sql("SELECT current_schema()").scalar()
@@ -107,6 +108,8 @@ class Instances:
             with self._root.store.transaction() as db:
                 db.execute(instances.insert().values(munchkin_id=munchkin_id, data=json.dumps(record)))
             self._apps[munchkin_id] = app
+        if self._root.shared is not None:
+            self._root.shared.bump()  # the other workers look again
         return record
 
     def list(self) -> list[dict[str, Any]]:
@@ -126,7 +129,20 @@ class Instances:
             self._drop_data(munchkin_id)
             with self._root.store.transaction() as db:
                 db.execute(instances.delete().where(instances.c.munchkin_id == munchkin_id))
+        shared = self._root.shared
+        if shared is not None:
+            child = shared.child(munchkin_id)
+            child.delete(child.keys_like("*"))  # its limits, tokens, faults, log...
+            shared.bump()  # the other workers let go of their app
         return True
+
+    def refresh(self) -> None:
+        """Shared state: another worker created or dropped an instance; let go of apps no longer listed."""
+        with self._root.store.transaction() as db:
+            listed = set(db.execute(sa.select(instances.c.munchkin_id)).scalars().all())
+        with self._lock:
+            for munchkin_id in [m for m in self._apps if m not in listed]:
+                self._apps.pop(munchkin_id).state.emulation.store.close()
 
     def app(self, munchkin_id: str) -> Starlette | None:
         """The instance's app, built on first use after a restart; None when there is no such instance."""
@@ -167,9 +183,9 @@ class Instances:
             client_secret=record["client_secret"],
             admin_token=self._root.admin_token,
             allow_query_token=self._root.allow_query_token,
+            settings=record["settings"],
+            shared_state=self._root.shared.child(record["munchkin_id"]) if self._root.shared is not None else None,
         )
-        emulation: Emulation = app.state.emulation
-        emulation.settings.update(record["settings"])
         return app
 
     def _start_from_blank(self, munchkin_id: str) -> None:

@@ -16,13 +16,17 @@ is deleted.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import fnmatch
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ._faults import FaultPlan, parse_plan
+
+if TYPE_CHECKING:
+    from ._state import SharedState
 
 PASS = "pass"
 CALLS_KEPT = 1000  # a scenario keeps the record of its last CALLS_KEPT calls
@@ -61,6 +65,7 @@ class Scenario:
         default_factory=lambda: collections.deque(maxlen=CALLS_KEPT)
     )
     current: int = 0  # index of the step the next call consumes
+    recorded: int = 0  # calls recorded so far (each record's "_n")
 
     @property
     def steps_left(self) -> int:
@@ -83,8 +88,35 @@ class Scenario:
             "path": self.path,
             "steps_left": self.steps_left,
             "steps": [s.as_dict() for s in self.steps],
-            "calls": [dict(c) for c in self.calls],
+            "calls": [{k: v for k, v in c.items() if k != "_n"} for c in self.calls],
         }
+
+    def to_doc(self) -> dict[str, Any]:
+        """Everything, as JSON a shared state backend keeps (`from_doc` reads it back)."""
+        return {
+            "id": self.id,
+            "client_id": self.client_id,
+            "method": self.method,
+            "path": self.path,
+            "current": self.current,
+            "recorded": self.recorded,
+            "steps": [{"answer": s.answer, "times": s.times, "left": s.left, "plan": s.plan.as_dict()} for s in self.steps],
+            "calls": list(self.calls),
+        }
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> Scenario:
+        steps = [Step(s["answer"], s["times"], FaultPlan.from_dict(s["plan"]), s["left"]) for s in doc["steps"]]
+        return cls(
+            id=doc["id"],
+            client_id=doc["client_id"],
+            method=doc["method"],
+            path=doc["path"],
+            steps=steps,
+            calls=collections.deque(doc["calls"], maxlen=CALLS_KEPT),
+            current=doc["current"],
+            recorded=doc["recorded"],
+        )
 
 
 def _step(index: int, raw: Any) -> Step:
@@ -145,19 +177,55 @@ class Taken:
     plan: FaultPlan | None
     records: list[dict[str, Any]]
     scenario: int | None = None  # the id of the scenario whose step takes it
+    book: ScenarioBook | None = None  # shared state: the book to write the answers back to
+    keys: list[tuple[int, int]] = dataclasses.field(default_factory=list)  # (scenario id, record "_n")
 
 
 class ScenarioBook:
-    """The armed scenarios. `active` is the one attribute the pipeline reads when none is armed."""
+    """The armed scenarios. `active` is the one attribute the pipeline reads when none is armed.
 
-    def __init__(self) -> None:
+    With a shared state backend the scenarios are one document there, read and written under its lock by
+    every operation (so a step's `times` count down across all workers); `follow` refreshes `active` when
+    another worker changed them.
+    """
+
+    DOCUMENT = "scenarios"
+
+    def __init__(self, shared: SharedState | None = None) -> None:
         self._scenarios: dict[int, Scenario] = {}
         self._next_id = 1
         self._lock = threading.Lock()
+        self._shared = shared
         self.active = False
 
-    def add(self, body: Mapping[str, Any]) -> Scenario:
+    @contextlib.contextmanager
+    def _held(self) -> Iterator[None]:
         with self._lock:
+            if self._shared is None:
+                yield
+                return
+            with self._shared.document(self.DOCUMENT) as doc:
+                self._load(doc)
+                try:
+                    yield
+                finally:
+                    doc["scenarios"] = [s.to_doc() for s in self._scenarios.values()]
+                    doc["next_id"] = self._next_id
+
+    def _load(self, doc: Mapping[str, Any]) -> None:
+        self._scenarios = {d["id"]: Scenario.from_doc(d) for d in doc.get("scenarios", [])}
+        self._next_id = int(doc.get("next_id", 1))
+        self.active = bool(self._scenarios)
+
+    def follow(self) -> None:
+        """Take the scenarios another worker changed (shared state only)."""
+        if self._shared is not None:
+            doc = self._shared.read(self.DOCUMENT)
+            with self._lock:
+                self._load(doc)
+
+    def add(self, body: Mapping[str, Any]) -> Scenario:
+        with self._held():
             scenario = parse_scenario(self._next_id, body)
             self._scenarios[scenario.id] = scenario
             self._next_id += 1
@@ -165,22 +233,22 @@ class ScenarioBook:
             return scenario
 
     def get(self, scenario_id: int) -> dict[str, Any] | None:
-        with self._lock:
+        with self._held():
             scenario = self._scenarios.get(scenario_id)
             return scenario.as_dict() if scenario is not None else None
 
     def list(self) -> list[dict[str, Any]]:
-        with self._lock:
+        with self._held():
             return [s.as_dict() for s in self._scenarios.values()]
 
     def remove(self, scenario_id: int) -> bool:
-        with self._lock:
+        with self._held():
             gone = self._scenarios.pop(scenario_id, None) is not None
             self.active = bool(self._scenarios)
             return gone
 
     def clear(self) -> None:
-        with self._lock:
+        with self._held():
             self._scenarios.clear()
             self.active = False
 
@@ -197,12 +265,12 @@ class ScenarioBook:
     ) -> Taken | None:
         """Record the call in every scenario it matches; the oldest one with steps left takes it. None when
         no scenario matches (`targeted_only`: only scenarios with a path glob, as for the identity endpoint)."""
-        with self._lock:
+        with self._held():
             taken: Taken | None = None
             for scenario in self._scenarios.values():
                 if not scenario.matches(method, path, client_id, targeted_only=targeted_only):
                     continue
-                taken = taken or Taken(None, [])
+                taken = taken or Taken(None, [], book=self if self._shared is not None else None)
                 step_index: int | None = None
                 if taken.plan is None and scenario.steps_left:
                     step_index = scenario.current
@@ -212,6 +280,7 @@ class ScenarioBook:
                         scenario.current += 1
                     taken.plan = step.plan
                     taken.scenario = scenario.id
+                scenario.recorded += 1
                 record = {
                     "time": time,
                     "method": method,
@@ -220,10 +289,22 @@ class ScenarioBook:
                     "token_valid": token_valid,
                     "answered": None,
                     "step": step_index,
+                    "_n": scenario.recorded,
                 }
                 scenario.calls.append(record)
                 taken.records.append(record)
+                taken.keys.append((scenario.id, scenario.recorded))
             return taken
+
+    def write_answers(self, keys: Sequence[tuple[int, int]], value: str) -> None:
+        """Shared state: fill in `answered` of the records `keys` name in the document."""
+        with self._held():
+            for scenario_id, n in keys:
+                scenario = self._scenarios.get(scenario_id)
+                for record in reversed(scenario.calls if scenario is not None else ()):
+                    if record.get("_n") == n:
+                        record["answered"] = value
+                        break
 
 
 def answered(taken: Taken, code: str | None, status: int) -> None:
@@ -231,6 +312,8 @@ def answered(taken: Taken, code: str | None, status: int) -> None:
     value = code if code is not None else str(status)
     for record in taken.records:
         record["answered"] = value
+    if taken.book is not None:
+        taken.book.write_answers(taken.keys, value)
 
 
 __all__ = ["CALLS_KEPT", "PASS", "Scenario", "ScenarioBook", "Step", "Taken", "answered", "parse_scenario"]

@@ -89,6 +89,8 @@ class Emulator:
             emu.base_url, emu.client_id, emu.client_secret
 
     `request_log_size` caps the request log (`GET /_mkto/requests`) below its default of 1,000 entries.
+    `state` (a `redis://` URL) keeps the instance's state there: two `Emulator`s given the same `db` and
+    `state` are two workers of one emulator.
     """
 
     def __init__(
@@ -105,6 +107,8 @@ class Emulator:
         host: str = "127.0.0.1",
         areas: tuple[str, ...] = AREAS,
         request_log_size: int | None = None,
+        state: str | None = None,
+        reset_state: bool = False,
     ) -> None:
         self._tempdir: str | None = None
         if db is None:
@@ -120,6 +124,8 @@ class Emulator:
             client_id=client_id,
             client_secret=client_secret,
             areas=areas,
+            state=state,
+            reset_state=reset_state,
         )
         self.emulation: Emulation = self.app.state.emulation
         if request_log_size is not None:
@@ -234,6 +240,6 @@ class Emulator:
         """Wipe data, jobs, counters and faults; by default also restore the starting limits and the real clock."""
         self.emulation.reset()
         if limits:
-            self.emulation.limits.update(self._initial_limits)
+            self.emulation.change_limits(self._initial_limits)
         if clock:
             self.emulation.clock.reset()

@@ -66,6 +66,9 @@ class Store:
         self._in_shared = False  # a transaction runs on it now
         self._memo: dict[str, Any] = {}  # SQLite only: what areas derive from rarely written tables
         self._memo_dirty = False  # a writer forgot an entry in the transaction now running
+        # The shared state backend of several workers on this database (`_state.SharedState`), or None. Bulk
+        # work claims its jobs through it; the memo is off with it (other processes write the tables too).
+        self.shared: Any = None
         _STORES[id(engine)] = self
 
     @classmethod
@@ -150,11 +153,11 @@ class Store:
     # processes write too, so `recall` always misses there and each call derives afresh.
     def recall(self, key: str) -> Any:
         """The value remembered under `key`, or None."""
-        return self._memo.get(key) if self.is_sqlite and not self._memo_dirty else None
+        return self._memo.get(key) if self.is_sqlite and not self._memo_dirty and self.shared is None else None
 
     def remember(self, key: str, value: Any) -> None:
         """Keep `value` until a writer forgets `key` (not while a transaction that forgot something runs)."""
-        if self.is_sqlite and not self._memo_dirty:
+        if self.is_sqlite and not self._memo_dirty and self.shared is None:
             self._memo[key] = value
 
     def forget(self, key: str) -> None:

@@ -7,6 +7,10 @@ thread runs the work first in, first out, taking the name the work gives (so a l
 it is doing), and ends when the queue is empty: an idle store holds no thread. Work that raises is logged and
 dropped; its job stays pending in the database, so the next bulk call that looks for pending jobs submits it
 again, as it does for work whose thread died with its process.
+
+With several workers on one database (a shared state backend, `store.shared`), each piece of work is claimed
+there first: a worker that finds it claimed by another leaves it (the claim lapses after CLAIM_S if its holder
+died, and the next bulk call hands the work over again).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from mkto.emulator._store import Store
 log = logging.getLogger("mkto.emulator.bulk")
 
 IDLE_NAME = "mkto-bulk-worker"
+CLAIM_S = 600
 
 Work = Callable[[Store], None]
 
@@ -75,13 +80,24 @@ class BulkWorker:
             try:
                 store = self._store()
                 if store is not None:
-                    task.work(store)
+                    _claimed_run(store, task)
             except Exception:
                 log.exception("bulk background work %s failed; the next bulk call hands it over again", task.key)
             finally:
                 thread.name = IDLE_NAME
                 with self._lock:
                     self._busy.discard(task.key)
+
+
+def _claimed_run(store: Store, task: _Task) -> None:
+    shared = store.shared
+    if shared is None:
+        task.work(store)
+    elif shared.claim(task.key, CLAIM_S):
+        try:
+            task.work(store)
+        finally:
+            shared.release(task.key)
 
 
 _WORKERS: weakref.WeakKeyDictionary[Store, BulkWorker] = weakref.WeakKeyDictionary()
