@@ -84,6 +84,14 @@ class Served:
     workers: int
     munchkin_id: str = DEFAULT_MUNCHKIN_ID
     initial_limits: dict[str, Any] = dataclasses.field(default_factory=dict)
+    output_file: IO[bytes] | None = None
+
+    def output(self) -> str:
+        """What the server has printed so far (stdout and stderr): the banner, and any error of a worker."""
+        if self.output_file is None:
+            return ""
+        self.output_file.flush()
+        return Path(self.output_file.name).read_text(errors="replace")
 
     @property
     def identity_url(self) -> str:
@@ -112,26 +120,31 @@ class Served:
         """What `Emulator.reset` does, through the admin API: data, jobs, counters and faults wiped; by default
         the starting limits and the real clock restored."""
         with httpx.Client(base_url=self.admin_url, timeout=60) as admin:
-            admin.post("/reset").raise_for_status()
+            reset = admin.post("/reset")
+            assert reset.status_code == 200, (reset.text, self.output()[-3000:])
             if limits:
                 admin.put("/limits", json=self.initial_limits).raise_for_status()
             if clock:
                 admin.post("/clock", json={"reset": True}).raise_for_status()
 
 
-def _wait_ready(base: str, process: subprocess.Popen[bytes], output: IO[bytes]) -> None:
+def _wait_ready(base: str, process: subprocess.Popen[bytes], output: IO[bytes], workers: int) -> None:
+    """Until the server answers and every worker has built its app (uvicorn says "Started server process" once
+    it has): a worker still seeding its defaults while a test resets the store would race it."""
     deadline = time.monotonic() + STARTUP_DEADLINE_S
     while time.monotonic() < deadline:
+        output.flush()
+        printed = Path(output.name).read_text(errors="replace")
         if process.poll() is not None:
-            output.seek(0)
-            raise RuntimeError(f"mkto serve exited early ({process.returncode}):\n{output.read().decode()}")
+            raise RuntimeError(f"mkto serve exited early ({process.returncode}):\n{printed}")
         try:
-            if httpx.get(f"{base}/_mkto/health", timeout=1).status_code == 200:
-                return
+            answered = httpx.get(f"{base}/_mkto/health", timeout=1).status_code == 200
         except httpx.TransportError:
-            pass
+            answered = False
+        if answered and printed.count("Started server process") >= workers:
+            return
         time.sleep(0.1)
-    raise RuntimeError("mkto serve did not answer /_mkto/health")
+    raise RuntimeError("mkto serve did not answer /_mkto/health with every worker started")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -187,18 +200,18 @@ def served(*, workers: int = 4, extra: tuple[str, ...] = ()) -> Iterator[Served]
     """`mkto serve --workers N --db <fresh schema> --state $MKTO_TEST_REDIS_URL` on a free port, answering."""
     pg = postgres_url()
     state = redis_url()
-    with _fresh_schema(pg) as schema, _redis_keys_made(state), tempfile.TemporaryFile() as output:
+    with _fresh_schema(pg) as schema, _redis_keys_made(state), tempfile.NamedTemporaryFile() as output:
         separator = "&" if "?" in pg else "?"
         db = f"{pg}{separator}options=-csearch_path%3D{schema}"
         port = free_port()
         command = [*mkto_command(), "serve", "--workers", str(workers), "--port", str(port), "--db", db,
                    "--state", state, "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET,
-                   "--log-level", "warning", *extra]  # fmt: skip
+                   "--log-level", "info", *extra]  # fmt: skip
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_ready(base, process, output)
+            _wait_ready(base, process, output, workers)
             limits = httpx.get(f"{base}/_mkto/limits", timeout=30).json()
-            yield Served(base, CLIENT_ID, CLIENT_SECRET, db, state, workers, initial_limits=limits)
+            yield Served(base, CLIENT_ID, CLIENT_SECRET, db, state, workers, initial_limits=limits, output_file=output)
         finally:
             _stop(process)

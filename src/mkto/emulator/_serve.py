@@ -25,13 +25,8 @@ from . import _workers
 from ._app import default_db_path
 from ._instance import DEFAULT_MUNCHKIN_ID
 from ._server import share_interpreter_fairly, uvicorn_config
+from ._state import StateUnavailable
 from ._workers import AppArguments
-
-try:
-    from ._state import StateUnavailable  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # until the state backend lands: no state URL is opened, so none can be unavailable
-    class StateUnavailable(Exception):  # type: ignore[no-redef]
-        pass
 
 CONFIG_ERROR = 2
 PROG = "mkto serve"
@@ -159,10 +154,10 @@ def serve_command(
         access_log=access_log,
     )
     try:
-        app = arguments.build()
+        app = arguments.build(reset_state=True)  # what an earlier run left in the state backend goes
     except StateUnavailable as exc:
         sock.close()
-        _fail(f"cannot use the state backend {_shown_url(state or '')}: {exc}")
+        _fail(f"cannot use the state backend: {exc}")
     except (sqlalchemy.exc.SQLAlchemyError, OSError, ValueError) as exc:
         sock.close()
         _fail(f"cannot open the database {_shown_url(database)}: {_database_problem(exc)}")

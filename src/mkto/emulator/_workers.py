@@ -19,7 +19,6 @@ import logging
 import os
 import socket
 import sys
-from typing import Any
 
 from starlette.applications import Starlette
 from uvicorn.supervisors import Multiprocess
@@ -46,19 +45,20 @@ class AppArguments:
     client_secret: str | None = None
     access_log: bool = False
 
-    def build(self) -> Starlette:
-        """The app (`access_log` is for the process that serves it: `log_access`); raises what `create_app`
-        raises for a store or a state backend it cannot open."""
-        shared: dict[str, Any] = {"state": self.state} if self.state is not None else {}
+    def build(self, *, reset_state: bool = False) -> Starlette:
+        """The app (`access_log` is for the process that serves it: `log_access`); `reset_state` clears what an
+        earlier run left in the state backend (the parent does, before any worker starts). Raises what
+        `create_app` raises for a store or a state backend it cannot open."""
         return create_app(
             db=self.db,
+            state=self.state,
+            reset_state=reset_state,
             seed=self.seed,
             allow_query_token=self.allow_query_token,
             admin_token=self.admin_token,
             munchkin_id=self.munchkin_id,
             client_id=self.client_id,
             client_secret=self.client_secret,
-            **shared,
         )
 
     def to_json(self) -> str:
@@ -87,6 +87,8 @@ def close(app: Starlette) -> None:
     if app.state.instances is not None:
         app.state.instances.close()
     app.state.emulation.store.close()
+    if app.state.emulation.shared is not None:
+        app.state.emulation.shared.redis.close()
 
 
 def worker_app() -> Starlette:
