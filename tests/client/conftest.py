@@ -3,7 +3,8 @@
 The end-to-end modules (`test_e2e_*.py`) run each test that takes `emu` twice, by the `server` parameter:
 `sqlite` (one in-process worker on SQLite, the `Emulator`) and `pg-redis-4` (`mkto serve --workers 4` on
 PostgreSQL + Redis, `tests/_served.py`), each started once per session and reset between tests through its
-admin API. A test that reaches into the in-process emulator is marked `sqlite_only` with its reason.
+admin API. So they talk to the emulator only over HTTP: none reaches into the in-process one (`emu.server`'s
+internals), or it could not run against the served one.
 """
 
 from __future__ import annotations
@@ -127,10 +128,6 @@ def served_session() -> Iterator[Emu]:
             emu.admin.close()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "sqlite_only(reason): an end-to-end test that needs the in-process emulator")
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """The end-to-end modules run against both servers."""
     if metafunc.module.__name__.rpartition(".")[2].startswith("test_e2e_") and "emu" in metafunc.fixturenames:
@@ -141,9 +138,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def server(request: pytest.FixtureRequest) -> str:
     """Which emulator `emu` is: `sqlite` unless the test is parametrised (the end-to-end modules are)."""
     kind: str = getattr(request, "param", "sqlite")
-    marker = request.node.get_closest_marker("sqlite_only")
-    if kind != "sqlite" and marker is not None:
-        pytest.skip(f"sqlite only: {marker.args[0] if marker.args else marker.kwargs.get('reason', '')}")
     return kind
 
 
