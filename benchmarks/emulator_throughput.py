@@ -19,7 +19,7 @@ Shared state, Get Lead by Id at 1 and 10 connections in the same alternating rou
 are given (`--postgres URL`, `--redis URL`, by default $MKTO_TEST_POSTGRES_URL and $MKTO_TEST_REDIS_URL; a missing
 or unreachable one is reported as "not run: ...", never faked):
   - 4 workers on PostgreSQL + Redis (`mkto serve --workers 4`, on a fresh schema, dropped afterwards), beside the
-    single worker on SQLite;
+    single worker on SQLite and a single worker on the same schema with in-process state (what PostgreSQL costs);
   - the state backend's cost per call: one worker on the same SQLite file with `--state REDIS` against the
     emulator without it (microseconds per call = the difference of 1/throughput).
 The Redis keys the servers made are deleted afterwards.
@@ -190,6 +190,7 @@ class Shared:
 
     sqlite_redis: tuple[subprocess.Popen[bytes], str] | None = None  # one worker, the emulator's SQLite file
     workers: tuple[subprocess.Popen[bytes], str] | None = None  # 4 workers, PostgreSQL + Redis
+    postgres_one: tuple[subprocess.Popen[bytes], str] | None = None  # one worker, the same schema, in-process state
     redis_note: str = ""
     postgres_note: str = ""
 
@@ -273,6 +274,7 @@ def start_shared(db: Path, postgres: str | None, redis_url: str | None, postgres
                       json={"action": "createOnly", "input": [{"email": "bench@example.com"}]}).json()  # fmt: skip
     if made.get("result", [{}])[0].get("id") != LEAD_ID:
         raise SystemExit(f"could not make lead {LEAD_ID} on the 4-worker server: {made}")
+    shared.postgres_one = serve_emulator(postgres, CLIENT_ID, CLIENT_SECRET, limits=RAISED_LIMITS, new_session=True)
     return shared
 
 
@@ -495,7 +497,8 @@ def main() -> None:
             if prism is not None:
                 processes.append(prism)
             shared = start_shared(db, postgres, args.redis, postgres_note)
-            processes += [started[0] for started in (shared.sqlite_redis, shared.workers) if started is not None]
+            started_shared = (shared.sqlite_redis, shared.workers, shared.postgres_one)
+            processes += [started[0] for started in started_shared if started is not None]
             token = token_of(emu_base)
             targets = [
                 Target("emulator", emu_base, write_script(tmp, "get", LUA_GET, token=token, lead=LEAD_ID)),
@@ -504,9 +507,10 @@ def main() -> None:
             if prism is not None:
                 prism_get = write_script(tmp, "get-prism", LUA_GET, strict=False, token=token, lead=LEAD_ID)
                 targets.append(Target("prism", prism_note, prism_get))
+            named = {"sqlite-redis": shared.sqlite_redis, "workers4": shared.workers, "postgres1": shared.postgres_one}
             shared_targets = [
                 Target(name, base, write_script(tmp, f"get-{name}", LUA_GET, token=token_of(base), lead=LEAD_ID))
-                for name, server in (("sqlite-redis", shared.sqlite_redis), ("workers4", shared.workers))
+                for name, server in named.items()
                 if server is not None
                 for base in [server[1]]
             ]
@@ -573,21 +577,23 @@ def print_shared(med: dict[tuple[str, str], Run], shared: Shared) -> None:
     """The 4-worker PostgreSQL + Redis row beside the single worker on SQLite, and the state backend's cost."""
     print("shared state, Get Lead by Id (the same alternating rounds):")
     columns = [("emulator", "1 worker SQLite"), ("sqlite-redis", "1 worker SQLite+Redis"),
-               ("workers4", "4 workers PG+Redis")]  # fmt: skip
+               ("postgres1", "1 worker PG"), ("workers4", "4 workers PG+Redis")]  # fmt: skip
     header = f"{'operation':<30}" + "".join(f"{label + ' req/s':>28}{'p50/p99 ms':>16}" for _, label in columns)
-    print(header + f"{'4w/1w':>8}{'Redis cost':>14}")
+    print(header + f"{'4w/1w':>8}{'4w/1w PG':>10}{'Redis cost':>14}")
     for op, label in (("get1", "Get Lead by Id, 1 conn"), ("get10", "Get Lead by Id, 10 conns")):
         row = f"{label:<30}"
         for name, _ in columns:
             run = med.get((op, name))
             row += f"{fmt_rate(run):>28}{fmt_latency(run):>16}"
         row += f"{ratio(med.get((op, 'workers4')), med.get((op, 'emulator'))):>8}"
+        row += f"{ratio(med.get((op, 'workers4')), med.get((op, 'postgres1'))):>10}"
         row += f"{per_call_us(med.get((op, 'sqlite-redis')), med.get((op, 'emulator'))):>14}"
         print(row)
     if shared.sqlite_redis is None:
         print(f"1 worker SQLite+Redis: {shared.redis_note}")
     if shared.workers is None:
         print(f"4 workers PostgreSQL + Redis: {shared.postgres_note}")
+    print("4w/1w: 4 workers on PG+Redis over 1 worker on SQLite; 4w/1w PG: over 1 worker on the same PostgreSQL schema")
     print("Redis cost: what a call costs more with --state redis on one SQLite worker (1/rate with it - 1/rate without)")
 
 
