@@ -122,7 +122,7 @@ def test_concurrency_is_one_gate_across_workers(workers: tuple[Api, Api]) -> Non
     a, b = workers
     path, token = lead_path(a), a.token()
     b.limits(concurrency=3)
-    a.admin("POST", "/faults", json={"latency_ms": 1500, "path": "/rest/v1/lead/*"})
+    a.admin("POST", "/faults", json={"latency_ms": 3000, "path": "/rest/v1/lead/*"})
     got = codes(fire([(a if i % 2 else b, path, token) for i in range(8)]))
     assert got.count(None) == 3 and got.count("615") == 5, got
     assert a.admin("GET", "/usage").json()["in_flight"]["calls"] == 0

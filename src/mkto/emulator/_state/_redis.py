@@ -103,12 +103,21 @@ class SharedState:
         return SharedState(self.redis, f"{self.namespace}/i/{munchkin_id}")
 
     # -- the generation and the clock's offset: read on every call -----------------------------------
-    def poll(self, documents: tuple[str, ...] = ()) -> tuple[int, float, tuple[int, ...]]:
-        """(generation, clock offset in seconds, the version of each document), in one round trip."""
-        gen, offset, *versions = self.redis.mget(
-            self.key("gen"), self.key("clock"), *(self.key(f"{d}:v") for d in documents)
-        )
-        return int(gen or 0), float(offset or 0), tuple(int(v or 0) for v in versions)
+    def poll(
+        self, documents: tuple[str, ...] = (), *, hash_field: tuple[str, str] | None = None
+    ) -> tuple[int, float, tuple[int, ...], bytes | None]:
+        """(generation, clock offset in seconds, the version of each document, the value of `hash_field`
+        (hash name, field) when asked), in one round trip."""
+        keys = [self.key("gen"), self.key("clock"), *(self.key(f"{d}:v") for d in documents)]
+        if hash_field is None:
+            gen, offset, *versions = self.redis.mget(keys)
+            found = None
+        else:
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.mget(keys)
+            pipe.hget(self.key(hash_field[0]), hash_field[1])
+            (gen, offset, *versions), found = pipe.execute()
+        return int(gen or 0), float(offset or 0), tuple(int(v or 0) for v in versions), found
 
     def bump(self) -> int:
         """Tell every worker that something they keep changed."""
