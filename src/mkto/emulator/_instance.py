@@ -150,6 +150,7 @@ class Emulation:
         if shared is None:
             return
         assert isinstance(self.users, SharedUsers)
+        shared.begin_call()
         asked = (TOKEN_KEYS[0], token) if token else None
         gen, offset, versions, found = shared.poll(
             (FaultBook.DOCUMENT, ScenarioBook.DOCUMENT, "memo"), hash_field=asked
