@@ -55,7 +55,7 @@ class _EmulatorApp(Starlette):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             if self.emulation.shared is not None:
-                self.emulation.sync()  # several workers: the clock, and what another one changed
+                self.emulation.sync(_bearer(scope))  # several workers: the clock, what another one changed
             path: str = scope["path"]
             if self.instances is not None and path.startswith(PREFIX):
                 await self._to_instance(self.instances, scope, receive, send)
@@ -75,6 +75,15 @@ class _EmulatorApp(Starlette):
             await JSONResponse({"error": f"no instance {munchkin_id} on this server"}, 404)(scope, receive, send)
             return
         await app(instance_scope(scope, munchkin_id, rest), receive, send)
+
+
+def _bearer(scope: Scope) -> str | None:
+    """The token of an `Authorization: Bearer` header, if the call has one."""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return token.strip() or None if scheme.lower() == "bearer" else None
+    return None
 
 
 def default_db_path() -> Path:

@@ -32,8 +32,8 @@ from ._scenarios import ScenarioBook, Taken, answered
 from ._state._clock import SharedClock
 from ._state._counters import SharedCounters
 from ._state._log import SharedRequestLog
-from ._state._tokens import SharedUsers
-from ._store import Store
+from ._state._tokens import TOKEN_KEYS, SharedUsers
+from ._store import MEMO_VERSION, Store
 from ._users import Users
 
 if TYPE_CHECKING:
@@ -137,19 +137,28 @@ class Emulation:
             shared.seed_config(
                 limits=limits.as_dict(), settings=self.settings, neighbours=self.counters.neighbours.as_dict()
             )
-            self._seen: tuple[int, float, tuple[int, ...]] = (-1, 0.0, (-1, -1))
+            self._seen: tuple[int, float, tuple[int, ...]] = (-1, 0.0, (-1, -1, -1))
             self.sync()
         self.run_setups()
 
     # -- shared state: what every call reads first -------------------------------------------------------
-    def sync(self) -> None:
+    def sync(self, token: str | None = None) -> None:
         """With a shared state backend: take the clock's offset, and what another worker changed (limits,
-        settings, neighbours, API users, fault plans, scenarios). One round trip; nothing without one."""
+        settings, neighbours, API users, fault plans, scenarios, the memo), and what is known of the call's
+        `token`. One round trip; nothing without a shared backend."""
         shared = self.shared
         if shared is None:
             return
-        seen = shared.poll((FaultBook.DOCUMENT, ScenarioBook.DOCUMENT))
-        self._shared_clock.follow(seen[1])
+        assert isinstance(self.users, SharedUsers)
+        shared.begin_call()
+        asked = (TOKEN_KEYS[0], token) if token else None
+        gen, offset, versions, found = shared.poll(
+            (FaultBook.DOCUMENT, ScenarioBook.DOCUMENT, "memo"), hash_field=asked
+        )
+        if token:
+            self.users.prefetched(token, found)
+        self._shared_clock.follow(offset)
+        seen = (gen, offset, versions)
         before, self._seen = self._seen, seen
         if seen[0] != before[0]:
             config = shared.config()
@@ -165,6 +174,8 @@ class Emulation:
             self.faults.follow()
         if seen[2][1] != before[2][1]:
             self.scenarios.follow()
+        if seen[2][2] != before[2][2]:
+            self.store.drop_memo()
 
     def change_limits(self, changes: Mapping[str, Any]) -> None:
         """`PUT /_mkto/limits`: ValueError names a bad limit; every worker takes the new ones."""
@@ -221,6 +232,8 @@ class Emulation:
         self.settings = dict(DEFAULT_SETTINGS)
         if self.shared is not None:
             self.shared.publish(settings=self.settings)
+            self.shared.redis.incr(self.shared.key(MEMO_VERSION))
+            self.store.drop_memo()
         self.run_setups()
 
     def resize_request_log(self, size: int) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 
 metadata = MetaData()
 
+MEMO_VERSION = "memo:v"  # the shared state key a forgetting transaction bumps
 SQLITE_BUSY_TIMEOUT_S = 30
 
 api_users = Table(
@@ -67,7 +68,8 @@ class Store:
         self._memo: dict[str, Any] = {}  # SQLite only: what areas derive from rarely written tables
         self._memo_dirty = False  # a writer forgot an entry in the transaction now running
         # The shared state backend of several workers on this database (`_state.SharedState`), or None. Bulk
-        # work claims its jobs through it; the memo is off with it (other processes write the tables too).
+        # work claims its jobs through it, and a transaction that forgot a memo entry tells the other workers
+        # there, which drop their memo on their next call (`drop_memo`).
         self.shared: Any = None
         _STORES[id(engine)] = self
 
@@ -137,6 +139,8 @@ class Store:
                 if self._memo_dirty:  # committed or rolled back, what was derived meanwhile is doubtful
                     self._memo.clear()
                     self._memo_dirty = False
+                    if self.shared is not None:
+                        self.shared.redis.incr(self.shared.key(MEMO_VERSION))  # other workers drop theirs
 
     def _shared_connection(self) -> tuple[Connection, Any]:
         """The shared connection and its driver connection, opened again if SQLAlchemy gave it up."""
@@ -153,12 +157,17 @@ class Store:
     # processes write too, so `recall` always misses there and each call derives afresh.
     def recall(self, key: str) -> Any:
         """The value remembered under `key`, or None."""
-        return self._memo.get(key) if self.is_sqlite and not self._memo_dirty and self.shared is None else None
+        return self._memo.get(key) if self.is_sqlite and not self._memo_dirty else None
 
     def remember(self, key: str, value: Any) -> None:
         """Keep `value` until a writer forgets `key` (not while a transaction that forgot something runs)."""
-        if self.is_sqlite and not self._memo_dirty and self.shared is None:
+        if self.is_sqlite and not self._memo_dirty:
             self._memo[key] = value
+
+    def drop_memo(self) -> None:
+        """Another worker changed what the memo is derived from."""
+        with self._sqlite_lock:
+            self._memo.clear()
 
     def forget(self, key: str) -> None:
         """A writer changed what `key` is derived from: drop it, and remember nothing until its transaction ends."""

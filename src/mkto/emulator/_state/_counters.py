@@ -152,18 +152,23 @@ class SharedCounters:
         )
 
     def finish(self, slot: Slot, code: str | None) -> None:
-        """The call is answered with `code` (None: success): keep or give back its place."""
+        """The call is answered with `code` (None: success): keep or give back its place (sent with the
+        call's request-log entry, in the same round trip)."""
         with self._held_lock:
             self._held.discard(slot.stamp)
         day = slot.day.isoformat()
-        pipe = self._state.redis.pipeline(transaction=True)
-        pipe.zrem(self._flight, slot.stamp)
-        if code is None or counts_against_limits(code):
-            pipe.hincrby(self._state.key(f"usage:{day}"), slot.user, 1)
-        else:
-            pipe.zrem(self._window, slot.stamp)
-            pipe.hincrby(self._daily, day, -1)
-        pipe.execute()
+        counted = code is None or counts_against_limits(code)
+        usage, flight, window, daily = self._state.key(f"usage:{day}"), self._flight, self._window, self._daily
+
+        def write(pipe: Any) -> None:
+            pipe.zrem(flight, slot.stamp)
+            if counted:
+                pipe.hincrby(usage, slot.user, 1)
+            else:
+                pipe.zrem(window, slot.stamp)
+                pipe.hincrby(daily, day, -1)
+
+        self._state.later(write)
 
     def renew(self) -> None:
         with self._held_lock:
@@ -173,7 +178,8 @@ class SharedCounters:
 
     # -- statistics ------------------------------------------------------------------------------------------
     def record_error(self, now: dt.datetime, code: str) -> None:
-        self._state.redis.hincrby(self._state.key(f"errors:{chicago_day(now).isoformat()}"), code, 1)
+        key = self._state.key(f"errors:{chicago_day(now).isoformat()}")
+        self._state.later(lambda pipe: pipe.hincrby(key, code, 1))
 
     def add_export_bytes(self, now: dt.datetime, count: int) -> None:
         self._state.redis.hincrby(self._export, chicago_day(now).isoformat(), count)

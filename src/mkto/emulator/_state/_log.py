@@ -57,7 +57,9 @@ class SharedRequestLog:
         """Push `entry`; its `id` becomes the log's next one and `worker` this process."""
         entry["worker"] = self._state.worker
         body = json.dumps(_encode({k: v for k, v in entry.items() if k != "id"}), separators=(",", ":"))
-        entry["id"] = int(self._push(keys=[self._key, self._ids], args=[body, self.maxlen]))
+        keys, args = [self._key, self._ids], [body, self.maxlen]
+        # with the writes the call left for its last round trip (giving back its in-flight place, its usage)
+        entry["id"] = int(self._state.end_call(lambda pipe: self._push(keys=keys, args=args, client=pipe)))
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for raw in self._state.redis.lrange(self._key, 0, -1):

@@ -10,12 +10,13 @@ hosts nests under it (`<namespace>/i/<munchkin id>`), so clearing a server's nam
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import json
 import os
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 STATE_SCHEMES = ("redis://", "rediss://", "unix://")
@@ -25,6 +26,13 @@ _UNLOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
+
+
+# Writes a call leaves for its last round trip (the request log's push): each request runs in its own task,
+# so the list is the call's own; None outside a call (the writes go at once).
+_DEFERRED: contextvars.ContextVar[list[Callable[[Any], None]] | None] = contextvars.ContextVar(
+    "mkto_deferred_writes", default=None
+)
 
 
 class StateUnavailable(Exception):
@@ -103,12 +111,45 @@ class SharedState:
         return SharedState(self.redis, f"{self.namespace}/i/{munchkin_id}")
 
     # -- the generation and the clock's offset: read on every call -----------------------------------
-    def poll(self, documents: tuple[str, ...] = ()) -> tuple[int, float, tuple[int, ...]]:
-        """(generation, clock offset in seconds, the version of each document), in one round trip."""
-        gen, offset, *versions = self.redis.mget(
-            self.key("gen"), self.key("clock"), *(self.key(f"{d}:v") for d in documents)
-        )
-        return int(gen or 0), float(offset or 0), tuple(int(v or 0) for v in versions)
+    def poll(
+        self, documents: tuple[str, ...] = (), *, hash_field: tuple[str, str] | None = None
+    ) -> tuple[int, float, tuple[int, ...], bytes | None]:
+        """(generation, clock offset in seconds, the version of each document, the value of `hash_field`
+        (hash name, field) when asked), in one round trip."""
+        keys = [self.key("gen"), self.key("clock"), *(self.key(f"{d}:v") for d in documents)]
+        if hash_field is None:
+            gen, offset, *versions = self.redis.mget(keys)
+            found = None
+        else:
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.mget(keys)
+            pipe.hget(self.key(hash_field[0]), hash_field[1])
+            (gen, offset, *versions), found = pipe.execute()
+        return int(gen or 0), float(offset or 0), tuple(int(v or 0) for v in versions), found
+
+    # -- a call's writes that need no answer, sent with its last round trip -----------------------------
+    def begin_call(self) -> None:
+        _DEFERRED.set([])
+
+    def later(self, write: Callable[[Any], None]) -> None:
+        """Queue `write(pipeline)` for the call's last round trip (at once outside a call)."""
+        pending = _DEFERRED.get()
+        if pending is not None:
+            pending.append(write)
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        write(pipe)
+        pipe.execute()
+
+    def end_call(self, last: Callable[[Any], None]) -> Any:
+        """Send the call's queued writes and `last(pipeline)` in one round trip; what `last` answered."""
+        pending = _DEFERRED.get() or []
+        _DEFERRED.set(None)
+        pipe = self.redis.pipeline(transaction=False)
+        for write in pending:
+            write(pipe)
+        last(pipe)
+        return pipe.execute()[-1]
 
     def bump(self) -> int:
         """Tell every worker that something they keep changed."""

@@ -8,6 +8,7 @@ workers asked at once hand out the same live token, as Marketo does.
 
 from __future__ import annotations
 
+import contextvars
 import random
 import uuid
 
@@ -41,6 +42,11 @@ return redis.call('HDEL', KEYS[2], ARGV[1])
 """
 
 TOKEN_KEYS = ("tokens", "current_tokens")
+# The token a call carries and what Redis held for it, read with the call's first round trip (`Emulation.sync`);
+# each request runs in its own task, so this is the call's own.
+_PREFETCHED: contextvars.ContextVar[tuple[str, bytes | None] | None] = contextvars.ContextVar(
+    "mkto_prefetched_token", default=None
+)
 
 
 class SharedUsers(Users):
@@ -74,8 +80,17 @@ class SharedUsers(Users):
         value, expires = self._issue(keys=[self._tokens_key, self._current_key], args=[user.client_id, now, ttl, fresh])
         return Token(value.decode(), user.client_id, float(expires))
 
+    def prefetched(self, value: str, info: bytes | None) -> None:
+        """What Redis held for the token the call carries, read with the call's first round trip."""
+        _PREFETCHED.set((value, info))
+
     def _token(self, value: str) -> Token | None:
-        info = self._state.redis.hget(self._tokens_key, value)
+        known = _PREFETCHED.get()
+        if known is not None and known[0] == value:
+            _PREFETCHED.set(None)  # good for one look: a later one (after the call issued or revoked) reads again
+            info = known[1]
+        else:
+            info = self._state.redis.hget(self._tokens_key, value)
         if info is None:
             return None
         client_id, _, expires = info.decode().rpartition("|")
