@@ -130,7 +130,7 @@ class Served:
 
 def _wait_ready(base: str, process: subprocess.Popen[bytes], output: IO[bytes], workers: int) -> None:
     """Until the server answers and every worker has built its app (uvicorn says "Started server process" once
-    it has): a worker still seeding its defaults while a test resets the store would race it."""
+    it has), so that the calls of a test can reach every worker."""
     deadline = time.monotonic() + STARTUP_DEADLINE_S
     while time.monotonic() < deadline:
         output.flush()
