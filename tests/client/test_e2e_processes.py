@@ -24,7 +24,7 @@ def run_clients(emu: Emu, kind: str, where: str, prefix: str = "") -> None:
     with ctx.Pool(PROCESSES) as pool:
         assert sum(pool.map(client_worker, [job] * PROCESSES)) == PROCESSES * CALLS
     codes = [r["code"] for r in emu.requests() if r["path"].startswith("/rest/")]
-    assert len(codes) == PROCESSES * CALLS
+    assert len(codes) == PROCESSES * CALLS, codes
     assert "606" not in codes
     assert "615" not in codes
 

@@ -21,12 +21,13 @@ def test_emulator_constructor() -> None:
     parameters = inspect.signature(Emulator).parameters
     assert list(parameters) == [
         "db", "seed", "limits", "allow_query_token", "munchkin_id", "admin_token", "client_id", "client_secret",
-        "host", "areas", "request_log_size",
+        "host", "areas", "request_log_size", "state", "reset_state",
     ]
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters.values())
     assert parameters["db"].default is None and parameters["seed"].default == 0
     assert parameters["munchkin_id"].default == "123-ABC-456"
     assert parameters["request_log_size"].default is None  # None: the log keeps its default 1,000 entries
+    assert parameters["state"].default is None and parameters["reset_state"].default is False  # in-process state
 
 
 def test_area_contract_keeps_its_fields() -> None:

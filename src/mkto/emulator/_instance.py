@@ -6,6 +6,7 @@ plans, scripted scenarios, API users, request log, settings, and the areas' setu
 from __future__ import annotations
 
 import collections
+import contextlib
 import contextvars
 import importlib
 import itertools
@@ -213,9 +214,18 @@ class Emulation:
 
     # -- admin operations --------------------------------------------------------------------------
     def run_setups(self) -> None:
+        """Seed each area's defaults (each setup leaves what is there). With several workers, one at a time:
+        workers starting together, or one starting while another resets, would insert the same rows."""
+        with self._data_lock():
+            self._run_setups()
+
+    def _run_setups(self) -> None:
         for setup in self._setups:
             with self.store.transaction() as db:
                 setup(db)
+
+    def _data_lock(self) -> contextlib.AbstractContextManager[None]:
+        return self.shared.locked("data") if self.shared is not None else contextlib.nullcontext()
 
     def check_settings(self, changes: Mapping[str, Any]) -> None:
         """ValueError names a setting this emulator does not have, or a value of the wrong type."""
@@ -224,7 +234,9 @@ class Emulation:
                 raise ValueError(f"unknown setting or wrong type: {name}")
 
     def reset(self) -> None:
-        self.store.reset()
+        with self._data_lock():
+            self.store.reset()
+            self._run_setups()
         self.counters.reset()
         self.faults.clear()
         self.scenarios.clear()
@@ -234,7 +246,6 @@ class Emulation:
             self.shared.publish(settings=self.settings)
             self.shared.redis.incr(self.shared.key(MEMO_VERSION))
             self.store.drop_memo()
-        self.run_setups()
 
     def resize_request_log(self, size: int) -> None:
         """Keep at most `size` entries (the newest) from now on."""

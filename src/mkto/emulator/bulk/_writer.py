@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from mkto.emulator._api import Instance
 from mkto.emulator._store import Store
 from mkto.emulator.bulk import _files
-from mkto.emulator.bulk._model._base import COMPLETED, PROCESSING
+from mkto.emulator.bulk._model._base import COMPLETED, PROCESSING, QUEUED
 from mkto.emulator.bulk._model._sources import source_for
 from mkto.emulator.bulk._tables import bulk_exports, export_chunks
 from mkto.emulator.bulk._worker import BulkWorker, worker_for
@@ -76,8 +76,10 @@ def write_file(store: Store, export_id: str, instance: Instance | None) -> None:
     """Write one pending job's file in chunks, each in its own transaction, then mark the job Completed."""
     deadline = time.monotonic() + COMMIT_WAIT_S
     row = _job(store, export_id)
-    while row is not None and row.status == PROCESSING and time.monotonic() < deadline:
-        time.sleep(_POLL_S)  # the call that finished the job has not committed yet
+    # The call that finished the job has not committed yet (PostgreSQL: the thread reads what was committed,
+    # the job's row as it was before that call, Queued or Processing).
+    while row is not None and row.status in (QUEUED, PROCESSING) and time.monotonic() < deadline:
+        time.sleep(_POLL_S)
         row = _job(store, export_id)
     if row is None or not is_pending(row):
         return
