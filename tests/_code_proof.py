@@ -178,8 +178,15 @@ class CodeProof:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def instances(self, entry: str) -> list[str]:
-        """The collected tests a table entry names: itself, or every collected parametrization of it."""
-        return sorted(n for n in self.collected if n == entry or n.startswith(entry + "["))
+        """The collected tests a table entry names: itself, or every collected parametrization of it, an entry's
+        own parameter id parametrized further included (`test[604]` names `test[604-sqlite]`, the client's
+        end-to-end tests run against each server)."""
+        further = entry[:-1] + "-" if entry.endswith("]") else None
+        return sorted(
+            n
+            for n in self.collected
+            if n == entry or n.startswith(entry + "[") or (further is not None and n.startswith(further))
+        )
 
     def check(self) -> list[str]:
         problems = [

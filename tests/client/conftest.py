@@ -19,6 +19,7 @@ import pytest
 
 from mkto.client import Limits, RetryPolicy
 from mkto.emulator import Emulator
+from tests._code_proof import record_served
 from tests._served import served
 
 FAST_RETRY = RetryPolicy(max_attempts=6, deadline_s=600.0, base_delay_s=0.005, max_delay_s=0.05)
@@ -128,6 +129,7 @@ def served_session() -> Iterator[Emu]:
             emu.admin.close()
 
 
+@pytest.hookimpl(trylast=True)  # after the tests' own parameters: `test[604-sqlite]`, as the code table names them
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """The end-to-end modules run against both servers."""
     if metafunc.module.__name__.rpartition(".")[2].startswith("test_e2e_") and "emu" in metafunc.fixturenames:
@@ -142,10 +144,12 @@ def server(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def emu(server: str, request: pytest.FixtureRequest) -> Emu:
+def emu(server: str, request: pytest.FixtureRequest) -> Iterator[Emu]:
     session: Emu = request.getfixturevalue("emu_session" if server == "sqlite" else "served_session")
     session.reset()
-    return session
+    yield session
+    if server != "sqlite":
+        record_served(session.base_url)  # the run-time code check reads what the served emulator answered
 
 
 @pytest.fixture
