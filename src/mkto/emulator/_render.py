@@ -11,6 +11,7 @@ import random
 import threading
 from typing import Any
 
+import orjson
 from starlette.responses import Response
 
 from mkto import errors
@@ -74,8 +75,23 @@ class JsonAnswer(Response):
 _JSON_CONTENT_TYPE_BYTES = JSON_CONTENT_TYPE.encode()
 
 
+# What orjson leaves to `json` (which then renders it or raises as before): datetimes and dataclasses, which json
+# refuses. Whatever else orjson refuses (integers past 64 bits, keys that are not strings) json renders.
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def encode_json(body: Any) -> bytes:
+    """Compact UTF-8 JSON, keys in insertion order: what `json.dumps(body, separators=(",", ":"),
+    ensure_ascii=False).encode()` gives, at a fifth of the cost (orjson). Floats read back the same, though a
+    small one may be written `0.00001` instead of `1e-05`; NaN and infinities (no JSON words) become null."""
+    try:
+        return orjson.dumps(body, option=_ORJSON_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError: what it cannot render, json can (or refuses the same way)
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def json_response(body: Any, now: dt.datetime, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    content = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    content = encode_json(body)
     if not headers:
         return JsonAnswer(content, status, now)
     return Response(content, status, {**base_headers(now), **headers}, JSON_CONTENT_TYPE)
