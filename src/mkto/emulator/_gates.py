@@ -252,8 +252,11 @@ class Pipeline(Responder):
     ) -> Answer:
         """Run the handler in one transaction: committed when it returns, rolled back when it raises."""
         try:
-            with self.emu.store.transaction() as db:
-                result = endpoint.handler(make_call(db=db))
+            if endpoint.reads_only:
+                result = self.emu.store.read(lambda db: endpoint.handler(make_call(db=db)))
+            else:
+                with self.emu.store.transaction() as db:
+                    result = endpoint.handler(make_call(db=db))
         except ApiError as exc:
             body = error_body(exc.code, exc.message, request_id, envelope_of(endpoint))
             return Answer(json_response(body, now), exc.code)
