@@ -29,7 +29,7 @@ from mkto import errors
 
 from ._answers import Answer, Responder, envelope_of
 from ._api import ApiError, ApiUser, Call, Endpoint, Reply
-from ._body import FORM_TYPES, media_type, multi, parse_body, parse_form, read_body, truncated
+from ._body import FORM_TYPES, header_fields, media_type, multi, parse_body, parse_form, read_body, truncated
 from ._faults import FaultPlan, fault_message
 from ._identity import authenticate, scripted_step
 from ._instance import SCOPE_BODY, SCOPE_USER, Emulation
@@ -99,13 +99,14 @@ class Pipeline(Responder):
         guess_method = override if override in OVERRIDABLE_METHODS else method
         guess = emu.router.match(guess_method, path)
         large = guess is not None and guess.endpoint is not None and guess.endpoint.large_body
-        body = await read_body(request, limits.max_import_bytes if large else limits.max_body_bytes)
+        fields = header_fields(request.scope)
+        body = await read_body(request, limits.max_import_bytes if large else limits.max_body_bytes, fields)
         if body is None:
             return self._page(413)
         request.scope[SCOPE_BODY] = body  # the request log keeps (a cut of) it
 
-        media = media_type(request.headers)
-        params = {k: list(v) for k, v in query.items()}
+        media = media_type(fields) if body else ""
+        params = {k: list(v) for k, v in query.items()} if query else {}
         form_consumed = False
         if method == "POST" and media in FORM_TYPES and body:
             form = parse_form(body)
@@ -130,7 +131,7 @@ class Pipeline(Responder):
             if step.latency_ms:
                 await asyncio.sleep(step.latency_ms / 1000)
             return self._fault_answer(step, effective, request_id, endpoint)
-        user_or_code = authenticate(emu, request.headers, params)
+        user_or_code = authenticate(emu, fields.get(b"authorization"), params)
         if isinstance(user_or_code, str):
             return self._error(user_or_code, request_id, endpoint=endpoint)
         user = user_or_code
@@ -196,9 +197,7 @@ class Pipeline(Responder):
 
         if endpoint.feature and not emu.settings.get(endpoint.feature):
             return self._error("703", request_id, endpoint=endpoint)  # a feature this subscription lacks
-        parsed = await parse_body(
-            endpoint, body=body, media=media, overridden=overridden, params=params, headers=request.headers
-        )
+        parsed = await parse_body(endpoint, body=body, media=media, overridden=overridden, params=params, request=request)
         if isinstance(parsed, str):
             return self._error(parsed, request_id, endpoint=endpoint)
         payload, files = parsed
