@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import functools
 import logging
 import re
 import time
@@ -20,7 +19,9 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -37,6 +38,7 @@ from ._render import JSON_CONTENT_TYPE, error_body, http_date, json_response, su
 from ._users import has_permission, ip_allowed
 
 log = logging.getLogger("mkto.emulator")
+_NO_FILES: dict[str, UploadFile] = {}  # a call without a body's files (never written to)
 
 OVERRIDABLE_METHODS = frozenset({"GET", "DELETE"})
 # What a browser asks a host for on its own (tab icons, its developer tools): no API call, never logged or counted.
@@ -197,25 +199,22 @@ class Pipeline(Responder):
 
         if endpoint.feature and not emu.settings.get(endpoint.feature):
             return self._error("703", request_id, endpoint=endpoint)  # a feature this subscription lacks
-        parsed = await parse_body(endpoint, body=body, media=media, overridden=overridden, params=params, request=request)
-        if isinstance(parsed, str):
-            return self._error(parsed, request_id, endpoint=endpoint)
-        payload, files = parsed
+        payload: Any = None
+        files: dict[str, UploadFile] = _NO_FILES
+        if body:  # most calls (GETs) have none: no body parsing at all
+            parsed = await parse_body(
+                endpoint, body=body, media=media, overridden=overridden, params=params, request=request
+            )
+            if isinstance(parsed, str):
+                return self._error(parsed, request_id, endpoint=endpoint)
+            payload, files = parsed
         now = emu.clock.now()  # after any injected latency
-        make_call = functools.partial(
-            Call,
-            method=endpoint.method.upper(),
-            path=path,
-            path_params=path_params,
-            params=params,
-            json=payload,
-            files=files,
-            user=user,
-            now=now,
-            request_id=request_id,
-            settings={**emu.settings, "munchkin_id": emu.munchkin_id},
-            instance=emu,
-        )
+        settings = {**emu.settings, "munchkin_id": emu.munchkin_id}
+
+        def make_call(db: Connection) -> Call:
+            method = endpoint.method.upper()
+            return Call(method, path, path_params, params, payload, files, user, now, db, request_id, settings, emu)
+
         try:
             if self._inline(endpoint, path):
                 answer = self._run_handler(endpoint, make_call, request_id, now)
@@ -247,15 +246,15 @@ class Pipeline(Responder):
         return not endpoint.large_body and not path.startswith("/bulk/")
 
     def _run_handler(
-        self, endpoint: Endpoint, make_call: Callable[..., Call], request_id: str, now: dt.datetime
+        self, endpoint: Endpoint, make_call: Callable[[Connection], Call], request_id: str, now: dt.datetime
     ) -> Answer:
         """Run the handler in one transaction: committed when it returns, rolled back when it raises."""
         try:
             if endpoint.reads_only:
-                result = self.emu.store.read(lambda db: endpoint.handler(make_call(db=db)))
+                result = self.emu.store.read(lambda db: endpoint.handler(make_call(db)))
             else:
                 with self.emu.store.transaction() as db:
-                    result = endpoint.handler(make_call(db=db))
+                    result = endpoint.handler(make_call(db))
         except ApiError as exc:
             body = error_body(exc.code, exc.message, request_id, envelope_of(endpoint))
             return Answer(json_response(body, now), exc.code)
