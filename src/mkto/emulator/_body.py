@@ -51,12 +51,18 @@ def parse_form(body: bytes) -> dict[str, list[str]]:
     return multi(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
 
+def declares_body(fields: Mapping[bytes, bytes]) -> bool:
+    """HTTP/1.1: no length (or 0) and no chunking means no body (most GETs): nothing to wait for."""
+    length = fields.get(b"content-length")
+    return (length is not None and length != b"0") or b"transfer-encoding" in fields
+
+
 async def read_body(request: Request, limit: int, fields: Mapping[bytes, bytes]) -> bytes | None:
     """The body, or None when it is over `limit` (after draining it, so the client reads our 413);
     `fields`: the request's `header_fields`."""
+    if not declares_body(fields):
+        return b""
     length = fields.get(b"content-length")
-    if (length is None or length == b"0") and b"transfer-encoding" not in fields:
-        return b""  # HTTP/1.1: no length and no chunking means no body (most GETs): nothing to wait for
     declared = length.decode("latin-1") if length is not None else None
     too_big = declared is not None and declared.isdigit() and int(declared) > limit
     chunks: list[bytes] = []
@@ -177,6 +183,7 @@ __all__ = [
     "JSON_TYPES",
     "MULTIPART_TYPES",
     "DroppedConnection",
+    "declares_body",
     "header_fields",
     "media_type",
     "multi",

@@ -30,7 +30,17 @@ from mkto import errors
 
 from ._answers import Answer, Responder, envelope_of
 from ._api import ApiError, ApiUser, Call, Endpoint, Reply
-from ._body import FORM_TYPES, header_fields, media_type, multi, parse_body, parse_form, read_body, truncated
+from ._body import (
+    FORM_TYPES,
+    declares_body,
+    header_fields,
+    media_type,
+    multi,
+    parse_body,
+    parse_form,
+    read_body,
+    truncated,
+)
 from ._faults import FaultPlan, fault_message
 from ._identity import authenticate, scripted_step
 from ._instance import SCOPE_BODY, SCOPE_USER, Emulation
@@ -102,7 +112,9 @@ class Pipeline(Responder):
         guess = emu.router.match(guess_method, path)
         large = guess is not None and guess.endpoint is not None and guess.endpoint.large_body
         fields = header_fields(request.scope)
-        body = await read_body(request, limits.max_import_bytes if large else limits.max_body_bytes, fields)
+        body: bytes | None = b""
+        if declares_body(fields):
+            body = await read_body(request, limits.max_import_bytes if large else limits.max_body_bytes, fields)
         if body is None:
             return self._page(413)
         request.scope[SCOPE_BODY] = body  # the request log keeps (a cut of) it
@@ -133,7 +145,7 @@ class Pipeline(Responder):
             if step.latency_ms:
                 await asyncio.sleep(step.latency_ms / 1000)
             return self._fault_answer(step, effective, request_id, endpoint)
-        user_or_code = authenticate(emu, fields.get(b"authorization"), params)
+        user_or_code = authenticate(emu, fields.get(b"authorization"), params, now.timestamp())
         if isinstance(user_or_code, str):
             return self._error(user_or_code, request_id, endpoint=endpoint)
         user = user_or_code

@@ -40,9 +40,11 @@ def bearer(authorization: bytes | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def authenticate(emu: Emulation, authorization: bytes | None, params: dict[str, list[str]]) -> ApiUser | str:
-    """The REST caller's API user, or "601" (no or unknown token) / "602" (expired); pops `access_token`.
-    `authorization`: the raw value of the Authorization header, None without one."""
+def authenticate(
+    emu: Emulation, authorization: bytes | None, params: dict[str, list[str]], now: float
+) -> ApiUser | str:
+    """The REST caller's API user, or "601" (no or unknown token) / "602" (expired at `now`, epoch s on the
+    virtual clock); pops `access_token`. `authorization`: the Authorization header's raw value, None without one."""
     token = bearer(authorization)
     query_token = params.pop("access_token", None)
     if token is None and query_token:
@@ -51,7 +53,7 @@ def authenticate(emu: Emulation, authorization: bytes | None, params: dict[str, 
         token = query_token[-1]
     if token is None:
         return "601"
-    return emu.users.authenticate(token, emu.clock.timestamp())
+    return emu.users.authenticate(token, now)
 
 
 def scripted_step(
