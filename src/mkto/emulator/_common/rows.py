@@ -12,7 +12,6 @@ from __future__ import annotations
 import collections
 import json
 import re
-import weakref
 from typing import Any, NamedTuple
 
 import orjson
@@ -68,25 +67,11 @@ def _decode(text: str) -> Any:
     return json.loads(text)
 
 
-# SQLite connections' driver connections (SQLAlchemy hands one out through five property calls). A connection
-# object keeps its driver connection unless it is invalidated by a disconnect, which SQLite never reports.
-_SQLITE_DRIVERS: weakref.WeakKeyDictionary[Connection, Any] = weakref.WeakKeyDictionary()
-
-
-def _driver(db: Connection) -> Any:
-    driver = _SQLITE_DRIVERS.get(db)
-    if driver is None:
-        driver = db.connection.driver_connection
-        assert driver is not None
-        if db.dialect.name == "sqlite":
-            _SQLITE_DRIVERS[db] = driver
-    return driver
-
-
 def by_key(db: Connection, table: sa.Table, column: str, value: Any) -> Any:
     """The row of `table` whose `column` equals `value` (the first, if the column is not unique), or None."""
     reader = _reader(table, column, db.dialect.name)
-    driver = _driver(db)
+    driver = db.connection.driver_connection
+    assert driver is not None
     found = driver.execute(reader.sql, (value,)).fetchone()
     if found is None:
         return None
