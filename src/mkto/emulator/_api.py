@@ -4,7 +4,8 @@ An area module exposes `ENDPOINTS: list[Endpoint]` and defines its tables on `mk
 The pipeline (gates 414 ... 609) runs before a handler; a handler is a plain function of a `Call` that
 returns a `Reply` (rendered in Marketo's envelope) or a Starlette `Response` (files, CSV), and raises
 `ApiError` for a response-level error. Handlers run inside one database transaction (`call.db`), which
-commits when the handler returns and rolls back when it raises.
+commits when the handler returns and rolls back when it raises; an endpoint marked `reads_only` runs its
+handler through `Store.read` instead (one consistent view, no transaction round; a write there is an error).
 
 An area may also define `setup(db: Connection) -> None`: called once at startup (after `create_all`) and
 after every `POST /_mkto/reset`, inside a transaction, to seed defaults (e.g. the standard lead schema).
@@ -151,3 +152,4 @@ class Endpoint:
     openapi: Mapping[str, Any] = field(default_factory=dict)
     envelope: Envelope = "leaddb"  # how the pipeline's own errors (601, 606, ...) look for this endpoint
     feature: str | None = None  # an instance setting that must be on (e.g. "abm_enabled"); off answers 703
+    reads_only: bool = False  # the handler never writes: `Store.read` instead of a transaction

@@ -30,8 +30,14 @@ BODY_TYPES: Mapping[str, frozenset[str]] = {
 }
 
 
-def media_type(headers: Headers) -> str:
-    return headers.get("content-type", "").split(";", 1)[0].strip().lower()
+def header_fields(scope: Scope) -> dict[bytes, bytes]:
+    """A request's header fields by (lowercase, as ASGI servers give them) name, the first of a repeated one:
+    one pass where each of Starlette's `Headers` lookups scans the list again."""
+    return dict(reversed(scope["headers"]))
+
+
+def media_type(fields: Mapping[bytes, bytes]) -> str:
+    return fields.get(b"content-type", b"").decode("latin-1").split(";", 1)[0].strip().lower()
 
 
 def multi(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
@@ -45,12 +51,19 @@ def parse_form(body: bytes) -> dict[str, list[str]]:
     return multi(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
 
-async def read_body(request: Request, limit: int) -> bytes | None:
-    """The body, or None when it is over `limit` (after draining it, so the client reads our 413)."""
-    headers = request.headers
-    declared = headers.get("content-length")
-    if (declared is None or declared == "0") and "transfer-encoding" not in headers:
-        return b""  # HTTP/1.1: no length and no chunking means no body (most GETs): nothing to wait for
+def declares_body(fields: Mapping[bytes, bytes]) -> bool:
+    """HTTP/1.1: no length (or 0) and no chunking means no body (most GETs): nothing to wait for."""
+    length = fields.get(b"content-length")
+    return (length is not None and length != b"0") or b"transfer-encoding" in fields
+
+
+async def read_body(request: Request, limit: int, fields: Mapping[bytes, bytes]) -> bytes | None:
+    """The body, or None when it is over `limit` (after draining it, so the client reads our 413);
+    `fields`: the request's `header_fields`."""
+    if not declares_body(fields):
+        return b""
+    length = fields.get(b"content-length")
+    declared = length.decode("latin-1") if length is not None else None
     too_big = declared is not None and declared.isdigit() and int(declared) > limit
     chunks: list[bytes] = []
     size = 0
@@ -89,7 +102,7 @@ async def parse_body(
     media: str,
     overridden: bool,
     params: dict[str, list[str]],
-    headers: Headers,
+    request: Request,
 ) -> tuple[Any, dict[str, UploadFile]] | str:
     """(json, files), or the code that refuses the body: 612, 613 or 609."""
     if not body.strip():
@@ -105,6 +118,7 @@ async def parse_body(
                 params.setdefault(key, []).extend(values)
         return None, {}
     if media in MULTIPART_TYPES:
+        headers = request.headers
         if not _multipart_complete(headers, body):
             return "613"
         try:
@@ -169,6 +183,8 @@ __all__ = [
     "JSON_TYPES",
     "MULTIPART_TYPES",
     "DroppedConnection",
+    "declares_body",
+    "header_fields",
     "media_type",
     "multi",
     "parse_body",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import functools
 import logging
 import re
 import time
@@ -20,7 +19,9 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -29,7 +30,17 @@ from mkto import errors
 
 from ._answers import Answer, Responder, envelope_of
 from ._api import ApiError, ApiUser, Call, Endpoint, Reply
-from ._body import FORM_TYPES, media_type, multi, parse_body, parse_form, read_body, truncated
+from ._body import (
+    FORM_TYPES,
+    declares_body,
+    header_fields,
+    media_type,
+    multi,
+    parse_body,
+    parse_form,
+    read_body,
+    truncated,
+)
 from ._faults import FaultPlan, fault_message
 from ._identity import authenticate, scripted_step
 from ._instance import SCOPE_BODY, SCOPE_USER, Emulation
@@ -37,6 +48,7 @@ from ._render import JSON_CONTENT_TYPE, error_body, http_date, json_response, su
 from ._users import has_permission, ip_allowed
 
 log = logging.getLogger("mkto.emulator")
+_NO_FILES: dict[str, UploadFile] = {}  # a call without a body's files (never written to)
 
 OVERRIDABLE_METHODS = frozenset({"GET", "DELETE"})
 # What a browser asks a host for on its own (tab icons, its developer tools): no API call, never logged or counted.
@@ -99,13 +111,16 @@ class Pipeline(Responder):
         guess_method = override if override in OVERRIDABLE_METHODS else method
         guess = emu.router.match(guess_method, path)
         large = guess is not None and guess.endpoint is not None and guess.endpoint.large_body
-        body = await read_body(request, limits.max_import_bytes if large else limits.max_body_bytes)
+        fields = header_fields(request.scope)
+        body: bytes | None = b""
+        if declares_body(fields):
+            body = await read_body(request, limits.max_import_bytes if large else limits.max_body_bytes, fields)
         if body is None:
             return self._page(413)
         request.scope[SCOPE_BODY] = body  # the request log keeps (a cut of) it
 
-        media = media_type(request.headers)
-        params = {k: list(v) for k, v in query.items()}
+        media = media_type(fields) if body else ""
+        params = {k: list(v) for k, v in query.items()} if query else {}
         form_consumed = False
         if method == "POST" and media in FORM_TYPES and body:
             form = parse_form(body)
@@ -130,7 +145,7 @@ class Pipeline(Responder):
             if step.latency_ms:
                 await asyncio.sleep(step.latency_ms / 1000)
             return self._fault_answer(step, effective, request_id, endpoint)
-        user_or_code = authenticate(emu, request.headers, params)
+        user_or_code = authenticate(emu, fields.get(b"authorization"), params, now.timestamp())
         if isinstance(user_or_code, str):
             return self._error(user_or_code, request_id, endpoint=endpoint)
         user = user_or_code
@@ -196,27 +211,22 @@ class Pipeline(Responder):
 
         if endpoint.feature and not emu.settings.get(endpoint.feature):
             return self._error("703", request_id, endpoint=endpoint)  # a feature this subscription lacks
-        parsed = await parse_body(
-            endpoint, body=body, media=media, overridden=overridden, params=params, headers=request.headers
-        )
-        if isinstance(parsed, str):
-            return self._error(parsed, request_id, endpoint=endpoint)
-        payload, files = parsed
+        payload: Any = None
+        files: dict[str, UploadFile] = _NO_FILES
+        if body:  # most calls (GETs) have none: no body parsing at all
+            parsed = await parse_body(
+                endpoint, body=body, media=media, overridden=overridden, params=params, request=request
+            )
+            if isinstance(parsed, str):
+                return self._error(parsed, request_id, endpoint=endpoint)
+            payload, files = parsed
         now = emu.clock.now()  # after any injected latency
-        make_call = functools.partial(
-            Call,
-            method=endpoint.method.upper(),
-            path=path,
-            path_params=path_params,
-            params=params,
-            json=payload,
-            files=files,
-            user=user,
-            now=now,
-            request_id=request_id,
-            settings={**emu.settings, "munchkin_id": emu.munchkin_id},
-            instance=emu,
-        )
+        settings = {**emu.settings, "munchkin_id": emu.munchkin_id}
+
+        def make_call(db: Connection) -> Call:
+            method = endpoint.method.upper()
+            return Call(method, path, path_params, params, payload, files, user, now, db, request_id, settings, emu)
+
         try:
             if self._inline(endpoint, path):
                 answer = self._run_handler(endpoint, make_call, request_id, now)
@@ -248,12 +258,15 @@ class Pipeline(Responder):
         return not endpoint.large_body and not path.startswith("/bulk/")
 
     def _run_handler(
-        self, endpoint: Endpoint, make_call: Callable[..., Call], request_id: str, now: dt.datetime
+        self, endpoint: Endpoint, make_call: Callable[[Connection], Call], request_id: str, now: dt.datetime
     ) -> Answer:
         """Run the handler in one transaction: committed when it returns, rolled back when it raises."""
         try:
-            with self.emu.store.transaction() as db:
-                result = endpoint.handler(make_call(db=db))
+            if endpoint.reads_only:
+                result = self.emu.store.read(lambda db: endpoint.handler(make_call(db)))
+            else:
+                with self.emu.store.transaction() as db:
+                    result = endpoint.handler(make_call(db))
         except ApiError as exc:
             body = error_body(exc.code, exc.message, request_id, envelope_of(endpoint))
             return Answer(json_response(body, now), exc.code)

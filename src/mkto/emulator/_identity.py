@@ -10,7 +10,6 @@ import asyncio
 import time
 import urllib.parse
 
-from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,7 +17,7 @@ from mkto import errors
 
 from ._answers import Answer, Responder
 from ._api import ApiUser
-from ._body import FORM_TYPES, media_type, multi, parse_form, read_body
+from ._body import FORM_TYPES, header_fields, media_type, multi, parse_form, read_body
 from ._faults import FaultPlan
 from ._instance import SCOPE_BODY, SCOPE_SCENARIO, SCOPE_USER, Emulation
 from ._render import json_response
@@ -33,16 +32,20 @@ IDENTITY_HEADERS = {
 }
 
 
-def bearer(headers: Headers) -> str | None:
-    """The token of an `Authorization: Bearer ...` header, or None."""
-    value = headers.get("authorization", "")
-    scheme, _, token = value.partition(" ")
+def bearer(authorization: bytes | None) -> str | None:
+    """The token of an `Authorization: Bearer ...` header's value (None: no such header), or None."""
+    if authorization is None:
+        return None
+    scheme, _, token = authorization.decode("latin-1").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def authenticate(emu: Emulation, headers: Headers, params: dict[str, list[str]]) -> ApiUser | str:
-    """The REST caller's API user, or "601" (no or unknown token) / "602" (expired); pops `access_token`."""
-    token = bearer(headers)
+def authenticate(
+    emu: Emulation, authorization: bytes | None, params: dict[str, list[str]], now: float
+) -> ApiUser | str:
+    """The REST caller's API user, or "601" (no or unknown token) / "602" (expired at `now`, epoch s on the
+    virtual clock); pops `access_token`. `authorization`: the Authorization header's raw value, None without one."""
+    token = bearer(authorization)
     query_token = params.pop("access_token", None)
     if token is None and query_token:
         if not emu.allow_query_token:
@@ -50,7 +53,7 @@ def authenticate(emu: Emulation, headers: Headers, params: dict[str, list[str]])
         token = query_token[-1]
     if token is None:
         return "601"
-    return emu.users.authenticate(token, emu.clock.timestamp())
+    return emu.users.authenticate(token, now)
 
 
 def scripted_step(
@@ -59,7 +62,7 @@ def scripted_step(
     """Show a REST call to the scenarios before its token is checked: each matching scenario records whether
     it had a token and whether that token was valid, and the call's API user is the one the token was issued
     to, expired or not. The plan of the step that takes the call, or None (no step takes it)."""
-    token = header_token = bearer(request.headers)
+    token = header_token = bearer(header_fields(request.scope).get(b"authorization"))
     if token is None and params.get("access_token"):
         token = params["access_token"][-1]
     client_id = emu.users.owner(token) if token is not None else None
@@ -94,13 +97,14 @@ class Identity(Responder):
         emu = self.emu
         if self._uri_too_long(request):
             return self._page(414)
-        body = await read_body(request, emu.limits.max_body_bytes)
+        fields = header_fields(request.scope)
+        body = await read_body(request, emu.limits.max_body_bytes, fields)
         if body is None:
             return self._page(413)
         request.scope[SCOPE_BODY] = body  # the request log keeps (a cut of) it
         method = request.method.upper()
         params = multi(urllib.parse.parse_qsl(request.url.query, keep_blank_values=True))
-        if request.method == "POST" and media_type(request.headers) in FORM_TYPES:
+        if request.method == "POST" and media_type(fields) in FORM_TYPES:
             for key, values in parse_form(body).items():
                 params.setdefault(key, []).extend(values)
         client_id = (params.get("client_id") or [""])[-1]

@@ -270,7 +270,8 @@ class Emulation:
         the access log on print its one line. `_wire` keeps references to the headers and the first
         LOGGED_BODY_BYTES of each body as they are: the admin API decodes and redacts them when it reads."""
         fault: int | str | None = _ANSWERING_FAULT.get()
-        _ANSWERING_FAULT.set(None)
+        if fault is not None:  # (a set costs a context copy: most calls have none to clear)
+            _ANSWERING_FAULT.set(None)
         response = answer.response
         taken: Taken | None = scope.get(SCOPE_SCENARIO) if scope is not None else None
         if taken is not None:
@@ -285,7 +286,7 @@ class Emulation:
             "time": self.clock.now().isoformat(),
             "method": method,
             "path": path,
-            "status": answer.response.status_code,
+            "status": response.status_code,
             "code": answer.code,
             "requestId": request_id,
             "latency_ms": round((time.perf_counter() - started) * 1000, 3),

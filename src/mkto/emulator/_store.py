@@ -8,6 +8,7 @@ the lead schema); every other table is emptied.
     store = Store.open("sqlite:///./.mkto/emulator.sqlite3")
     with store.transaction() as db: db.execute(...)
     with store.snapshot() as db: db.execute(...)   # a long read that blocks no writer (background work)
+    store.read(lambda db: db.execute(...))          # a short read on the request path: no transaction round
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import contextlib
 import re
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -50,6 +51,11 @@ def normalize_url(db: str | Path) -> str:
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _SNAPSHOT = "mkto_snapshot"  # execution option of a snapshot connection: its BEGIN takes no write lock
 _STORES: weakref.WeakValueDictionary[int, Store] = weakref.WeakValueDictionary()
+T = TypeVar("T")
+
+
+class WroteInRead(RuntimeError):
+    """Work run by `Store.read` changed the database: it belongs in a transaction (a programming error)."""
 
 
 class Store:
@@ -141,6 +147,29 @@ class Store:
                     self._memo_dirty = False
                     if self.shared is not None:
                         self.shared.redis.incr(self.shared.key(MEMO_VERSION))  # other workers drop theirs
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        """`work(db)` for work that only reads, seeing one state of the database. On SQLite it runs on the shared
+        connection under the store's lock with no BEGIN and COMMIT (a third of a short read's store time): every
+        writer of this process holds that lock and the process owns the file, so no write can land between its
+        statements. A write inside it raises `WroteInRead` (it is not rolled back). Elsewhere (PostgreSQL, or
+        a SQLite file several workers share), a transaction."""
+        if not self.is_sqlite or self.shared is not None:
+            with self.transaction() as db:
+                return work(db)
+        with self._sqlite_lock:
+            conn, driver = self._shared_connection()
+            if self._in_shared:  # inside a transaction on it already (this thread): read in that transaction
+                return work(conn)
+            changes = driver.total_changes
+            self._in_shared = True
+            try:
+                result = work(conn)
+            finally:
+                self._in_shared = False
+            if driver.total_changes != changes:
+                raise WroteInRead("a read-only call changed the database")
+            return result
 
     def _shared_connection(self) -> tuple[Connection, Any]:
         """The shared connection and its driver connection, opened again if SQLAlchemy gave it up."""

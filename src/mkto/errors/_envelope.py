@@ -71,17 +71,33 @@ class MarketoResponse:
         return [r for r in self.records if r.skipped]
 
 
+def _as_list(value: Any) -> list[Any]:
+    """A field that should be a list, as one: a list as it is, nothing as [], anything else as [value]."""
+    if isinstance(value, list):
+        return value
+    return [] if value is None or value == "" or value is False else [value]
+
+
+def _seq(value: Any, position: int) -> int:
+    """A record's `seq` (its index in the request); its position in the result when it is not a number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return position
+
+
 def record_outcomes(result: list[Any]) -> list[RecordOutcome]:
     outcomes = []
     for position, item in enumerate(result):
         if not isinstance(item, Mapping) or "status" not in item:
             continue
         # Custom activity results use "errors" where every other batch uses "reasons".
-        raw_reasons = item.get("reasons") or item.get("errors") or ()
+        raw_reasons = _as_list(item.get("reasons") or item.get("errors"))
         reasons = tuple(
             RecordError(str(r.get("code", "")), str(r.get("message", ""))) for r in raw_reasons if isinstance(r, Mapping)
         )
-        index = item.get("seq", position)
+        index = _seq(item.get("seq"), position)
         # Leads carry "id", custom objects and opportunities "marketoGUID", program members "leadId".
         record_id = next((item[key] for key in ("id", "marketoGUID", "leadId") if key in item), None)
         outcomes.append(RecordOutcome(int(index), str(item["status"]), record_id, reasons, item))
@@ -201,7 +217,7 @@ def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> Mark
     request_id = data.get("requestId")
     request_id = str(request_id) if request_id is not None else None
     if not data.get("success"):
-        errors = tuple(e for e in (data.get("errors") or ()) if isinstance(e, Mapping))
+        errors = tuple(e for e in _as_list(data.get("errors")) if isinstance(e, Mapping))
         if not errors:
             raise MarketoError("success=false without errors", request_id=request_id, http_status=status, body=body)
         first = errors[0]
@@ -226,8 +242,8 @@ def parse_response(status: int, headers: Mapping[str, str], body: bytes) -> Mark
     return MarketoResponse(
         request_id=request_id,
         result=list(result) if isinstance(result, list) else [],
-        warnings=list(data.get("warnings") or []),
-        next_page_token=data.get("nextPageToken") or None,
+        warnings=_as_list(data.get("warnings")),
+        next_page_token=token if isinstance(token := data.get("nextPageToken"), str) and token else None,
         more_result=bool(data.get("moreResult", False)),
         http_status=status,
         body=data,

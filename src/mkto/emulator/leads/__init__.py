@@ -97,14 +97,14 @@ ENDPOINTS: list[Endpoint] = [
         operation_id="syncLeadUsingPOST", summary="Sync Leads", openapi=_SYNC,
     ),
     Endpoint(
-        "GET", "/rest/v1/leads.json", r.get_leads_by_filter, permission=READ,
+        "GET", "/rest/v1/leads.json", r.get_leads_by_filter, permission=READ, reads_only=True,
         operation_id="getLeadsByFilterUsingGET", summary="Get Leads by Filter Type",
         openapi={"parameters": [
             p.query("filterType", p.STR, required=True), _csv("filterValues", required=True), _FIELDS, p.BATCH, p.TOKEN,
         ]},
     ),
     Endpoint(
-        "GET", "/rest/v1/lead/{leadId:int}.json", r.get_lead_by_id, permission=READ,
+        "GET", "/rest/v1/lead/{leadId:int}.json", r.get_lead_by_id, permission=READ, reads_only=True,
         operation_id="getLeadByIdUsingGET", summary="Get Lead by Id",
         openapi={"parameters": [_LEAD_ID, _FIELDS]},
     ),
@@ -117,11 +117,11 @@ ENDPOINTS: list[Endpoint] = [
         },
     ),
     Endpoint(
-        "GET", "/rest/v1/leads/describe.json", r.describe, permission=READ,
+        "GET", "/rest/v1/leads/describe.json", r.describe, permission=READ, reads_only=True,
         operation_id="describeUsingGET_2", summary="Describe Lead",
     ),
     Endpoint(
-        "GET", "/rest/v1/leads/describe2.json", r.describe2, permission=READ,
+        "GET", "/rest/v1/leads/describe2.json", r.describe2, permission=READ, reads_only=True,
         operation_id="describeUsingGET_6", summary="Describe Lead2",
     ),
     Endpoint(
@@ -150,7 +150,7 @@ ENDPOINTS: list[Endpoint] = [
         }),
     ),
     Endpoint(
-        "GET", "/rest/v1/leads/partitions.json", r.get_partitions, permission=READ,
+        "GET", "/rest/v1/leads/partitions.json", r.get_partitions, permission=READ, reads_only=True,
         operation_id="getLeadPartitionsUsingGET", summary="Get Lead Partitions",
     ),
     Endpoint(

@@ -17,6 +17,9 @@ from mkto.emulator.leads._model._base import INTEGER, Page, Record, is_cookie
 from mkto.emulator.leads._model._partitions import Partitions
 from mkto.errors.limits import MAX_BATCH_RECORDS, MAX_FILTER_MATCHES
 
+# Fields read from the lead's own columns rather than its data.
+_COLUMN_FIELDS = {"id": "id", "createdAt": "created_at", "updatedAt": "updated_at", "leadPartitionId": "partition_id"}
+
 
 class Reads(Partitions):
     """Reads, filtered by the partitions the user may reach."""
@@ -37,27 +40,23 @@ class Reads(Partitions):
         data: Mapping[str, Any] = row.data or {}
         out: Record = {}
         for name in fields:
-            out[name] = self._value(row, data, name)
+            column = _COLUMN_FIELDS.get(name)
+            if column is not None:
+                out[name] = getattr(row, column)
+                continue
+            value = data.get(name)
+            out[name] = value if value is not None and name != "mktoName" else self._derived(data, name)
         return out
 
-    def _value(self, row: Any, data: Mapping[str, Any], name: str) -> Any:
-        if name == "id":
-            return row.id
-        if name == "createdAt":
-            return row.created_at
-        if name == "updatedAt":
-            return row.updated_at
-        if name == "leadPartitionId":
-            return row.partition_id
+    def _derived(self, data: Mapping[str, Any], name: str) -> Any:
+        """A field the lead's data holds no value for, or one derived from others."""
         if name == "mktoName":
             parts = [data.get("firstName"), data.get("lastName")]
             return " ".join(p for p in parts if p) or None
-        value = data.get(name)
-        if value is None:
-            field = self.schema.get(name)
-            if field is not None and field.data_type == "boolean":
-                return False  # a boolean never set reads back false (recorded)
-        return value
+        field = self.schema.get(name)
+        if field is not None and field.data_type == "boolean":
+            return False  # a boolean never set reads back false (recorded)
+        return None
 
     def get_by_id(self, lead_id: int, fields: Sequence[str] | None) -> list[Record]:
         names = self.field_list(fields)
