@@ -93,11 +93,11 @@ def close(app: Starlette) -> None:
 
 def worker_app() -> Starlette:
     """The factory uvicorn calls in each worker process: the parent's app, built again from its arguments."""
-    share_interpreter_fairly()
     arguments = AppArguments.from_json(os.environ[ARGUMENTS_VARIABLE])
     app = arguments.build()
     if arguments.access_log:
         log_access(app)
+    share_interpreter_fairly()  # once the app is built: what it made is frozen out of the garbage collector
     return app
 
 
