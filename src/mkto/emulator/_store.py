@@ -52,6 +52,9 @@ _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _SNAPSHOT = "mkto_snapshot"  # execution option of a snapshot connection: its BEGIN takes no write lock
 _STORES: weakref.WeakValueDictionary[int, Store] = weakref.WeakValueDictionary()
 T = TypeVar("T")
+# The write lock of a PostgreSQL store: one advisory lock per database and schema (an instance's own schema has
+# its own), held until the transaction ends.
+_PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(current_database() || '.' || current_schema(), 0))"
 
 
 class WroteInRead(RuntimeError):
@@ -66,6 +69,7 @@ class Store:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._sqlite_lock = threading.RLock()
+        self._pg_turn = threading.local()  # PostgreSQL: whether this thread holds the write lock now
         # SQLite: the one connection every transaction uses in turn (they hold the lock above), so a call
         # pays neither a pool checkout nor a return; a nested transaction falls back to the pool.
         self._shared: Connection | None = None
@@ -121,7 +125,7 @@ class Store:
     def transaction(self) -> Iterator[Connection]:
         """One transaction: commits on return, rolls back on exception."""
         if not self.is_sqlite:
-            with self.engine.begin() as conn:
+            with self._pg_write_transaction() as conn:
                 yield conn
             return
         with self._sqlite_lock:
@@ -148,14 +152,35 @@ class Store:
                     if self.shared is not None:
                         self.shared.redis.incr(self.shared.key(MEMO_VERSION))  # other workers drop theirs
 
+    @contextlib.contextmanager
+    def _pg_write_transaction(self) -> Iterator[Connection]:
+        """PostgreSQL: a transaction that first takes the schema's write lock (an advisory lock held until it
+        ends), so writers take turns as SQLite's BEGIN IMMEDIATE makes them: a handler reads what it will
+        change and writes it back (a lead's fields are one JSON value), and two such transactions side by side,
+        from two worker threads or processes, would lose one's change or both create the same new lead. A
+        transaction opened inside one this thread holds does not ask again (it would wait on itself)."""
+        nested = getattr(self._pg_turn, "held", False)
+        with self.engine.begin() as conn:
+            if not nested:
+                conn.exec_driver_sql(_PG_WRITE_LOCK)
+                self._pg_turn.held = True
+            try:
+                yield conn
+            finally:
+                if not nested:
+                    self._pg_turn.held = False
+
     def read(self, work: Callable[[Connection], T]) -> T:
         """`work(db)` for work that only reads, seeing one state of the database. On SQLite it runs on the shared
         connection under the store's lock with no BEGIN and COMMIT (a third of a short read's store time): every
         writer of this process holds that lock and the process owns the file, so no write can land between its
         statements. A write inside it raises `WroteInRead` (it is not rolled back). Elsewhere (PostgreSQL, or
         a SQLite file several workers share), a transaction."""
-        if not self.is_sqlite or self.shared is not None:
-            with self.transaction() as db:
+        if not self.is_sqlite:
+            with self.engine.begin() as db:  # reads take no write turn
+                return work(db)
+        if self.shared is not None:
+            with self.snapshot() as db:
                 return work(db)
         with self._sqlite_lock:
             conn, driver = self._shared_connection()
