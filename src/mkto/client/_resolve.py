@@ -125,22 +125,23 @@ def classify(action: str, positions: Sequence[int], seen: ReadBack, since: dt.da
 
 
 def _one(action: str, stored: list[Stored], since: dt.datetime) -> Verdict:
+    """createOnly: a record created since the threshold was created by the lost call (resending it would only
+    answer 1005). createOrUpdate and updateOnly are resent whatever the timestamps say: resending writes the
+    same values again, while a record touched since the threshold may have been touched by another call in
+    that second (this client's own previous one, or another writer's), not by the lost call, whose values
+    would then never land. A record created since the threshold keeps "created" as the status its resend's
+    "updated" replaces (the `Stored` of a NOT_COMMITTED verdict)."""
     if any(s.created_at is None or s.updated_at is None for s in stored):
         return (UNKNOWN, None, None)  # a record that cannot be dated cannot be told apart
-    if action != "updateOnly":
-        new = [s for s in stored if s.created_at is not None and s.created_at >= since]
-        if len(new) == 1:
-            return (COMMITTED, new[0], "created")
-        if new:
-            return (UNKNOWN, None, None)
-        if action == "createOnly":
-            return (NOT_COMMITTED, None, None)  # absent, or there before: the resend says which (1005)
-    touched = [s for s in stored if s.updated_at is not None and s.updated_at >= since]
-    if len(touched) == 1:
-        return (COMMITTED, touched[0], "updated")
-    if touched:
+    if action == "updateOnly":
+        return (NOT_COMMITTED, None, None)
+    new = [s for s in stored if s.created_at is not None and s.created_at >= since]
+    if len(new) > 1:
         return (UNKNOWN, None, None)
-    return (NOT_COMMITTED, None, None)
+    if action == "createOnly":
+        # created since: the lost call's; absent, or there before: the resend says which (1005)
+        return (COMMITTED, new[0], "created") if new else (NOT_COMMITTED, None, None)
+    return (NOT_COMMITTED, new[0], "created") if new else (NOT_COMMITTED, None, None)
 
 
 def _duplicates(members: list[int], stored: list[Stored], since: dt.datetime) -> dict[int, Verdict]:
@@ -173,6 +174,7 @@ def resolve(
     could be established. Read-backs and resends are ordinary calls: limiter, token and retry apply."""
     done: dict[int, RecordOutcome] = {}
     held: dict[int, RecordOutcome] = {}  # a createOnly resend's 1005 on a record the read-back had not found
+    created: set[int] = set()  # createOrUpdate: records the read-back shows the lost call created
     pending = list(range(len(records)))
     for _ in range(core.retry.lost_response_rounds):
         try:
@@ -190,6 +192,8 @@ def resolve(
             elif i in held:
                 done[i] = held.pop(i)  # not written by a lost call: the resend's 1005 stands
             elif state == NOT_COMMITTED:
+                if status == "created":
+                    created.add(i)  # the lost call created it: its resend's "updated" is reported as "created"
                 resend.append(i)
             else:
                 unknown.append(i)
@@ -206,6 +210,8 @@ def resolve(
         for outcome in response.records:
             i = resend[outcome.index]
             moved = dataclasses.replace(outcome, index=i)
+            if i in created and moved.status == "updated":
+                moved = dataclasses.replace(moved, status="created", raw={**moved.raw, "status": "created"})
             exists = any(r.code == ALREADY_EXISTS for r in outcome.reasons)
             if resolver.action == "createOnly" and exists and not seen.found.get(seen.key_of.get(i, None), []):
                 held[i] = moved  # maybe written by the lost call and not yet visible: look once more
