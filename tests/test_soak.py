@@ -52,8 +52,7 @@ def arm_faults(admin: httpx.Client) -> None:
 
 
 def test_the_data_is_exact_after_a_soak_under_faults() -> None:
-    with served(workers=2) as emu:
-        admin = httpx.Client(base_url=emu.admin_url, timeout=30)
+    with served(workers=2) as emu, httpx.Client(base_url=emu.admin_url, timeout=30) as admin:
         admin.put("/limits", json={"rate_calls": 60, "rate_seconds": 2, "concurrency": 8}).raise_for_status()
         admin.put("/neighbours", json={"calls_per_window": 15, "in_flight": 2}).raise_for_status()
         arm_faults(admin)
