@@ -31,7 +31,7 @@ def client_worker(job: tuple[str, str, str, str, str, str, int]) -> int:
 
     backend: SqliteLimiterBackend | RedisLimiterBackend
     backend = SqliteLimiterBackend(where) if kind == "sqlite" else RedisLimiterBackend(where, prefix=prefix)
-    limits = Limits(rate_calls=10, rate_seconds=1, concurrency=3, window_margin_s=0.1, backend=backend)
+    limits = Limits(rate_calls=10, rate_seconds=1, concurrency=3, backend=backend)  # no margin: the default
     with Client(base_url=base_url, client_id=client_id, client_secret=client_secret, limits=limits) as client:
         for _ in range(calls):
             client.usage.stats()

@@ -120,6 +120,52 @@ def test_rate_window_is_exact_then_frees(tmp_path: Path) -> None:
         clock.advance(1.0)  # the next backend starts on an empty window
 
 
+def test_a_place_lasts_until_window_s_after_its_release(tmp_path: Path) -> None:
+    clock = ManualClock()
+    for backend in backends(tmp_path, clock):
+        quota = Quota(rate_calls=1, window_s=0.3, concurrency=10, daily_budget=None, lease_ttl_s=30)
+        grant = backend.try_acquire(quota)
+        assert isinstance(grant, Grant)
+        clock.advance(5.0)  # a slow call: its place is held all along
+        held = backend.try_acquire(quota)
+        assert isinstance(held, Denied)
+        assert held.reason == "rate"
+        assert held.wait_s == pytest.approx(0.3)  # no sooner than window_s after a release yet to come
+        backend.release(grant.lease_id)
+        clock.advance(0.29)
+        denied = backend.try_acquire(quota)
+        assert isinstance(denied, Denied)
+        assert denied.wait_s == pytest.approx(0.01)
+        clock.advance(0.02)
+        again = backend.try_acquire(quota)
+        assert isinstance(again, Grant)
+        backend.release(again.lease_id)
+        backend.release(again.lease_id)  # a second release changes nothing
+        clock.advance(0.1)
+        assert isinstance(backend.try_acquire(quota), Denied)
+        clock.advance(1.0)
+
+
+def test_the_wait_is_until_the_oldest_blocking_place_lapses(tmp_path: Path) -> None:
+    clock = ManualClock()
+    for backend in backends(tmp_path, clock):
+        quota = Quota(rate_calls=3, window_s=1.0, concurrency=10, daily_budget=None, lease_ttl_s=30)
+        first, second, third = (backend.try_acquire(quota) for _ in range(3))
+        assert isinstance(first, Grant)
+        assert isinstance(second, Grant)
+        assert isinstance(third, Grant)
+        backend.release(second.lease_id)  # lapses at +1.0
+        clock.advance(0.5)
+        backend.release(third.lease_id)  # lapses at +1.5; `first` stays in flight
+        denied = backend.try_acquire(quota)
+        assert isinstance(denied, Denied)
+        assert denied.wait_s == pytest.approx(0.5)
+        clock.advance(0.5)
+        assert isinstance(backend.try_acquire(quota), Grant)
+        backend.release(first.lease_id)
+        clock.advance(2.0)
+
+
 def test_concurrency_gate_and_release(tmp_path: Path) -> None:
     for backend in backends(tmp_path):
         quota = Quota(rate_calls=100, window_s=1, concurrency=2, daily_budget=None, lease_ttl_s=30)
@@ -209,12 +255,21 @@ def test_redis_basics(redis_backend: RedisLimiterBackend) -> None:
     # Redis keeps time with its own server clock (no injectable clock): the window is long enough that no stall
     # of a loaded machine can let it pass, and the lease expiry is polled for instead of slept for.
     quota = Quota(rate_calls=2, window_s=600, concurrency=10, daily_budget=None, lease_ttl_s=30)
-    assert isinstance(redis_backend.try_acquire(quota), Grant)
-    assert isinstance(redis_backend.try_acquire(quota), Grant)
+    for _ in range(2):
+        grant = redis_backend.try_acquire(quota)
+        assert isinstance(grant, Grant)
+        redis_backend.release(grant.lease_id)
     denied = redis_backend.try_acquire(quota)
     assert isinstance(denied, Denied)
     assert denied.reason == "rate"
-    assert 590 < denied.wait_s <= 600
+    assert 590 < denied.wait_s <= 600  # window_s after the releases
+    redis_backend.clear()
+    for _ in range(2):  # never released: the places in flight lapse with their leases, 30 s from now
+        assert isinstance(redis_backend.try_acquire(quota), Grant)
+    in_flight = redis_backend.try_acquire(quota)
+    assert isinstance(in_flight, Denied)
+    assert in_flight.reason == "rate"
+    assert 20 < in_flight.wait_s <= 30
     redis_backend.clear()
     gate = Quota(rate_calls=100, window_s=600, concurrency=1, daily_budget=None, lease_ttl_s=1.0)
     taken = time.monotonic()
