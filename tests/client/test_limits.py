@@ -56,6 +56,10 @@ def max_overlap(intervals: list[tuple[float, float]]) -> int:
 
 @pytest.fixture
 def redis_url() -> str:
+    return redis_url_or_skip()
+
+
+def redis_url_or_skip() -> str:
     url = os.environ.get("MKTO_TEST_REDIS_URL")
     if not url:
         skip_or_fail("MKTO_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
