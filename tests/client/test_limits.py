@@ -17,6 +17,7 @@ import pytest
 
 from mkto.client import (
     AsyncClient,
+    Client,
     Denied,
     Grant,
     InProcessLimiterBackend,
@@ -27,6 +28,7 @@ from mkto.client import (
     SqliteLimiterBackend,
 )
 from mkto.client._limits import AsyncLimiter, AsyncRedisLimiterBackend
+from mkto.errors import MarketoError
 from tests.conftest import skip_or_fail
 
 from ._limit_workers import hammer
@@ -411,3 +413,74 @@ def test_async_variants_of_each_backend(tmp_path: Path) -> None:
     asyncio.run(main())
     sqlite_backend.close()
     assert threading.main_thread().name not in custom.threads
+
+
+# --- the shells release each call's place as soon as its answer or its failure is in -------------------
+
+
+class Recording(InProcessLimiterBackend):
+    """The in-process backend, noting each lease's grant and release on the wall clock."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.granted: dict[str, float] = {}
+        self.released: dict[str, float] = {}
+
+    def try_acquire(self, quota: Quota) -> Grant | Denied:
+        verdict = super().try_acquire(quota)
+        if isinstance(verdict, Grant):
+            self.granted[verdict.lease_id] = time.time()
+        return verdict
+
+    def release(self, lease_id: str) -> None:
+        self.released[lease_id] = time.time()
+        super().release(lease_id)
+
+    def held(self) -> set[str]:
+        return set(self.granted) - set(self.released)
+
+
+@pytest.mark.parametrize(
+    ("plan", "raises", "attempts"),
+    [
+        ({"latency_ms": 30}, None, 1),  # success
+        ({"code": "603", "times": 1}, "603", 1),  # a Marketo error raised to the caller
+        ({"code": "611", "times": 1}, None, 2),  # a Marketo error retried
+        ({"truncate_after_bytes": 5, "times": 1}, None, 2),  # a dropped connection, retried
+        ({"code": "604", "after_commit": True, "times": 1}, None, 2),  # a lost answer, resent
+    ],
+)
+def test_every_path_releases_its_place_before_the_call_returns(
+    emu: Emu, plan: dict[str, object], raises: str | None, attempts: int
+) -> None:
+    backend = Recording()
+    emu.fault(**plan)
+    with Client(**emu.client_kwargs(limits=Limits(rate_calls=1000, concurrency=4, backend=backend))) as client:
+        if raises is None:
+            client.usage.stats()
+        else:
+            with pytest.raises(MarketoError) as info:
+                client.usage.stats()
+            assert info.value.code == raises
+        returned = time.time()
+    assert len(backend.granted) == attempts
+    assert backend.held() == set()
+    assert all(at <= returned for at in backend.released.values())
+
+
+def test_a_cancelled_call_releases_its_place(emu: Emu) -> None:
+    backend = Recording()
+    emu.fault(latency_ms=5000)
+
+    async def main() -> None:
+        async with AsyncClient(**emu.client_kwargs(limits=Limits(rate_calls=1000, backend=backend))) as client:
+            task = asyncio.create_task(client.usage.stats())
+            while not backend.granted:  # the call is in flight
+                await asyncio.sleep(0.005)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert backend.held() == set()  # given back as the cancellation went through the flow
+
+    asyncio.run(main())
+    assert len(backend.released) == 1
