@@ -27,6 +27,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +87,9 @@ class Run:
 
 
 def refused(emu: Emulator, code: str) -> int:
-    return sum(day.get(code, 0) for day in emu.emulation.counters.errors.values())
+    """The emulator's own count of `code` answers (an in-process one keeps its counters in the process)."""
+    days: Mapping[object, Mapping[str, int]] = emu.emulation.counters.errors  # type: ignore[union-attr,assignment]
+    return sum(day.get(code, 0) for day in days.values())
 
 
 def run(emu: Emulator, args: argparse.Namespace, label: str, kind: str, where: str, *, margin_s: float) -> Run:
