@@ -91,7 +91,7 @@ def test_a_call_yields_its_limiter_slot_and_gives_it_back() -> None:
     assert kinds == [GetToken, Acquire, Sleep, Acquire, Send, Release]
     assert seen[2] == Sleep(0.25)
     assert seen[-1] == Release(grant)
-    assert seen[1].quota == Quota(rate_calls=100, window_s=21.0, concurrency=10, daily_budget=None, lease_ttl_s=300.0)
+    assert seen[1].quota == Quota(rate_calls=100, window_s=20.0, concurrency=10, daily_budget=None, lease_ttl_s=300.0)
 
 
 def test_the_daily_budget_resets_by_the_injected_wall_clock() -> None:

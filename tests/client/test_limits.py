@@ -17,6 +17,7 @@ import pytest
 
 from mkto.client import (
     AsyncClient,
+    Client,
     Denied,
     Grant,
     InProcessLimiterBackend,
@@ -27,6 +28,7 @@ from mkto.client import (
     SqliteLimiterBackend,
 )
 from mkto.client._limits import AsyncLimiter, AsyncRedisLimiterBackend
+from mkto.errors import MarketoError
 from tests.conftest import skip_or_fail
 
 from ._limit_workers import hammer
@@ -56,6 +58,10 @@ def max_overlap(intervals: list[tuple[float, float]]) -> int:
 
 @pytest.fixture
 def redis_url() -> str:
+    return redis_url_or_skip()
+
+
+def redis_url_or_skip() -> str:
     url = os.environ.get("MKTO_TEST_REDIS_URL")
     if not url:
         skip_or_fail("MKTO_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
@@ -118,6 +124,52 @@ def test_rate_window_is_exact_then_frees(tmp_path: Path) -> None:
         clock.advance(0.02)
         assert isinstance(backend.try_acquire(quota), Grant)
         clock.advance(1.0)  # the next backend starts on an empty window
+
+
+def test_a_place_lasts_until_window_s_after_its_release(tmp_path: Path) -> None:
+    clock = ManualClock()
+    for backend in backends(tmp_path, clock):
+        quota = Quota(rate_calls=1, window_s=0.3, concurrency=10, daily_budget=None, lease_ttl_s=30)
+        grant = backend.try_acquire(quota)
+        assert isinstance(grant, Grant)
+        clock.advance(5.0)  # a slow call: its place is held all along
+        held = backend.try_acquire(quota)
+        assert isinstance(held, Denied)
+        assert held.reason == "rate"
+        assert held.wait_s == pytest.approx(0.3)  # no sooner than window_s after a release yet to come
+        backend.release(grant.lease_id)
+        clock.advance(0.29)
+        denied = backend.try_acquire(quota)
+        assert isinstance(denied, Denied)
+        assert denied.wait_s == pytest.approx(0.01)
+        clock.advance(0.02)
+        again = backend.try_acquire(quota)
+        assert isinstance(again, Grant)
+        backend.release(again.lease_id)
+        backend.release(again.lease_id)  # a second release changes nothing
+        clock.advance(0.1)
+        assert isinstance(backend.try_acquire(quota), Denied)
+        clock.advance(1.0)
+
+
+def test_the_wait_is_until_the_oldest_blocking_place_lapses(tmp_path: Path) -> None:
+    clock = ManualClock()
+    for backend in backends(tmp_path, clock):
+        quota = Quota(rate_calls=3, window_s=1.0, concurrency=10, daily_budget=None, lease_ttl_s=30)
+        first, second, third = (backend.try_acquire(quota) for _ in range(3))
+        assert isinstance(first, Grant)
+        assert isinstance(second, Grant)
+        assert isinstance(third, Grant)
+        backend.release(second.lease_id)  # lapses at +1.0
+        clock.advance(0.5)
+        backend.release(third.lease_id)  # lapses at +1.5; `first` stays in flight
+        denied = backend.try_acquire(quota)
+        assert isinstance(denied, Denied)
+        assert denied.wait_s == pytest.approx(0.5)
+        clock.advance(0.5)
+        assert isinstance(backend.try_acquire(quota), Grant)
+        backend.release(first.lease_id)
+        clock.advance(2.0)
 
 
 def test_concurrency_gate_and_release(tmp_path: Path) -> None:
@@ -209,12 +261,21 @@ def test_redis_basics(redis_backend: RedisLimiterBackend) -> None:
     # Redis keeps time with its own server clock (no injectable clock): the window is long enough that no stall
     # of a loaded machine can let it pass, and the lease expiry is polled for instead of slept for.
     quota = Quota(rate_calls=2, window_s=600, concurrency=10, daily_budget=None, lease_ttl_s=30)
-    assert isinstance(redis_backend.try_acquire(quota), Grant)
-    assert isinstance(redis_backend.try_acquire(quota), Grant)
+    for _ in range(2):
+        grant = redis_backend.try_acquire(quota)
+        assert isinstance(grant, Grant)
+        redis_backend.release(grant.lease_id)
     denied = redis_backend.try_acquire(quota)
     assert isinstance(denied, Denied)
     assert denied.reason == "rate"
-    assert 590 < denied.wait_s <= 600
+    assert 590 < denied.wait_s <= 600  # window_s after the releases
+    redis_backend.clear()
+    for _ in range(2):  # never released: the places in flight lapse with their leases, 30 s from now
+        assert isinstance(redis_backend.try_acquire(quota), Grant)
+    in_flight = redis_backend.try_acquire(quota)
+    assert isinstance(in_flight, Denied)
+    assert in_flight.reason == "rate"
+    assert 20 < in_flight.wait_s <= 30
     redis_backend.clear()
     gate = Quota(rate_calls=100, window_s=600, concurrency=1, daily_budget=None, lease_ttl_s=1.0)
     taken = time.monotonic()
@@ -352,3 +413,74 @@ def test_async_variants_of_each_backend(tmp_path: Path) -> None:
     asyncio.run(main())
     sqlite_backend.close()
     assert threading.main_thread().name not in custom.threads
+
+
+# --- the shells release each call's place as soon as its answer or its failure is in -------------------
+
+
+class Recording(InProcessLimiterBackend):
+    """The in-process backend, noting each lease's grant and release on the wall clock."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.granted: dict[str, float] = {}
+        self.released: dict[str, float] = {}
+
+    def try_acquire(self, quota: Quota) -> Grant | Denied:
+        verdict = super().try_acquire(quota)
+        if isinstance(verdict, Grant):
+            self.granted[verdict.lease_id] = time.time()
+        return verdict
+
+    def release(self, lease_id: str) -> None:
+        self.released[lease_id] = time.time()
+        super().release(lease_id)
+
+    def held(self) -> set[str]:
+        return set(self.granted) - set(self.released)
+
+
+@pytest.mark.parametrize(
+    ("plan", "raises", "attempts"),
+    [
+        ({"latency_ms": 30}, None, 1),  # success
+        ({"code": "603", "times": 1}, "603", 1),  # a Marketo error raised to the caller
+        ({"code": "611", "times": 1}, None, 2),  # a Marketo error retried
+        ({"truncate_after_bytes": 5, "times": 1}, None, 2),  # a dropped connection, retried
+        ({"code": "604", "after_commit": True, "times": 1}, None, 2),  # a lost answer, resent
+    ],
+)
+def test_every_path_releases_its_place_before_the_call_returns(
+    emu: Emu, plan: dict[str, object], raises: str | None, attempts: int
+) -> None:
+    backend = Recording()
+    emu.fault(**plan)
+    with Client(**emu.client_kwargs(limits=Limits(rate_calls=1000, concurrency=4, backend=backend))) as client:
+        if raises is None:
+            client.usage.stats()
+        else:
+            with pytest.raises(MarketoError) as info:
+                client.usage.stats()
+            assert info.value.code == raises
+        returned = time.time()
+    assert len(backend.granted) == attempts
+    assert backend.held() == set()
+    assert all(at <= returned for at in backend.released.values())
+
+
+def test_a_cancelled_call_releases_its_place(emu: Emu) -> None:
+    backend = Recording()
+    emu.fault(latency_ms=5000)
+
+    async def main() -> None:
+        async with AsyncClient(**emu.client_kwargs(limits=Limits(rate_calls=1000, backend=backend))) as client:
+            task = asyncio.create_task(client.usage.stats())
+            while not backend.granted:  # the call is in flight
+                await asyncio.sleep(0.005)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert backend.held() == set()  # given back as the cancellation went through the flow
+
+    asyncio.run(main())
+    assert len(backend.released) == 1

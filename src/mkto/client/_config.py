@@ -54,13 +54,16 @@ class Limits:
         Client(..., limits=Limits(rate_calls=100, rate_seconds=20, concurrency=10, daily_budget=40_000))
         Client(..., limits=Limits(backend=SqliteLimiterBackend("/tmp/mkto-limits.db")))
 
-    `window_margin_s` widens the window the client counts in, so that network jitter between a call's
-    start here and its arrival there can never put N+1 calls into one of Marketo's windows.
+    A call holds its place in the rate window from the moment it is let through until `rate_seconds` after
+    its answer (or its failure) arrived, and always while it is in flight. Marketo counts a call when it
+    arrives, which is between the two, so no window of Marketo's can hold more than `rate_calls` of them,
+    whatever the latency. `window_margin_s` (default 0) is an optional extra: a place then lasts until
+    `rate_seconds + window_margin_s` after the answer (for a server whose clock runs fast against this one).
     """
 
     rate_calls: int = RATE_CALLS
     rate_seconds: float = RATE_SECONDS
-    window_margin_s: float = 1.0
+    window_margin_s: float = 0.0
     concurrency: int = CONCURRENCY
     daily_budget: int | None = None
     lease_ttl_s: float = 300.0  # a cross-process concurrency slot frees itself after this, even if its holder died
