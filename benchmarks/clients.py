@@ -4,6 +4,7 @@ call, no retries; the "no client" baseline).
 
     python benchmarks/clients.py [--gets 2000] [--syncs 50] [--mrp-gets 200]
                                  [--job-syncs 10] [--job-gets 100] [--workers 12]
+                                 [--lost-share 0.03] [--json]
 
 Each client gets a fresh `mkto serve` of its own (a subprocess on a SQLite file, the default seed, so the
 fault plans draw from the same generator from the same start), in two phases:
@@ -14,11 +15,11 @@ fault plans draw from the same generator from the same start), in two phases:
    so 2,000 of its calls alone take 400 s: it makes the first `--mrp-gets` of the same gets.
 2. **Real limits scaled down** (20 calls / 4 s, 10 in flight; after `POST /_mkto/reset`): fault plans over
    every BACKOFF code of the catalogue (10 % of REST calls in all) and lost responses after commit on Sync
-   Leads (604 `after_commit`, 3 %); the same job for each client from `--workers` threads (tasks for the
-   AsyncClient): syncs of 300 new leads and gets of leads made before the job. Counted: calls that returned,
-   what the server saw (its request log: 606, 615, 601, injected faults), leads lost or duplicated (by email
-   in the emulator afterwards against what the job meant to write), exceptions that reached the caller (by
-   class), and wall time against calls / rate.
+   Leads (604 `after_commit`, 3 % by default: `--lost-share`); the same job for each client from `--workers`
+   threads (tasks for the AsyncClient): syncs of 300 new leads and gets of leads made before the job.
+   Counted: calls that returned, what the server saw (its request log: 606, 615, 601, injected faults, lost
+   answers), leads lost or duplicated (by email in the emulator afterwards against what the job meant to
+   write), exceptions that reached the caller (by class), and wall time against calls / rate.
 
 A client whose package is missing is reported as not run. `run()` returns the table's rows (for a
 `python -m benchmarks` entry point); the script exits non-zero only when the benchmark itself broke.
@@ -61,8 +62,7 @@ CLIENT_SECRET = "bench-secret"
 RAISED = {"rate_calls": 1_000_000, "rate_seconds": 20, "concurrency": 1_000, "daily_quota": 10_000_000}
 SCALED = {"rate_calls": 20, "rate_seconds": 4, "concurrency": 10}
 TRANSIENT_SHARE = 0.10  # of REST calls answered by one of the BACKOFF fault plans
-LOST_AFTER_COMMIT = {"code": "604", "after_commit": True, "probability": 0.03, "method": "POST",
-                     "path": "/rest/v1/leads.json"}  # fmt: skip
+LOST_AFTER_COMMIT = {"code": "604", "after_commit": True, "method": "POST", "path": "/rest/v1/leads.json"}
 WARMUP_CALLS = 20
 LOG_LIMIT = 1000  # the emulator keeps this many request-log entries
 
@@ -205,6 +205,7 @@ class Sizes:
     job_syncs: int = 10
     job_gets: int = 100
     workers: int = 12
+    lost_share: float = 0.03  # of Sync Leads calls whose answer is lost after commit
 
 
 @dataclass
@@ -394,7 +395,10 @@ def faulty_phase(kind: type[SyncClient] | type[MktoAsync], base: str, sizes: Siz
         admin.call("PUT", "/_mkto/limits", SCALED)
         # The seeding call is in the server's rate window and no client knows of it: move past that window.
         admin.call("POST", "/_mkto/clock", {"advance": SCALED["rate_seconds"]})
-        for plan in [LOST_AFTER_COMMIT, *backoff_fault_plans(TRANSIENT_SHARE)]:
+        lost_answer_plan = admin.call("POST", "/_mkto/faults", {**LOST_AFTER_COMMIT, "probability": sizes.lost_share})[
+            "id"
+        ]
+        for plan in backoff_fault_plans(TRANSIENT_SHARE):
             admin.call("POST", "/_mkto/faults", plan)
         mark = admin.last_log_id()
         if kind is MktoAsync:
@@ -428,6 +432,8 @@ def faulty_phase(kind: type[SyncClient] | type[MktoAsync], base: str, sizes: Siz
         "server_calls": len(log),
         "drawn": {code: codes.get(code, 0) for code in ("606", "615", "601")},
         "faults": sum(1 for e in log if e.get("fault") is not None),
+        "lost_answers": sum(1 for e in log if e.get("fault") == lost_answer_plan),
+        "fault_codes": dict(collections.Counter(str(e["code"]) for e in log if e.get("fault") is not None)),
         "lost": sum(1 for email in meant if found[email] == 0),
         "duplicated": sum(found[email] - 1 for email in meant if found[email] > 1),
         "exceptions": dict(result.exceptions.most_common()),
@@ -487,7 +493,7 @@ def tables(rows: list[dict[str, Any]]) -> tuple[list[list[str]], list[list[str]]
         drawn = faulty["drawn"]
         raised_by = ", ".join(f"{name} x{n}" for name, n in faulty["exceptions"].items()) or "none"
         faulty_lines.append([row["client"], f"{faulty['completed']}/{faulty['calls']}", str(faulty["server_calls"]),
-                      str(drawn["606"]), str(drawn["615"]), str(drawn["601"]), str(faulty["faults"]),
+                      str(drawn["606"]), str(drawn["615"]), str(drawn["601"]), f"{faulty['faults']} ({faulty['lost_answers']} after commit)",
                       str(faulty["lost"]), str(faulty["duplicated"]), f"{faulty['wall_s']:.1f}",
                       f"{faulty['wall_s'] / faulty['minimum_s']:.2f}", raised_by])  # fmt: skip
     return lines, faulty_lines
@@ -519,8 +525,8 @@ def run(sizes: Sizes | None = None) -> list[dict[str, Any]]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     defaults = Sizes()
-    for name in ("gets", "syncs", "mrp_gets", "job_syncs", "job_gets", "workers"):
-        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name))
+    for name, value in vars(defaults).items():
+        parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
     parser.add_argument("--json", action="store_true", help="print the rows as JSON after the table")
     args = parser.parse_args(argv)
     sizes = Sizes(**{name: getattr(args, name) for name in vars(defaults)})
@@ -530,7 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{platform.python_version()}; each client against its own `mkto serve` (SQLite, seed 0, "
           f"a subprocess); {time.perf_counter() - started:.0f} s in all")  # fmt: skip
     print(f"faults: {TRANSIENT_SHARE:.0%} of REST calls over the catalogue's BACKOFF codes, 604 after commit on "
-          f"{LOST_AFTER_COMMIT['probability']:.0%} of syncs; job: {sizes.job_syncs} syncs of 300 new leads + "
+          f"{sizes.lost_share:.0%} of syncs; job: {sizes.job_syncs} syncs of 300 new leads + "
           f"{sizes.job_gets} gets from {sizes.workers} workers; minimum = calls / rate")  # fmt: skip
     raised, faulty = tables(rows)
     print(render(raised))
