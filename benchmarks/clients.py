@@ -55,7 +55,7 @@ from mkto.client import AsyncClient, Client, Limits
 try:
     from _servers import serve_emulator, stop
 except ImportError:  # imported as benchmarks.clients
-    from benchmarks._servers import serve_emulator, stop
+    from benchmarks._servers import serve_emulator, stop  # type: ignore[no-redef]
 
 CLIENT_ID = "bench"
 CLIENT_SECRET = "bench-secret"
@@ -361,7 +361,7 @@ def raised_phase(kind: type[SyncClient] | type[MktoAsync], base: str, sizes: Siz
     warm_ids = ids[:WARMUP_CALLS]
     batches = [new_leads(f"raised-s{n}", 300) for n in range(sizes.syncs)]
     warm_batch = [new_leads("warm", 300)]
-    if kind is MktoAsync:
+    if issubclass(kind, MktoAsync):
 
         async def measure() -> tuple[list[float], list[float]]:
             client = MktoAsync(base, RAISED)
@@ -401,7 +401,7 @@ def faulty_phase(kind: type[SyncClient] | type[MktoAsync], base: str, sizes: Siz
         for plan in backoff_fault_plans(TRANSIENT_SHARE):
             admin.call("POST", "/_mkto/faults", plan)
         mark = admin.last_log_id()
-        if kind is MktoAsync:
+        if issubclass(kind, MktoAsync):
 
             async def work() -> JobResult:
                 client = MktoAsync(base, SCALED)
