@@ -50,7 +50,7 @@ from typing import Any
 import httpx
 
 from mkto import errors
-from mkto.client import AsyncClient, Client, Limits
+from mkto.client import MAX_BATCH_RECORDS, AsyncClient, Client, Limits
 
 try:
     from _servers import serve_emulator, stop
@@ -65,6 +65,7 @@ TRANSIENT_SHARE = 0.10  # of REST calls answered by one of the BACKOFF fault pla
 LOST_AFTER_COMMIT = {"code": "604", "after_commit": True, "method": "POST", "path": "/rest/v1/leads.json"}
 WARMUP_CALLS = 20
 LOG_LIMIT = 1000  # the emulator keeps this many request-log entries
+BROWSE_PAGE = 300  # the most leads one /_mkto/browse/leads page gives
 
 Lead = dict[str, Any]
 
@@ -218,7 +219,7 @@ class Job:
     @classmethod
     def build(cls, sizes: Sizes, lead_ids: Sequence[int]) -> Job:
         gets: list[tuple[str, Any]] = [("get", lead_ids[n % len(lead_ids)]) for n in range(sizes.job_gets)]
-        syncs = [("sync", new_leads(f"job-s{n}", 300)) for n in range(sizes.job_syncs)]
+        syncs = [("sync", new_leads(f"job-s{n}", MAX_BATCH_RECORDS)) for n in range(sizes.job_syncs)]
         ops, step = list(gets), max(1, math.ceil(len(gets) / max(1, len(syncs))))
         for n, sync in enumerate(syncs):
             ops.insert(n * (step + 1), sync)
@@ -328,7 +329,7 @@ class Admin:
         found: collections.Counter[str] = collections.Counter()
         offset = 0
         while True:
-            page = self.call("GET", f"/_mkto/browse/leads?offset={offset}&limit=300")
+            page = self.call("GET", f"/_mkto/browse/leads?offset={offset}&limit={BROWSE_PAGE}")
             found.update(str(lead["email"]) for lead in page["leads"])
             offset += len(page["leads"])
             if not page["leads"] or offset >= page["total"]:
@@ -357,10 +358,10 @@ def summary(times: list[float]) -> dict[str, float]:
 
 def raised_phase(kind: type[SyncClient] | type[MktoAsync], base: str, sizes: Sizes) -> dict[str, Any]:
     gets = sizes.mrp_gets if kind is MarketoRestPython else sizes.gets
-    ids = [1 + n % max(1, sizes.syncs * 300) for n in range(gets)]
+    ids = [1 + n % max(1, sizes.syncs * MAX_BATCH_RECORDS) for n in range(gets)]
     warm_ids = ids[:WARMUP_CALLS]
-    batches = [new_leads(f"raised-s{n}", 300) for n in range(sizes.syncs)]
-    warm_batch = [new_leads("warm", 300)]
+    batches = [new_leads(f"raised-s{n}", MAX_BATCH_RECORDS) for n in range(sizes.syncs)]
+    warm_batch = [new_leads("warm", MAX_BATCH_RECORDS)]
     if issubclass(kind, MktoAsync):
 
         async def measure() -> tuple[list[float], list[float]]:
@@ -391,7 +392,7 @@ def faulty_phase(kind: type[SyncClient] | type[MktoAsync], base: str, sizes: Siz
     try:
         admin.call("POST", "/_mkto/reset")
         admin.call("PUT", "/_mkto/limits", RAISED)
-        job = Job.build(sizes, seed_leads(base, min(300, max(1, sizes.job_gets))))
+        job = Job.build(sizes, seed_leads(base, min(MAX_BATCH_RECORDS, max(1, sizes.job_gets))))
         admin.call("PUT", "/_mkto/limits", SCALED)
         # The seeding call is in the server's rate window and no client knows of it: move past that window.
         admin.call("POST", "/_mkto/clock", {"advance": SCALED["rate_seconds"]})
@@ -536,7 +537,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{platform.python_version()}; each client against its own `mkto serve` (SQLite, seed 0, "
           f"a subprocess); {time.perf_counter() - started:.0f} s in all")  # fmt: skip
     print(f"faults: {TRANSIENT_SHARE:.0%} of REST calls over the catalogue's BACKOFF codes, 604 after commit on "
-          f"{sizes.lost_share:.0%} of syncs; job: {sizes.job_syncs} syncs of 300 new leads + "
+          f"{sizes.lost_share:.0%} of syncs; job: {sizes.job_syncs} syncs of {MAX_BATCH_RECORDS} new leads + "
           f"{sizes.job_gets} gets from {sizes.workers} workers; minimum = calls / rate")  # fmt: skip
     raised, faulty = tables(rows)
     print(render(raised))
