@@ -65,6 +65,27 @@ def test_611_gets_few_tries() -> None:
     assert run(err("611"), attempt=POLICY.few_tries_attempts).action is Action.RAISE
 
 
+def test_611_counts_only_its_own_tries() -> None:
+    # a 502, then a 611: the 611's first failure, so it gets its second send (all attempts still bound it)
+    assert run(err("611"), attempt=2, few_tries=1).action is Action.RETRY
+    assert run(err("611"), attempt=3, few_tries=POLICY.few_tries_attempts).action is Action.RAISE
+    assert run(err("611"), attempt=POLICY.max_attempts, few_tries=1).action is Action.RAISE
+
+
+def test_a_611_after_a_gateway_error_is_sent_again_end_to_end() -> None:
+    from mkto.client import Client
+    from mkto.emulator import Emulator
+
+    with Emulator() as emu, Client(base_url=emu.base_url, client_id=emu.client_id,
+                                   client_secret=emu.client_secret, retry=RetryPolicy(base_delay_s=0.01)) as client:
+        made = client.leads.sync([{"email": "after-502@example.com"}])
+        emu.emulation.scenarios.add({"path": "/rest/v1/lead/*", "steps": [{"answer": "http:502"}, {"answer": "611"}]})
+        lead = client.leads.get(made[0].id)
+        record = emu.emulation.scenarios.list()[0]
+    assert lead is not None and lead["email"] == "after-502@example.com"
+    assert [c["answered"] for c in record["calls"]] == ["http:502", "611", "200"]
+
+
 def test_deadline_bounds_the_wait() -> None:
     decision = run(err("604"), elapsed_s=59.5)
     assert decision.action is Action.RAISE

@@ -224,7 +224,7 @@ class Core:
         if spec.method == "GET" and len(self.url(spec).encode()) > self.max_uri_bytes:
             spec = override_get(spec)
         started = self.clock()
-        attempt = reauths = 0
+        attempt = reauths = few = 0
         token: str | None = None
         stale: str | None = None
         while True:
@@ -235,9 +235,11 @@ class Core:
                 return (yield from self._attempt(spec, token, attempt))
             except MarketoError as err:
                 error = err
+            few += error.code in self.retry.few_tries_codes
             decision = decide(
                 error,
                 attempt=attempt,
+                few_tries=few,
                 elapsed_s=self.clock() - started,
                 idempotent=spec.idempotent,
                 policy=self.retry,

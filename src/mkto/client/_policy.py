@@ -64,8 +64,13 @@ def decide(
     can_split: bool = False,
     overridden: bool = False,
     resolvable: bool = False,
+    few_tries: int | None = None,
 ) -> Decision:
     """What to do after `attempt` (1-based) failed with `error`, `elapsed_s` into the call.
+
+    `few_tries`: how many of the call's failures so far (this one included) had a code the catalogue gives
+    few tries (611); only those count against `few_tries_attempts` (None: every attempt does), so a 611
+    after a 502 still gets its second send.
 
     `resolvable`: a non-idempotent write whose records can be read back. Any transient failure of it
     (a lost answer, or a 604 that may have come after the write committed) is handed back as
@@ -92,10 +97,11 @@ def decide(
     if is_ambiguous(error) and not idempotent and not policy.retry_ambiguous:
         return Decision(Action.RAISE, error=_ambiguous(error))
 
-    limit = policy.max_attempts
     if error.code in policy.few_tries_codes:
-        limit = min(limit, policy.few_tries_attempts)
-    if attempt >= limit:
+        tried = attempt if few_tries is None else few_tries
+        if tried >= policy.few_tries_attempts:
+            return Decision(Action.RAISE, error=error)
+    if attempt >= policy.max_attempts:
         return Decision(Action.RAISE, error=error)
 
     if disposition is Disposition.WAIT_RATE_WINDOW:
