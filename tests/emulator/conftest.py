@@ -64,6 +64,16 @@ class Api:
     def advance(self, seconds: float) -> None:
         self.admin("POST", "/clock", json={"advance": seconds})
 
+    def at_midday(self) -> None:
+        """Set the virtual clock to noon in Marketo's time zone, today: a test that moves it on by hours and
+        counts per day (the daily quota, export bytes, "today" filters) must not cross midnight US Central,
+        which a run between 05:00 and 06:00 UTC would."""
+        import datetime as dt
+
+        today = dt.datetime.now(errors.MARKETO_TZ).date()
+        noon = dt.datetime.combine(today, dt.time(12), errors.MARKETO_TZ)
+        self.admin("POST", "/clock", json={"set": noon.astimezone(dt.UTC).isoformat()})
+
     def usage(self) -> dict[str, Any]:
         return dict(self.admin("GET", "/usage").json())
 

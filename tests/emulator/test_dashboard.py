@@ -237,6 +237,7 @@ def test_browse_lists_with_their_member_counts(api: Api) -> None:
 
 
 def test_browse_bulk_jobs_with_the_state_a_poll_would_see(api: Api) -> None:
+    api.at_midday()
     files = {"file": ("leads.csv", b"email\nq@example.com\n", "text/csv")}
     [job] = assert_success(api.call("POST", "/bulk/v1/leads.json", params={"format": "csv"}, files=files))["result"]
     body = {"fields": ["id", "email"], "filter": {"createdAt": {"startAt": "2000-01-01T00:00:00Z",

@@ -97,6 +97,7 @@ def test_a_background_file_is_the_file_an_inline_write_gives(
 def test_while_the_file_is_written_the_job_is_processing_and_calls_answer(
     api: Api, emulator: Emulator, background: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    api.at_midday()
     ids = sync(api, PEOPLE)
     gate = Gate(monkeypatch)
     export_id = export_ok(api, lead_export())

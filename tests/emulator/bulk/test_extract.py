@@ -252,6 +252,7 @@ def test_the_quota_message_gives_the_default_limit_in_megabytes(api: Api) -> Non
         errors.get("1029").format(quota_text(524_288_000), variant="export_quota")
         == "Export daily quota 500MB exceeded."
     )
+    api.at_midday()
     api.limits(export_daily_bytes=1_048_576)
     sync(api, [{"email": f"lead{n}@example.com", "firstName": "y" * 250} for n in range(300)] * 1)
     api.limits(rate_calls=100_000, daily_quota=10_000_000)
@@ -263,6 +264,7 @@ def test_the_quota_message_gives_the_default_limit_in_megabytes(api: Api) -> Non
 
 
 def test_enqueue_is_refused_by_the_quota_too(api: Api) -> None:
+    api.at_midday()
     sync(api, PEOPLE)
     waiting = export_ok(api, lead_export())
     api.limits(export_daily_bytes=10)
