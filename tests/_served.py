@@ -158,7 +158,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def _fresh_schema(url: str) -> Iterator[str]:
+def fresh_schema(url: str) -> Iterator[str]:
     """A new PostgreSQL schema; on the way out it is dropped with every instance schema named after it."""
     schema = f"mkto_served_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(normalize_url(url))
@@ -181,6 +181,12 @@ def _fresh_schema(url: str) -> Iterator[str]:
         engine.dispose()
 
 
+def schema_url(url: str, schema: str) -> str:
+    """The database URL whose connections keep their tables in `schema`."""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
 @contextlib.contextmanager
 def _redis_keys_made(url: str) -> Iterator[None]:
     """Delete, on the way out, the `mkto:*` keys that were not there on the way in."""
@@ -200,9 +206,8 @@ def served(*, workers: int = 4, extra: tuple[str, ...] = ()) -> Iterator[Served]
     """`mkto serve --workers N --db <fresh schema> --state $MKTO_TEST_REDIS_URL` on a free port, answering."""
     pg = postgres_url()
     state = redis_url()
-    with _fresh_schema(pg) as schema, _redis_keys_made(state), tempfile.NamedTemporaryFile() as output:
-        separator = "&" if "?" in pg else "?"
-        db = f"{pg}{separator}options=-csearch_path%3D{schema}"
+    with fresh_schema(pg) as schema, _redis_keys_made(state), tempfile.NamedTemporaryFile() as output:
+        db = schema_url(pg, schema)
         port = free_port()
         command = [*mkto_command(), "serve", "--workers", str(workers), "--port", str(port), "--db", db,
                    "--state", state, "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET,

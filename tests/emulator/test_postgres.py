@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 
 from mkto.emulator import Emulator
-from mkto.emulator._store import normalize_url
-from tests.conftest import skip_or_fail
+from tests._served import fresh_schema, schema_url
+from tests._served import postgres_url as served_postgres_url
 
 from .conftest import Api, areas, assert_success
 
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    url = os.environ.get("MKTO_TEST_POSTGRES_URL")
-    if not url:
-        skip_or_fail("MKTO_TEST_POSTGRES_URL is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
-        return
-    schema = f"mkto_test_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(normalize_url(url))
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as exc:
-        engine.dispose()
-        skip_or_fail(f"PostgreSQL at MKTO_TEST_POSTGRES_URL is not reachable: {exc}")
-        return
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    url = served_postgres_url()
+    with fresh_schema(url) as schema:
+        yield schema_url(url, schema)
 
 
 def test_postgres_backend_end_to_end(postgres_url: str) -> None:

@@ -10,61 +10,29 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
 from mkto.emulator import Emulator
 from mkto.emulator._state import StateUnavailable, clear_namespace, namespace_for
-from mkto.emulator._store import normalize_url
-from tests.conftest import skip_or_fail
+from tests._served import fresh_schema, postgres_url, schema_url
+from tests._served import redis_url as served_redis_url
 
 from .conftest import Api, assert_marketo_error, assert_success
 
 
 @pytest.fixture
 def redis_url() -> str:
-    url = os.environ.get("MKTO_TEST_REDIS_URL")
-    if not url:
-        skip_or_fail("MKTO_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/0)")
-        raise AssertionError("unreachable")
-    import redis
-
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.RedisError as exc:
-        skip_or_fail(f"Redis at MKTO_TEST_REDIS_URL is not reachable: {exc}")
-    return url
+    return served_redis_url()
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    url = os.environ.get("MKTO_TEST_POSTGRES_URL")
-    if not url:
-        skip_or_fail("MKTO_TEST_POSTGRES_URL is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
-        return
-    schema = f"mkto_shared_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(normalize_url(url))
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as exc:
-        engine.dispose()
-        skip_or_fail(f"PostgreSQL at MKTO_TEST_POSTGRES_URL is not reachable: {exc}")
-        return
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            for (name,) in conn.execute(sa.text(
-                "SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"), {"p": f"{schema}_i_%"}):
-                conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-        engine.dispose()
+    url = postgres_url()
+    with fresh_schema(url) as schema:
+        yield schema_url(url, schema)
 
 
 @pytest.fixture
