@@ -11,17 +11,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import fnmatch
 import random
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from mkto import errors
 from mkto.errors.limits import BULK_QUEUE_SIZE, MAX_MERGE_IDS
 
+from ._documents import DocumentBook
 from ._limits import Limits
 
 if TYPE_CHECKING:
@@ -159,47 +158,26 @@ def _message_parts(code: str | None, body: Mapping[str, Any]) -> tuple[tuple[str
     return tuple(str(a) for a in raw_args), variant
 
 
-class FaultBook:
+class FaultBook(DocumentBook):
     """The active plans. `draw` picks the first plan that matches and fires (times, probability).
 
-    With a shared state backend the plans are one document there, read and written under its lock by every
-    operation, so a plan's `times` count down across all workers; the copy here (refreshed by `follow` when
-    another worker changed it) only tells `draw` whether there is any plan to look at.
+    With a shared state backend the plans are one document there (`DocumentBook`), so a plan's `times` count
+    down across all workers; the copy here only tells `draw` whether there is any plan to look at.
     """
 
     DOCUMENT = "faults"
 
     def __init__(self, rng: random.Random, shared: SharedState | None = None) -> None:
+        super().__init__(shared)
         self._rng = rng
         self._plans: dict[int, FaultPlan] = {}
-        self._next_id = 1
-        self._lock = threading.Lock()
-        self._shared = shared
-
-    @contextlib.contextmanager
-    def _held(self) -> Iterator[None]:
-        with self._lock:
-            if self._shared is None:
-                yield
-                return
-            with self._shared.document(self.DOCUMENT) as doc:
-                self._load(doc)
-                try:
-                    yield
-                finally:
-                    doc["plans"] = [p.as_dict() for p in self._plans.values()]
-                    doc["next_id"] = self._next_id
 
     def _load(self, doc: Mapping[str, Any]) -> None:
         self._plans = {p["id"]: FaultPlan.from_dict(p) for p in doc.get("plans", [])}
         self._next_id = int(doc.get("next_id", 1))
 
-    def follow(self) -> None:
-        """Take the plans another worker changed (shared state only)."""
-        if self._shared is not None:
-            doc = self._shared.read(self.DOCUMENT)
-            with self._lock:
-                self._load(doc)
+    def _dump(self, doc: dict[str, Any]) -> None:
+        doc["plans"] = [p.as_dict() for p in self._plans.values()]
 
     def add(self, body: Mapping[str, Any]) -> FaultPlan:
         with self._held():

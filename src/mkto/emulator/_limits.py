@@ -182,7 +182,7 @@ class Counters:
 
     def finish(self, slot: Slot, code: str | None) -> None:
         """The call is answered with `code` (None: success): keep or give back its slot."""
-        counted = code is None or _counts(code)
+        counted = code is None or counts_against_limits(code)
         with self._lock:
             self.in_flight -= 1
             if counted:
@@ -275,6 +275,7 @@ def _days(now: dt.datetime, days: int) -> list[dt.date]:
     return [today - dt.timedelta(days=i) for i in range(days)]
 
 
-def _counts(code: str) -> bool:
+def counts_against_limits(code: str) -> bool:
+    """Whether a call answered `code` (or `http:NNN`) counts against the window and the day (the catalogue says)."""
     spec = errors.lookup(code.removeprefix("http:"))
     return spec.counts_against_limits if spec is not None else True

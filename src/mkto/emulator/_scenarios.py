@@ -16,13 +16,12 @@ is deleted.
 from __future__ import annotations
 
 import collections
-import contextlib
 import dataclasses
 import fnmatch
-import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._documents import DocumentBook
 from ._faults import FaultPlan, parse_plan
 
 if TYPE_CHECKING:
@@ -181,48 +180,27 @@ class Taken:
     keys: list[tuple[int, int]] = dataclasses.field(default_factory=list)  # (scenario id, record "_n")
 
 
-class ScenarioBook:
+class ScenarioBook(DocumentBook):
     """The armed scenarios. `active` is the one attribute the pipeline reads when none is armed.
 
-    With a shared state backend the scenarios are one document there, read and written under its lock by
-    every operation (so a step's `times` count down across all workers); `follow` refreshes `active` when
-    another worker changed them.
+    With a shared state backend the scenarios are one document there (`DocumentBook`), so a step's `times`
+    count down across all workers; `follow` refreshes `active` when another worker changed them.
     """
 
     DOCUMENT = "scenarios"
 
     def __init__(self, shared: SharedState | None = None) -> None:
+        super().__init__(shared)
         self._scenarios: dict[int, Scenario] = {}
-        self._next_id = 1
-        self._lock = threading.Lock()
-        self._shared = shared
         self.active = False
-
-    @contextlib.contextmanager
-    def _held(self) -> Iterator[None]:
-        with self._lock:
-            if self._shared is None:
-                yield
-                return
-            with self._shared.document(self.DOCUMENT) as doc:
-                self._load(doc)
-                try:
-                    yield
-                finally:
-                    doc["scenarios"] = [s.to_doc() for s in self._scenarios.values()]
-                    doc["next_id"] = self._next_id
 
     def _load(self, doc: Mapping[str, Any]) -> None:
         self._scenarios = {d["id"]: Scenario.from_doc(d) for d in doc.get("scenarios", [])}
         self._next_id = int(doc.get("next_id", 1))
         self.active = bool(self._scenarios)
 
-    def follow(self) -> None:
-        """Take the scenarios another worker changed (shared state only)."""
-        if self._shared is not None:
-            doc = self._shared.read(self.DOCUMENT)
-            with self._lock:
-                self._load(doc)
+    def _dump(self, doc: dict[str, Any]) -> None:
+        doc["scenarios"] = [s.to_doc() for s in self._scenarios.values()]
 
     def add(self, body: Mapping[str, Any]) -> Scenario:
         with self._held():

@@ -18,7 +18,7 @@ from typing import Any
 
 from mkto import errors
 
-from .._limits import Limits, Neighbours, Slot, chicago_day
+from .._limits import Limits, Neighbours, Slot, chicago_day, counts_against_limits
 from ._redis import SharedState
 
 IN_FLIGHT_LEASE_S = 10.0
@@ -77,11 +77,6 @@ return {redis.call('ZCOUNT', KEYS[1], '(' .. horizon, now), redis.call('ZCARD', 
 """
 
 COUNTER_KEYS = ("window", "in_flight", "daily", "export_bytes")
-
-
-def counts_against_limits(code: str) -> bool:
-    spec = errors.lookup(code.removeprefix("http:"))
-    return spec.counts_against_limits if spec is not None else True
 
 
 class SharedCounters:
