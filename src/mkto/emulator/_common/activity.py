@@ -7,12 +7,12 @@ areas record (the activities area serves their descriptions at `/rest/v1/activit
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from mkto.emulator._common.rows import encode
 from mkto.emulator._common.tables import activities
 
 VISIT_WEBPAGE = 1
@@ -111,25 +111,25 @@ def shared_attributes(attributes: Mapping[str, Any]) -> tuple[Mapping[str, Any],
 def record_activities(db: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert the `activity_row`s in order (ids ascending in that order), in one executemany.
 
-    On SQLite the rows go straight to the driver, their JSON serialized as SQLAlchemy's JSON type would
-    (`json.dumps`, None as `null`): its per-row parameter processing costs more than the inserts."""
+    On SQLite the rows go straight to the driver, their JSON serialized as `rows.encode` does (None as `null`,
+    as SQLAlchemy's JSON type stores it): its per-row parameter processing costs more than the inserts."""
     if not rows:
         return
     if db.dialect.name == "sqlite":
-        dumps = json.dumps
         shared: dict[int, str] = {}  # id of a shared attributes tuple -> its JSON (the rows keep the tuples alive)
 
         def attributes_json(attrs: Any) -> str:
             if not isinstance(attrs, tuple):
-                return dumps(attrs)
+                return encode(attrs)
             text = shared.get(id(attrs))
             if text is None:
-                text = shared[id(attrs)] = dumps(attrs)
+                text = shared[id(attrs)] = encode(attrs)
             return text
 
         db.exec_driver_sql(_SQLITE_INSERT, [
             (r["lead_id"], r["type_id"], r["activity_date"], r["primary_attribute_value_id"],
-             r["primary_attribute_value"], r["campaign_id"], attributes_json(r["attributes"]), dumps(r["fields"]))
+             r["primary_attribute_value"], r["campaign_id"], attributes_json(r["attributes"]),
+             "null" if r["fields"] is None else encode(r["fields"]))
             for r in rows
         ])  # fmt: skip
     else:

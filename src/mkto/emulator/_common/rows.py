@@ -56,7 +56,7 @@ def _reader(table: sa.Table, column: str, dialect: str) -> _Reader:
 _LONG_DIGITS = re.compile(r"\d{19}")
 
 
-def _decode(text: str) -> Any:
+def decode(text: str) -> Any:
     """A stored JSON value: orjson (a third of json's time); json for what orjson refuses (NaN, a lone surrogate)
     or would read differently (a huge integer)."""
     if _LONG_DIGITS.search(text) is None:
@@ -65,6 +65,15 @@ def _decode(text: str) -> Any:
         except orjson.JSONDecodeError:
             pass
     return json.loads(text)
+
+
+def encode(value: Any) -> str:
+    """The JSON text a JSON column stores for `value`, as `decode` reads it back: orjson (a fifth of json's
+    time); json for what orjson refuses (integers past 64 bits, keys that are not strings, a lone surrogate)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(value)
 
 
 def by_key(db: Connection, table: sa.Table, column: str, value: Any) -> Any:
@@ -79,7 +88,7 @@ def by_key(db: Connection, table: sa.Table, column: str, value: Any) -> Any:
         values = list(found)
         for i in reader.json_at:
             if values[i] is not None:
-                values[i] = _decode(values[i])
+                values[i] = decode(values[i])
         for i in reader.bool_at:
             if values[i] is not None:
                 values[i] = bool(values[i])
@@ -87,4 +96,4 @@ def by_key(db: Connection, table: sa.Table, column: str, value: Any) -> Any:
     return reader.row(*found)
 
 
-__all__ = ["by_key"]
+__all__ = ["by_key", "decode", "encode"]

@@ -8,7 +8,6 @@ activities. The rows, ids and activities written are those a record-at-a-time wr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,8 @@ import sqlalchemy as sa
 
 from mkto.emulator._api import ApiError, skipped
 from mkto.emulator._common.activity import record_activities
-from mkto.emulator._common.schema import COMPANY_FIELDS, SEARCHABLE_STANDARD
+from mkto.emulator._common.rows import decode, encode
+from mkto.emulator._common.schema import COMPANY_FIELDS, SEARCHABLE_STANDARD, Field
 from mkto.emulator._common.tables import leads, programs
 from mkto.emulator._common.values import InvalidValue, coerce, show
 from mkto.emulator._params import parse_id
@@ -164,6 +164,7 @@ class _Upsert:
         self._changed: dict[int, _Lead] = {}  # existing leads to update
         self._results: list[Record] = []  # results that may carry a provisional (negative) id
         self._by_email: dict[str, list[_Lead]] | None = None  # the batch's lookup emails -> leads, in id order
+        self._fields: dict[str, Field | None] = {}  # input names seen -> their field, None for a read-only one
 
     def run(self, records: Sequence[Any]) -> list[Record]:
         """Every record in order, then one write of them all."""
@@ -200,7 +201,7 @@ class _Upsert:
             if db.dialect.name == "sqlite":  # straight from the driver: SQLAlchemy's row processing costs more
                 sql = _SQLITE_FIND_BY_EMAILS.format(", ".join("?" * len(chunk)))
                 for lead_id, partition_id, email_key, data in db.exec_driver_sql(sql, tuple(chunk)):
-                    found[email_key].append(_Lead(lead_id, partition_id, json.loads(data) or {}, email_key))
+                    found[email_key].append(_Lead(lead_id, partition_id, decode(data) or {}, email_key))
             else:
                 for row in db.execute(_FIND_BY_EMAILS, {"keys": chunk}):
                     found[row.email_key].append(_lead(row))
@@ -213,7 +214,10 @@ class _Upsert:
         if old_key is not None and not new and old_key in self._by_email:
             self._by_email[old_key] = [x for x in self._by_email[old_key] if x is not lead]
         if lead.email_key is not None and lead.email_key in self._by_email:
-            self._by_email[lead.email_key] = sorted([*self._by_email[lead.email_key], lead], key=_Lead.order)
+            if new:  # the batch's newest lead: last in id order
+                self._by_email[lead.email_key] = [*self._by_email[lead.email_key], lead]
+            else:
+                self._by_email[lead.email_key] = sorted([*self._by_email[lead.email_key], lead], key=_Lead.order)
 
     def flush(self) -> None:
         """Write what the records decided: new leads (ids in creation order), changed leads, then activities."""
@@ -221,28 +225,28 @@ class _Upsert:
         sqlite = db.dialect.name == "sqlite"
         ids: dict[int, int] = {}
         if self._new:
-            rows = [
-                {"partition_id": lead.partition_id, "email_key": lead.email_key, "created_at": stamp,
-                 "updated_at": stamp, "data": lead.data}
-                for lead in self._new
-            ]  # fmt: skip
             if sqlite:
                 # One executemany; AUTOINCREMENT under the transaction's write lock numbers the rows consecutively
                 # after every id ever used, so they are the last len(rows) ids (RETURNING would go row by row).
-                # Straight to the driver, `data` as SQLAlchemy's JSON type writes it: its per-row processing
-                # costs more than the inserts.
+                # Straight to the driver, `data` as JSON text: SQLAlchemy's per-row processing costs more than
+                # the inserts.
                 db.exec_driver_sql(_SQLITE_INSERT_LEAD, [
-                    (r["partition_id"], r["email_key"], stamp, stamp, json.dumps(r["data"])) for r in rows
+                    (lead.partition_id, lead.email_key, stamp, stamp, encode(lead.data)) for lead in self._new
                 ])  # fmt: skip
                 last = int(db.execute(_LAST_LEAD_ID).scalar_one())
-                inserted = list(range(last - len(rows) + 1, last + 1))
+                inserted = list(range(last - len(self._new) + 1, last + 1))
             else:
+                rows = [
+                    {"partition_id": lead.partition_id, "email_key": lead.email_key, "created_at": stamp,
+                     "updated_at": stamp, "data": lead.data}
+                    for lead in self._new
+                ]  # fmt: skip
                 inserted = [int(i) for i in db.execute(_INSERT_LEADS, rows).scalars().all()]
             for lead, new_id in zip(self._new, inserted, strict=True):
                 ids[lead.id] = lead.id = int(new_id)
         if self._changed and sqlite:
             db.exec_driver_sql(_SQLITE_UPDATE_LEAD, [
-                (json.dumps(lead.data), lead.email_key, stamp, lead.id) for lead in self._changed.values()
+                (encode(lead.data), lead.email_key, stamp, lead.id) for lead in self._changed.values()
             ])  # fmt: skip
         elif self._changed:
             db.execute(_UPDATE_LEAD, [
@@ -281,13 +285,17 @@ class _Upsert:
         if "id" in record and self.action != "updateOnly":
             return skipped("1003")
         values: dict[str, Any] = {}
+        fields = self._fields
         for name, raw in record.items():
-            if name == "id":
-                continue
-            field = self.m.schema.get(name)
+            field = fields.get(name, _UNSEEN)
+            if field is _UNSEEN:
+                if name == "id":
+                    continue
+                field = self.m.schema.get(name)
+                if field is None:
+                    return skipped("1006", show(name))
+                field = fields[name] = field if field.writable else None
             if field is None:
-                return skipped("1006", show(name))
-            if not field.writable:
                 continue
             try:
                 values[name] = coerce(field, raw)
@@ -309,7 +317,7 @@ class _Upsert:
             return skipped("1004") if self.action == "updateOnly" else self._create(values)
         return self._update(matches[0], values)
 
-    def _find(self, key: Any) -> list[_Lead]:
+    def _find(self, key: Any) -> Sequence[_Lead]:
         if self.lookup_field == "id":
             lead_id = parse_id(key)
             row = self.m._lead(lead_id) if lead_id is not None else None
@@ -317,7 +325,7 @@ class _Upsert:
         if self.lookup_field == "email":
             email_key = _email_key(key)
             if self._by_email is not None:
-                return self._by_email.get(email_key, [])[:2] if email_key is not None else []
+                return self._by_email.get(email_key, _NONE) if email_key is not None else _NONE
             return [_lead(r) for r in self.m.db.execute(_FIND_BY_EMAIL, {"email_key": email_key}).all()]
         else:
             field = self.m.schema.get(self.lookup_field)
@@ -384,4 +392,6 @@ _SQLITE_INSERT_LEAD = "INSERT INTO leads (partition_id, email_key, created_at, u
 _SQLITE_UPDATE_LEAD = "UPDATE leads SET data = ?, email_key = ?, updated_at = ? WHERE id = ?"
 _LAST_LEAD_ID = sa.select(sa.func.max(leads.c.id))
 _SQLITE_FIND_BY_EMAILS = "SELECT id, partition_id, email_key, data FROM leads WHERE email_key IN ({}) ORDER BY id"
+_UNSEEN: Any = object()
+_NONE: tuple[_Lead, ...] = ()
 _IN_CHUNK = 500  # keys per SELECT ... IN: under every backend's parameter limit
