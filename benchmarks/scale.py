@@ -54,8 +54,8 @@ from emulator_throughput import (
     parse_wrk,
     postgres_schema,
     token_of,
-    wrk_command,
     write_script,
+    wrk_command,
 )
 
 ROWS = 1_000_000
@@ -113,6 +113,7 @@ class Measured:
     raw: Latency
     extract_s: float
     server_idle_mib: float
+    server_filter_peak_mib: float
     server_peak_mib: float
     client_start_mib: float
     client_peak_mib: float
@@ -175,7 +176,7 @@ def populate_postgres(url: str, rows: int) -> float:
 # -- the filter: the emulator through wrk, the store through its driver ----------------------------------------------
 
 
-def wrk_filter(base: str, token: str, rows: int, duration: str, tmp: Path, round_no: int) -> Run:
+def wrk_filter(base: str, token: str, rows: int, duration: str, *, tmp: Path, round_no: int) -> Run:
     script = write_script(tmp, f"filter-{round_no}", LUA_FILTER, token=token, rows=rows, seed=SEED + round_no,
                           prefix=EMAIL_PREFIX, domain=EMAIL_DOMAIN,
                           quoted_domain=EMAIL_DOMAIN.replace("@", "%40"))  # fmt: skip
@@ -326,7 +327,7 @@ def check_file(path: Path, status: dict[str, Any]) -> int:
 # -- one backend ---------------------------------------------------------------------------------------------------
 
 
-def measure(label: str, db: Path | str, raw: Callable[[], RawStore], populate_s: float, args: argparse.Namespace,
+def measure(label: str, db: Path | str, raw: Callable[[], RawStore], *, populate_s: float, args: argparse.Namespace,
             workdir: Path) -> Measured:  # fmt: skip
     process, base = serve_emulator(db, CLIENT_ID, CLIENT_SECRET, limits=RAISED_LIMITS)
     try:
@@ -337,7 +338,7 @@ def measure(label: str, db: Path | str, raw: Callable[[], RawStore], populate_s:
         emulator_runs: list[Latency] = []
         raw_runs: list[Latency] = []
         try:
-            wrk_filter(base, token, args.rows, "1s", workdir, -1)  # warm-up, not measured
+            wrk_filter(base, token, args.rows, "1s", tmp=workdir, round_no=-1)  # warm-up, not measured
             for round_no in range(args.rounds):
                 steps: list[Callable[[], None]] = [
                     lambda r=round_no: emulator_runs.append(wrk_latency(base, token, args, workdir, r)),
@@ -350,6 +351,7 @@ def measure(label: str, db: Path | str, raw: Callable[[], RawStore], populate_s:
                       file=sys.stderr)  # fmt: skip
         finally:
             store.close()
+        filter_peak_kib = rss_kib(pid, "VmHWM")
         export_id, status, extract_s = extract_all(base, token, args.rows)
         path = workdir / f"{label.lower()}-extract.csv"
         client = download_apart(base, export_id, path)
@@ -361,13 +363,13 @@ def measure(label: str, db: Path | str, raw: Callable[[], RawStore], populate_s:
         stop(process)
     return Measured(
         label, populate_s, median_latency(emulator_runs), median_latency(raw_runs), extract_s, idle_kib / 1024,
-        server_peak_kib / 1024, client["start_kib"] / 1024, client["peak_kib"] / 1024, int(client["bytes"]),
-        file_rows, float(client["seconds"]),
+        filter_peak_kib / 1024, server_peak_kib / 1024, client["start_kib"] / 1024, client["peak_kib"] / 1024,
+        int(client["bytes"]), file_rows, float(client["seconds"]),
     )  # fmt: skip
 
 
 def wrk_latency(base: str, token: str, args: argparse.Namespace, workdir: Path, round_no: int) -> Latency:
-    run = wrk_filter(base, token, args.rows, args.duration, workdir, round_no)
+    run = wrk_filter(base, token, args.rows, args.duration, tmp=workdir, round_no=round_no)
     if run.failure:
         raise SystemExit(f"filter by email through the emulator failed: {run.failure}")
     return Latency(run.p50_ms, run.p99_ms, run.requests)
@@ -378,7 +380,7 @@ def run_sqlite(args: argparse.Namespace, workdir: Path) -> Measured:
     populate_s = populate_sqlite(db, args.rows)
     print(f"setup: {args.rows:,} leads into SQLite in {populate_s:.1f} s (not measured)", file=sys.stderr)
     try:
-        return measure("SQLite", db, lambda: raw_sqlite(db), populate_s, args, workdir)
+        return measure("SQLite", db, lambda: raw_sqlite(db), populate_s=populate_s, args=args, workdir=workdir)
     finally:
         for leftover in workdir.glob("scale.sqlite3*"):
             leftover.unlink()
@@ -394,7 +396,7 @@ def run_postgres(args: argparse.Namespace, workdir: Path) -> Measured | str:
             return "not run: psycopg is not installed (pip install -e '.[postgres]')"
         populate_s = populate_postgres(url, args.rows)
         print(f"setup: {args.rows:,} leads into PostgreSQL in {populate_s:.1f} s (not measured)", file=sys.stderr)
-        return measure("PostgreSQL", url, lambda: raw_postgres(url), populate_s, args, workdir)
+        return measure("PostgreSQL", url, lambda: raw_postgres(url), populate_s=populate_s, args=args, workdir=workdir)
 
 
 # -- output ----------------------------------------------------------------------------------------------------------
@@ -415,6 +417,7 @@ def print_table(results: list[Measured], not_run: dict[str, str]) -> None:
     line("filter by email: calls measured", (f"{m.emulator.calls:>16,}{m.raw.calls:>12,}{'':>8}" for m in results))
     line("extract: enqueue to Completed", (f"{m.extract_s:>15.1f}s{'':>20}" for m in results))
     line("server RSS idle", (f"{m.server_idle_mib:>13.0f}MiB{'':>20}" for m in results))
+    line("server peak RSS after the filter runs", (f"{m.server_filter_peak_mib:>13.0f}MiB{'':>20}" for m in results))
     line("server peak RSS (extract + download)", (f"{m.server_peak_mib:>13.0f}MiB{'':>20}" for m in results))
     line("client RSS before download", (f"{m.client_start_mib:>13.0f}MiB{'':>20}" for m in results))
     line("client download peak RSS", (f"{m.client_peak_mib:>13.0f}MiB{'':>20}" for m in results))
@@ -430,7 +433,7 @@ def json_rows(results: list[Measured]) -> list[dict[str, Any]]:
 
     def add(name: str, value: float, unit: str, baseline: float | None = None) -> None:
         ratio = value / baseline if baseline else None
-        rows.append({"name": name, "value": round(value, 4), "unit": unit, "baseline": baseline, "ratio": ratio,
+        rows.append({"name": name, "value": value, "unit": unit, "baseline": baseline, "ratio": ratio,
                      "target": None, "met": None})  # fmt: skip
 
     for m in results:
@@ -489,8 +492,10 @@ def main() -> None:
     print(f"scale: {args.rows:,} leads; filter by email at 1 connection, wrk {args.duration} per run against the "
           f"same statements on the raw store, {args.rounds} alternating round(s), medians; "
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")  # fmt: skip
-    print(f"load (1/5/15 min) {' '.join(f'{x:.2f}' for x in load_before)} at the start, "
-          f"{' '.join(f'{x:.2f}' for x in load_after)} at the end; {time.perf_counter() - started:.0f} s in all")
+    print(
+        f"load (1/5/15 min) {' '.join(f'{x:.2f}' for x in load_before)} at the start, "
+        f"{' '.join(f'{x:.2f}' for x in load_after)} at the end; {time.perf_counter() - started:.0f} s in all"
+    )
     print_table(results, not_run)
     if args.json:
         report: dict[str, Any] = {"benchmark": "scale", "rows": json_rows(results)}
