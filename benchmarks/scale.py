@@ -403,6 +403,10 @@ def run_postgres(args: argparse.Namespace, workdir: Path) -> Measured | str:
 
 
 def print_table(results: list[Measured], not_run: dict[str, str]) -> None:
+    for label, why in not_run.items():
+        print(f"{label}: {why}")
+    if not results:
+        return
     header = f"{'':40}" + "".join(f"{m.label:>16}{'raw store':>12}{'ratio':>8}" for m in results)
     print(header)
 
@@ -424,8 +428,6 @@ def print_table(results: list[Measured], not_run: dict[str, str]) -> None:
     line("client download time", (f"{m.download_s:>15.1f}s{'':>20}" for m in results))
     line("file", (f"{m.file_bytes / 1e6:>14.1f}MB{'':>20}" for m in results))
     line("file data rows", (f"{m.file_rows:>16,}{'':>20}" for m in results))
-    for label, why in not_run.items():
-        print(f"{label}: {why}")
 
 
 def json_rows(results: list[Measured]) -> list[dict[str, Any]]:
