@@ -175,7 +175,7 @@ def table(outcomes: Iterable[Outcome]) -> list[list[str]]:
 def number(value: float | None) -> str:
     if value is None:
         return ""
-    if abs(value) >= 100:
+    if float(value).is_integer() or abs(value) >= 100:  # counts read as counts
         return f"{value:,.0f}"
     return f"{value:.2f}" if abs(value) >= 1 or value == 0 else f"{value:.3f}"
 
