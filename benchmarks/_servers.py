@@ -1,15 +1,20 @@
 """What the benchmark scripts share to run a server beside them: a free loopback port, `mkto serve` on a SQLite
 file (or any `--db`, with `--state` and `--workers`) with known credentials, waiting until it answers, and stopping
-it (Ctrl+C first, as a user would, then a kill if it does not go)."""
+it (Ctrl+C first, as a user would, then a kill if it does not go); and the `--json` / `--quick` contract every
+script keeps for `python -m benchmarks`."""
 
 from __future__ import annotations
 
+import argparse
+import json
+import operator
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +81,66 @@ def serve_emulator(
         stop(process)
         raise
     return process, base
+
+
+# -- the contract every benchmark script keeps for `python -m benchmarks` -------------------------------------
+# `--json`: the LAST stdout line is {"benchmark": name, "rows": [...]} (and, when there are any, "not_run" and
+# "failed": lists of "what: why"); `--quick`: a bounded size, the script's QUICK defaults under any explicit flag.
+CONTRACT_KEY = "benchmark"
+TARGET_PATTERN = re.compile(r"^\s*(>=|<=|==|<|>)?\s*(-?[\d.]+)\s*$")
+COMPARE: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge, "<=": operator.le, "==": operator.eq, "<": operator.lt, ">": operator.gt,
+}  # fmt: skip
+
+
+def parse_args(
+    parser: argparse.ArgumentParser, quick: Mapping[str, Any], argv: Sequence[str] | None = None
+) -> argparse.Namespace:
+    """`parser`'s arguments with `--json` and `--quick` added; under `--quick` the `quick` values are the defaults."""
+    shown = ", ".join(f"--{name.replace('_', '-')} {value}" for name, value in quick.items())
+    parser.add_argument("--json", action="store_true", help="print the rows as one JSON object, the last line")
+    parser.add_argument("--quick", action="store_true", help=f"a bounded size in seconds: {shown}")
+    args = parser.parse_args(argv)
+    if args.quick:
+        parser.set_defaults(**quick)
+        args = parser.parse_args(argv)
+    return args
+
+
+def meets(value: float, target: str) -> bool:
+    """Whether `value` meets a target written as the issue writes them: ">= 0.5", "< 50", "0" (exactly)."""
+    found = TARGET_PATTERN.match(target)
+    if found is None:
+        raise ValueError(f"a target reads like '>= 0.5' or '0', not {target!r}")
+    return COMPARE[found.group(1) or "=="](value, float(found.group(2)))
+
+
+def measure(
+    name: str,
+    value: float,
+    unit: str,
+    *,
+    baseline: float | None = None,
+    target: str | None = None,
+    on_ratio: bool = False,
+) -> dict[str, Any]:
+    """One row of the contract. The ratio is value / baseline; the target is judged on the value, or on the
+    ratio with `on_ratio` (not judged when there is no ratio)."""
+    ratio = value / baseline if baseline else None
+    judged_on = ratio if on_ratio else value
+    met = None if target is None or judged_on is None else meets(judged_on, target)
+    return {"name": name, "value": float(value), "unit": unit, "baseline": baseline, "ratio": ratio,
+            "target": target, "met": met}  # fmt: skip
+
+
+def print_contract(
+    benchmark: str, rows: Sequence[Mapping[str, Any]], *, not_run: Sequence[str] = (), failed: Sequence[str] = ()
+) -> None:
+    """The contract's one line, last on stdout."""
+    line: dict[str, Any] = {CONTRACT_KEY: benchmark, "rows": list(rows)}
+    if not_run:
+        line["not_run"] = list(not_run)
+    if failed:
+        line["failed"] = list(failed)
+    sys.stdout.flush()
+    print(json.dumps(line), flush=True)

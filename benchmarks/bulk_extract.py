@@ -8,7 +8,7 @@ stream the file to disk, checking its size and SHA-256 against the job status. T
 Starlette app on the same server stack streaming a CSV of the same rows (same bytes) generated on the fly.
 Each server runs in its own process; its peak RSS is its VmHWM from /proc. Every server listens on 127.0.0.1.
 
-    python benchmarks/bulk_extract.py [--rows 1000000]
+    python benchmarks/bulk_extract.py [--rows 1000000] [--quick] [--json]
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-from _servers import free_port, serve_emulator, stop, wait_ready
+from _servers import free_port, measure, parse_args, print_contract, serve_emulator, stop, wait_ready
 
 CLIENT_ID = "bench"
 CLIENT_SECRET = "bench-secret"
@@ -33,6 +33,7 @@ CREATED_AT = "2026-01-10T00:00:00Z"
 FIELDS = ["id", "email", "firstName", "lastName", "createdAt"]
 DOWNLOAD_CHUNK = 1 << 16
 INSERT_BATCH = 50_000
+QUICK = {"rows": 20_000}
 
 
 def row_text(n: int) -> str:
@@ -173,10 +174,19 @@ def run_baseline(workdir: Path, rows: int) -> dict[str, float]:
         stop(process)
 
 
-def main() -> None:
+def contract_rows(emu: dict[str, float], bare: dict[str, float]) -> list[dict[str, object]]:
+    return [
+        measure("file written (create, enqueue, polls)", emu["write_s"], "s"),
+        measure("stream the file to disk, emulator/baseline", emu["download_s"], "s", baseline=bare["download_s"]),
+        measure("server RSS idle, emulator/baseline", emu["idle_rss_mib"], "MiB", baseline=bare["idle_rss_mib"]),
+        measure("server peak RSS, emulator/baseline", emu["peak_mib"], "MiB", baseline=bare["peak_mib"]),
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    args = parser.parse_args()
+    args = parse_args(parser, QUICK, argv)
     with tempfile.TemporaryDirectory(prefix="mkto-bulk-bench-") as tmp:
         workdir = Path(tmp)
         db = workdir / "emulator.sqlite3"
@@ -196,6 +206,8 @@ def main() -> None:
     print(
         f"{'server peak RSS overall':34}{emu['peak_mib']:>9.0f}MiB{bare['peak_mib']:>9.0f}MiB{emu['peak_mib'] / bare['peak_mib']:>8.2f}"
     )
+    if args.json:
+        print_contract("bulk_extract", contract_rows(emu, bare), failed=[] if same else ["the two files differ"])
 
 
 if __name__ == "__main__":

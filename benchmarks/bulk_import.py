@@ -12,7 +12,7 @@ The GETs are sent by wrk (Debian package `wrk`) with the Lua checks of `emulator
 tight httpx loop in a thread sends them instead, and the output says so (its latencies include Python's
 client overhead).
 
-    python benchmarks/bulk_import.py [--rows 100000] [--idle-seconds 5]
+    python benchmarks/bulk_import.py [--rows 100000] [--idle-seconds 5] [--quick] [--json]
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _servers import serve_emulator, stop
+from _servers import measure as contract_row  # this script's own measure() runs the import
+from _servers import parse_args, print_contract, serve_emulator, stop
 from emulator_throughput import (
     LUA_GET,
     LUA_UNTIL_STOPPED,
@@ -43,6 +44,7 @@ from emulator_throughput import (
 CLIENT_ID = "bench"
 CLIENT_SECRET = "bench-secret"
 POLL_S = 0.1
+QUICK = {"rows": 5_000, "idle_seconds": 1.0}
 
 
 def start_emulator(db: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -159,11 +161,27 @@ def fmt(run: Run) -> str:
     return f"{run.rate:>8,.0f} req/s  p50 {run.p50_ms:>7.2f} ms  p99 {run.p99_ms:>7.2f} ms  max {run.max_ms:>8.2f} ms"
 
 
-def main() -> None:
+def contract(result: dict[str, Any]) -> tuple[list[dict[str, object]], list[str]]:
+    """(rows, failed): the GETs' p50 and p99 during the import against idle, the processing, the slowest poll."""
+    idle, during = result["idle"], result["during"]
+    failed = [f"{name}: {run.failure}" for name, run in (("idle", idle), ("during the import", during)) if run.failure]
+    rows = [
+        contract_row("import processing", result["processed_s"], "s"),
+        contract_row("slowest status poll", result["slowest_poll_s"] * 1000, "ms"),
+    ]
+    if not failed:
+        rows[:0] = [
+            contract_row("Get Lead by Id p50, during the import/idle", during.p50_ms, "ms", baseline=idle.p50_ms),
+            contract_row("Get Lead by Id p99, during the import/idle", during.p99_ms, "ms", baseline=idle.p99_ms),
+        ]
+    return rows, failed
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--idle-seconds", type=float, default=5.0)
-    args = parser.parse_args()
+    args = parse_args(parser, QUICK, argv)
     with tempfile.TemporaryDirectory(prefix="mkto-import-bench-") as tmp:
         process, base = start_emulator(Path(tmp) / "emulator.sqlite3")
         try:
@@ -180,6 +198,9 @@ def main() -> None:
         f"that poll {result['first_poll_s'] * 1000:.1f} ms, slowest of {result['polls']} polls "
         f"{result['slowest_poll_s'] * 1000:.1f} ms"
     )
+    if args.json:
+        rows, failed = contract(result)
+        print_contract("bulk_import", rows, failed=failed)
 
 
 if __name__ == "__main__":

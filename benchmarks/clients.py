@@ -4,7 +4,7 @@ call, no retries; the "no client" baseline).
 
     python benchmarks/clients.py [--gets 2000] [--syncs 50] [--mrp-gets 200]
                                  [--job-syncs 10] [--job-gets 100] [--workers 12]
-                                 [--lost-share 0.03] [--json]
+                                 [--lost-share 0.03] [--quick] [--json]
 
 Each client gets a fresh `mkto serve` of its own (a subprocess on a SQLite file, the default seed, so the
 fault plans draw from the same generator from the same start), in two phases:
@@ -53,9 +53,9 @@ from mkto import errors
 from mkto.client import MAX_BATCH_RECORDS, AsyncClient, Client, Limits
 
 try:
-    from _servers import serve_emulator, stop
+    from _servers import measure, parse_args, print_contract, serve_emulator, stop
 except ImportError:  # imported as benchmarks.clients
-    from benchmarks._servers import serve_emulator, stop  # type: ignore[no-redef]
+    from benchmarks._servers import measure, parse_args, print_contract, serve_emulator, stop  # type: ignore[no-redef]
 
 CLIENT_ID = "bench"
 CLIENT_SECRET = "bench-secret"
@@ -66,6 +66,7 @@ LOST_AFTER_COMMIT = {"code": "604", "after_commit": True, "method": "POST", "pat
 WARMUP_CALLS = 20
 LOG_LIMIT = 1000  # the emulator keeps this many request-log entries
 BROWSE_PAGE = 300  # the most leads one /_mkto/browse/leads page gives
+QUICK = {"gets": 100, "syncs": 5, "mrp_gets": 10, "job_syncs": 2, "job_gets": 20, "workers": 4}
 
 Lead = dict[str, Any]
 
@@ -500,6 +501,33 @@ def tables(rows: list[dict[str, Any]]) -> tuple[list[list[str]], list[list[str]]
     return lines, faulty_lines
 
 
+def contract_rows(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """(rows, not run, failed) for the contract: each client's get and sync median against plain httpx's, and
+    what the faulty job left: leads lost and duplicated, 606 and 615 drawn."""
+    base = next((r for r in rows if r["client"] == PlainHttpx.name and "error" not in r.get("raised", {})), None)
+    out: list[dict[str, Any]] = []
+    not_run: list[str] = []
+    failed: list[str] = []
+    for row in rows:
+        name = row["client"]
+        if "not_run" in row:
+            not_run.append(f"{name}: {row['not_run'].removeprefix('not run: ')}")
+            continue
+        raised, faulty = row.get("raised", {}), row.get("faulty", {})
+        failed += [f"{name}, {phase}: {part['error']}" for phase, part in (("raised", raised), ("faulty", faulty))
+                   if "error" in part]  # fmt: skip
+        if "error" not in raised and name != PlainHttpx.name:
+            for op in ("get", "sync"):
+                baseline = base["raised"][op]["p50"] if base else None
+                out.append(measure(f"{name} {op} p50 / plain httpx", raised[op]["p50"], "ms", baseline=baseline))
+        if "error" not in faulty:
+            out.append(measure(f"{name} faults: leads lost", faulty["lost"], "leads"))
+            out.append(measure(f"{name} faults: leads duplicated", faulty["duplicated"], "leads"))
+            for code in ("606", "615"):
+                out.append(measure(f"{name} faults: {code} drawn", faulty["drawn"][code], "calls"))
+    return out, not_run, failed
+
+
 def render(lines: list[list[str]]) -> str:
     """Aligned columns; a row of one cell (a reason) runs on past them."""
     widths: dict[int, int] = collections.defaultdict(int)
@@ -528,8 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     defaults = Sizes()
     for name, value in vars(defaults).items():
         parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
-    parser.add_argument("--json", action="store_true", help="print the rows as JSON after the table")
-    args = parser.parse_args(argv)
+    args = parse_args(parser, QUICK, argv)  # --json: the rows as JSON after the table, then the contract's line
     sizes = Sizes(**{name: getattr(args, name) for name in vars(defaults)})
     started = time.perf_counter()
     rows = run(sizes)
@@ -545,6 +572,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(render(faulty))
     if args.json:
         print(json.dumps(rows, indent=2))
+        contract, not_run, failed = contract_rows(rows)
+        print_contract("clients", contract, not_run=not_run, failed=failed)
     return 0
 
 

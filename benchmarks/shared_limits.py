@@ -1,7 +1,7 @@
 """Shared limits at the physical limit: 4 processes, one instance, throughput as a fraction of the maximum.
 
     .venv/bin/python benchmarks/shared_limits.py [--processes 4] [--calls 60] [--rate-calls 20]
-        [--rate-seconds 2] [--redis redis://127.0.0.1:6379/0] [--baseline-margin 0.1]
+        [--rate-seconds 2] [--redis redis://127.0.0.1:6379/0] [--baseline-margin 0.1] [--quick] [--json]
 
 Each process runs its own `Client` making `--calls` calls as fast as its limits let it, against one
 in-process `Emulator` with the same limits scaled down (20 calls / 2 s, 10 in flight). The processes share
@@ -31,12 +31,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from _servers import measure, parse_args, print_contract
+
 from mkto.client import Client, Limits, RedisLimiterBackend, SqliteLimiterBackend
 from mkto.emulator import Emulator
 from mkto.errors.limits import RATE_SECONDS
 
 PATH = "/rest/v1/stats/usage.json"
 OLD_MARGIN_S = 1.0  # the fixed window margin the client had before, on Marketo's 20 s window
+SHARED_TARGET = ">= 0.97"  # the issue's: a shared limiter reaches 97 % of the maximum
+NO_REFUSALS = "0"  # ... and draws no 606 or 615
+QUICK = {"processes": 2, "calls": 15, "rate_calls": 10, "rate_seconds": 1.0, "baseline_margin": 0.0}
 START_DELAY_S = 3.0  # spawned processes import mkto and build their clients before the common start
 
 
@@ -121,7 +126,27 @@ def redis_reachable(url: str) -> str | None:
     return None
 
 
-def main() -> None:
+def contract_rows(runs: list[Run]) -> list[dict[str, object]]:
+    """Each shared run's fraction of the maximum (beside its old-margin run, the baseline) and its 606 and 615;
+    the unshared run's fraction and 606, with no target."""
+    by_label = {r.label: r for r in runs}
+    rows: list[dict[str, object]] = []
+    for r in runs:
+        if "old margin" in r.label:
+            continue
+        if r.label.startswith("shared"):
+            old = next((o for label, o in by_label.items() if label.startswith(r.label + ", old margin")), None)
+            rows.append(measure(f"{r.label} of max", r.fraction, "fraction", baseline=old.fraction if old else None,
+                                target=SHARED_TARGET))  # fmt: skip
+            rows.append(measure(f"{r.label} 606", r.drawn_606, "calls", target=NO_REFUSALS))
+            rows.append(measure(f"{r.label} 615", r.drawn_615, "calls", target=NO_REFUSALS))
+        else:
+            rows.append(measure("unshared of max", r.fraction, "fraction"))
+            rows.append(measure("unshared 606", r.drawn_606, "calls"))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--calls", type=int, default=60, help="calls per process")
@@ -135,7 +160,7 @@ def main() -> None:
         default=None,
         help="the old window_margin_s (default: its 1 s per 20 s window, scaled); 0 skips",
     )
-    args = parser.parse_args()
+    args = parse_args(parser, QUICK, argv)
     if args.baseline_margin is None:
         args.baseline_margin = OLD_MARGIN_S * args.rate_seconds / RATE_SECONDS
 
@@ -164,6 +189,9 @@ def main() -> None:
     for r in runs:
         print(f"{r.label:<44} {r.fraction:>7.3f} {r.span_s:>8.2f} {r.minimum_s:>7.2f} {r.drawn_606:>5} "
               f"{r.drawn_615:>5} {r.latency_ms:>8.1f}")  # fmt: skip
+    if args.json:
+        not_run = [f"shared Redis: Redis at {args.redis} not reachable ({no_redis})"] if no_redis is not None else []
+        print_contract("shared_limits", contract_rows(runs), not_run=not_run)
 
 
 if __name__ == "__main__":

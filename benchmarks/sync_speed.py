@@ -12,8 +12,8 @@
 
 Every server listens on 127.0.0.1; wrk (Debian package `wrk`) is required and reported when missing.
 
-    python benchmarks/sync_speed.py sync [--seconds 5]
-    python benchmarks/sync_speed.py extract [--rows 1000000] [--seconds 5]
+    python benchmarks/sync_speed.py sync [--seconds 5] [--quick] [--json]
+    python benchmarks/sync_speed.py extract [--rows 1000000] [--seconds 5] [--quick] [--json]
 """
 
 from __future__ import annotations
@@ -29,12 +29,13 @@ import time
 from pathlib import Path
 
 import httpx
-from _servers import serve_emulator, stop
+from _servers import measure, parse_args, print_contract, serve_emulator, stop
 from bulk_extract import populate  # the same leads, inserted with sqlite3 directly
 
 CLIENT_ID = "bench"
 CLIENT_SECRET = "bench-secret"
 RAISED_LIMITS = {"rate_calls": 100_000_000, "daily_quota": 1_000_000_000, "concurrency": 10_000}
+QUICK = {"seconds": 1, "rows": 20_000}
 
 SAME_LUA = r"""
 function init(args)
@@ -128,19 +129,31 @@ def latencies(output: str) -> str:
     return found.group(1) if found else "?"
 
 
-def bench_sync(args: argparse.Namespace, workdir: Path) -> None:
+def latency_ms(output: str, which: str) -> float:
+    found = re.search(rf"LAT .*\b{which}=([\d.]+)", output)
+    if found is None:
+        raise SystemExit(f"no {which} in wrk's output:\n{output}")
+    return float(found.group(1))
+
+
+def bench_sync(args: argparse.Namespace, workdir: Path) -> list[dict[str, object]]:
+    rows = []
     for name, script in (("mixed: 150 new, 150 changed", SYNC_LUA), ("same: 300 unchanged", SAME_LUA)):
         process, base, token = start_emulator(workdir / f"sync-{len(name)}.sqlite3")
         try:
-            output = wrk(script, f"{base}/rest/v1/leads.json", token, connections=4, seconds=args.seconds, workdir=workdir)
+            output = wrk(
+                script, f"{base}/rest/v1/leads.json", token, connections=4, seconds=args.seconds, workdir=workdir
+            )
         finally:
             stop(process)
         calls = requests_per_s(output)
         print(f"Sync Leads, 300 records ({name}), 4 connections, {args.seconds} s: "
               f"{calls:.1f} calls/s, {calls * 300:,.0f} records/s")  # fmt: skip
+        rows.append(measure(f"Sync Leads, 300 records ({name}), 4 connections", calls, "calls/s"))
+    return rows
 
 
-def bench_extract(args: argparse.Namespace, workdir: Path) -> None:
+def bench_extract(args: argparse.Namespace, workdir: Path) -> list[dict[str, object]]:
     db = workdir / "extract.sqlite3"
     started = time.perf_counter()
     populate(db, args.rows)
@@ -150,8 +163,10 @@ def bench_extract(args: argparse.Namespace, workdir: Path) -> None:
         url = f"{base}/rest/v1/lead/1.json"
         quiet = wrk(GET_LUA, url, token, connections=2, seconds=args.seconds, workdir=workdir)
         client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=600)
-        body = {"fields": ["id", "email", "firstName", "lastName", "createdAt"],
-                "filter": {"createdAt": {"startAt": "2026-01-01T00:00:00Z", "endAt": "2026-01-31T00:00:00Z"}}}
+        body = {
+            "fields": ["id", "email", "firstName", "lastName", "createdAt"],
+            "filter": {"createdAt": {"startAt": "2026-01-01T00:00:00Z", "endAt": "2026-01-31T00:00:00Z"}},
+        }
         export_id = client.post("/bulk/v1/leads/export/create.json", json=body).json()["result"][0]["exportId"]
         client.post(f"/bulk/v1/leads/export/{export_id}/enqueue.json").raise_for_status()
         httpx.post(f"{base}/_mkto/clock", json={"advance": 1_200}).raise_for_status()
@@ -179,6 +194,11 @@ def bench_extract(args: argparse.Namespace, workdir: Path) -> None:
           f"{latencies(busy)} ({requests_per_s(busy):.0f} req/s)")  # fmt: skip
     print(f"first status poll {timings['first poll'] * 1000:.0f} ms; file done after {timings['file']:.1f} s "
           f"({int(timings['records']):,} records)")  # fmt: skip
+    return [
+        measure(f"Get Lead by Id {which}, 2 connections, during the extract/alone", latency_ms(busy, which), "ms",
+                baseline=latency_ms(quiet, which))
+        for which in ("p50", "p99")
+    ] + [measure("extract file written", timings["file"], "s")]  # fmt: skip
 
 
 def main() -> None:
@@ -186,11 +206,13 @@ def main() -> None:
     parser.add_argument("what", choices=["sync", "extract"])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    args = parser.parse_args()
+    args = parse_args(parser, QUICK)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian package `wrk`): nothing measured")
     with tempfile.TemporaryDirectory(prefix="mkto-bench-") as tmp:
-        (bench_sync if args.what == "sync" else bench_extract)(args, Path(tmp))
+        rows = (bench_sync if args.what == "sync" else bench_extract)(args, Path(tmp))
+    if args.json:
+        print_contract("sync_speed", rows)
 
 
 if __name__ == "__main__":
