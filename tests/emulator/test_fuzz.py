@@ -22,7 +22,9 @@ from mkto.emulator._router import AREAS, load_endpoints
 
 REQUEST_ID = re.compile(r"^[0-9a-f]+#[0-9a-f]+$")
 NGINX_STATUSES = {413, 414}
-FUZZ_BUDGET = 3000  # generated calls per run over every operation and both modes: keeps the run near a minute
+# Generated calls per run over every operation and both modes: near a minute; a soak run (MKTO_SOAK_SCALE=N)
+# generates N times as many, and MKTO_FUZZ_EXAMPLES sets the examples per operation and mode outright.
+FUZZ_BUDGET = 3000 * int(os.environ.get("MKTO_SOAK_SCALE", "1"))
 MIN_EXAMPLES = 5
 RAISED_LIMITS = {"rate_calls": 1_000_000, "daily_quota": 100_000_000, "concurrency": 1_000}
 

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from mkto.errors import MarketoError, MarketoResponse, parse_response
 
-EXAMPLES = int(os.environ.get("MKTO_FUZZ_EXAMPLES", "300"))
+# 300 examples a property; a soak run (MKTO_SOAK_SCALE=N) N times as many; MKTO_FUZZ_EXAMPLES sets them outright.
+EXAMPLES = int(os.environ.get("MKTO_FUZZ_EXAMPLES") or 300 * int(os.environ.get("MKTO_SOAK_SCALE", "1")))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 CONTENT_TYPES = st.one_of(
