@@ -90,7 +90,7 @@ class Pipeline(Responder):
         if answer.code is not None and errors.Level.RESPONSE in _levels(answer.code):
             emu.counters.record_error(emu.clock.now(), answer.code)
         logged_id = request_id if answer.response.media_type == JSON_CONTENT_TYPE else None
-        emu.log_request(method, path, answer, logged_id, started, query=query, scope=scope)
+        emu.log_request(method, path, answer, logged_id, started, query=query, scope=scope, now=now)
         return answer.response
 
     async def asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -175,6 +175,7 @@ class Pipeline(Responder):
                 media=media,
                 overridden=form_consumed or override in OVERRIDABLE_METHODS,
                 step=step,
+                now=now,
             )
             code = answer.code
         finally:
@@ -201,11 +202,13 @@ class Pipeline(Responder):
         media: str,
         overridden: bool,
         step: FaultPlan | None,
+        now: dt.datetime,
     ) -> Answer:
         emu = self.emu
         plan = step or emu.faults.draw(method, path)  # a call a scenario's step takes reaches no fault plan
         if plan is not None and plan.latency_ms:
             await asyncio.sleep(plan.latency_ms / 1000)
+            now = emu.clock.now()  # the handler runs after the injected latency
         if plan is not None and plan.code and not plan.after_commit:
             return self._fault_answer(plan, method, request_id, endpoint)
 
@@ -220,7 +223,6 @@ class Pipeline(Responder):
             if isinstance(parsed, str):
                 return self._error(parsed, request_id, endpoint=endpoint)
             payload, files = parsed
-        now = emu.clock.now()  # after any injected latency
         settings = {**emu.settings, "munchkin_id": emu.munchkin_id}
 
         def make_call(db: Connection) -> Call:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import contextvars
+import datetime as dt
 import importlib
 import itertools
 import json
@@ -264,10 +265,12 @@ class Emulation:
         *,
         query: str = "",
         scope: Mapping[str, Any] | None = None,
+        now: dt.datetime | None = None,
     ) -> None:
         """Record an API call in the request log, newest first (`fault`: the id of the fault plan whose code
         answered, `"scenario:ID"` for a scenario's step, None for none; `user`: the API user's client id once known), tell the listeners, and with
-        the access log on print its one line. `_wire` keeps references to the headers and the first
+        the access log on print its one line. `now`: the call's time on the virtual clock (read here when not
+        given). `_wire` keeps references to the headers and the first
         LOGGED_BODY_BYTES of each body as they are: the admin API decodes and redacts them when it reads."""
         fault: int | str | None = _ANSWERING_FAULT.get()
         if fault is not None:  # (a set costs a context copy: most calls have none to clear)
@@ -283,7 +286,7 @@ class Emulation:
         received = scope.get(SCOPE_BODY, b"") if scope is not None else b""
         entry = {
             "id": next(self._log_ids),
-            "time": self.clock.now().isoformat(),
+            "time": (now or self.clock.now()).isoformat(),
             "method": method,
             "path": path,
             "status": response.status_code,

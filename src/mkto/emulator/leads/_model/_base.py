@@ -62,7 +62,7 @@ class Base:
         self._schema: Schema | None = None
         self._partitions: dict[str, int] | None = None
         self._activities: list[dict[str, Any]] | None = None  # while a batch writes: activities not inserted yet
-        self._new_lead_attributes: dict[str, tuple[Mapping[str, Any], ...]] = {}
+        self._new_lead_rows: dict[str, dict[str, Any]] = {}  # api method -> its New Lead activity row
 
     @functools.cached_property
     def stamp(self) -> str:
@@ -117,12 +117,19 @@ class Base:
         return attributes
 
     def _log_new_lead(self, lead_id: int, api_method: str) -> None:
-        attributes = self._new_lead_attributes.get(api_method)
-        if attributes is None:  # alike for every lead this call creates: built and serialized once
-            attributes = self._new_lead_attributes[api_method] = act.shared_attributes({
+        row = self._new_lead_rows.get(api_method)
+        if row is None:  # alike for every lead this call creates but for the lead: built and serialized once
+            attributes = act.shared_attributes({
                 "Created Date": self.stamp[:10], "Source Type": API_SOURCE, "API Method Name": api_method,
             })  # fmt: skip
-        self._record(lead_id, act.NEW_LEAD, attributes=attributes)
+            row = self._new_lead_rows[api_method] = activity_row(
+                lead_id=0, type_id=act.NEW_LEAD, when=self.stamp, attributes=attributes
+            )
+        if self._activities is not None:
+            self._activities.append({**row, "lead_id": lead_id})
+        else:
+            record_activity(self.db, lead_id=lead_id, type_id=act.NEW_LEAD, when=self.stamp,
+                            attributes=row["attributes"])  # fmt: skip
 
     def _log_changes(self, lead_id: int, before: Mapping[str, Any], after: Mapping[str, Any], api_method: str) -> int:
         """One Change Data Value per field whose value differs, in `after`'s order then removed fields; the count."""
