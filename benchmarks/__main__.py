@@ -1,6 +1,6 @@
 """Every benchmark in turn, and one table of what they measured against their baselines:
 
-    python -m benchmarks [--quick] [--only a,b] [--json] [--postgres URL] [--redis URL]
+    python -m benchmarks [--quick] [--only a,b] [--json] [--postgres URL] [--redis URL] [--prism SPEC]
 
 Each script runs as a subprocess (`python benchmarks/NAME.py --json`, with `--quick` when given), so a script is
 measured as a user would run it; what it prints goes to stderr as it comes, and its last stdout line (the rows,
@@ -32,7 +32,7 @@ from typing import IO, Any
 HERE = Path(__file__).resolve().parent
 CONTRACT_KEY = "benchmark"  # the first key of a script's last stdout line
 COLUMNS = ("benchmark", "measure", "value", "baseline", "ratio", "target", "met")
-SERVICE_FLAGS = {"postgres": "--postgres", "redis": "--redis"}
+SERVICE_FLAGS = {"postgres": "--postgres", "redis": "--redis", "prism": "--prism"}  # "prism": its spec file
 WRK = "wrk"
 FAILED, NOT_RUN, OK = "failed", "not run", "ok"
 TAIL_CHARS = 300  # of a failed script's output, in its row
@@ -64,7 +64,7 @@ class Script:
 
 SCRIPTS = (
     Script(
-        "emulator_throughput", full=("--duration", "3s", "--rounds", "3"), services=("postgres", "redis"), needs=WRK
+        "emulator_throughput", full=("--duration", "3s", "--rounds", "3"), services=("postgres", "redis", "prism"), needs=WRK
     ),
     Script("client_overhead"),
     Script("shared_limits", services=("redis",)),
@@ -226,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="PostgreSQL for the scripts that take it (default: $MKTO_TEST_POSTGRES_URL)")  # fmt: skip
     parser.add_argument("--redis", default=os.environ.get("MKTO_TEST_REDIS_URL"), metavar="URL",
                         help="Redis for the scripts that take it (default: $MKTO_TEST_REDIS_URL)")  # fmt: skip
+    parser.add_argument("--prism", default=None, metavar="SPEC",
+                        help="Marketo's OpenAPI spec for Prism beside the emulator (needs npx; default: not run)")  # fmt: skip
     args = parser.parse_args(argv)
     scripts = list(SCRIPTS)
     if args.only:
@@ -237,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     began, load_before = time.perf_counter(), load()
     started_at = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    services = {"postgres": args.postgres, "redis": args.redis}
+    services = {"postgres": args.postgres, "redis": args.redis, "prism": args.prism}
     outcomes = [run_script(script, quick=args.quick, services=services) for script in scripts]
     total_s, load_after = time.perf_counter() - began, load()
 

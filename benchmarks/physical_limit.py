@@ -56,7 +56,7 @@ EMAIL_DOMAIN = "physical-limit.example"
 QUICK = {"leads": 12_000, "rate_calls": 10, "rate_seconds": 2.0}
 DAILY_QUOTA = 10_000_000  # never the limit measured here
 BROWSE_PAGE = 300  # the admin API's largest page of leads
-TARGET = 0.97  # the issue's: of rate × 300 reached by the shared run
+TARGET = 0.97  # the target: of rate × 300 reached by the shared run
 SYNC_PATH = "/rest/v1/leads.json"
 HTTP_TIMEOUT_S = 60.0
 

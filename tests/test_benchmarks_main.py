@@ -80,6 +80,15 @@ def test_output_without_the_json_line_is_a_failure_and_reported_failures_are_row
     assert outcome_of("x", 0, [json.dumps({"benchmark": "x", "rows": [ROW]})], 1.0).status == OK
 
 
+def test_the_service_urls_and_the_prism_spec_go_only_to_the_scripts_that_take_them() -> None:
+    services = {"postgres": "postgresql://db/x", "redis": "redis://r/1", "prism": "spec.json"}
+    scripts = {s.name: s for s in SCRIPTS}
+    throughput = scripts["emulator_throughput"].argv(quick=True, services=services)
+    assert throughput[-6:] == ["--postgres", "postgresql://db/x", "--redis", "redis://r/1", "--prism", "spec.json"]
+    assert "--prism" not in scripts["scale"].argv(quick=True, services=services)
+    assert "--prism" not in scripts["emulator_throughput"].argv(quick=True, services={**services, "prism": None})
+
+
 def test_a_script_not_in_the_checkout_is_not_run_and_not_a_failure() -> None:
     outcome = run_script(Script("no_such_benchmark"), quick=True, services={})
     assert (outcome.status, outcome.reason) == (NOT_RUN, "benchmarks/no_such_benchmark.py missing")
