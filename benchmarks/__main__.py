@@ -67,6 +67,7 @@ SCRIPTS = (
         "emulator_throughput", full=("--duration", "3s", "--rounds", "3"), services=("postgres", "redis", "prism"), needs=WRK
     ),
     Script("client_overhead"),
+    Script("in_process"),
     Script("shared_limits", services=("redis",)),
     Script("clients"),
     Script("bulk_extract"),

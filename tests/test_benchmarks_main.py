@@ -99,3 +99,15 @@ def test_a_script_not_in_the_checkout_is_not_run_and_not_a_failure() -> None:
 )
 def test_every_benchmark_script_is_in_the_entry_points_list(script: str) -> None:
     assert script in {s.name for s in SCRIPTS}
+
+
+def test_the_in_process_benchmark_measures_both_calls_and_their_baseline() -> None:
+    done = subprocess.run(
+        [sys.executable, "benchmarks/in_process.py", "--gets", "50", "--syncs", "2", "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    line = json.loads(done.stdout.strip().splitlines()[-1])
+    assert line["benchmark"] == "in_process"
+    get, sync = line["rows"]
+    assert get["name"].startswith("Get Lead by Id") and get["baseline"] > 0 and get["value"] > get["baseline"]
+    assert sync["unit"] == "ms" and sync["value"] > 0
