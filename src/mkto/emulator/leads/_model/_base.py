@@ -125,11 +125,10 @@ class Base:
             row = self._new_lead_rows[api_method] = activity_row(
                 lead_id=0, type_id=act.NEW_LEAD, when=self.stamp, attributes=attributes
             )
-        if self._activities is not None:
+        if self._activities is not None:  # a batch: a copy of the row, not one built field by field
             self._activities.append({**row, "lead_id": lead_id})
         else:
-            record_activity(self.db, lead_id=lead_id, type_id=act.NEW_LEAD, when=self.stamp,
-                            attributes=row["attributes"])  # fmt: skip
+            self._record(lead_id, act.NEW_LEAD, attributes=row["attributes"])
 
     def _log_changes(self, lead_id: int, before: Mapping[str, Any], after: Mapping[str, Any], api_method: str) -> int:
         """One Change Data Value per field whose value differs, in `after`'s order then removed fields; the count."""

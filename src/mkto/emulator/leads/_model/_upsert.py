@@ -227,7 +227,7 @@ class _Upsert:
         if self._new:
             if sqlite:
                 # One executemany; AUTOINCREMENT under the transaction's write lock numbers the rows consecutively
-                # after every id ever used, so they are the last len(rows) ids (RETURNING would go row by row).
+                # after every id ever used, so they are the last len(self._new) ids (RETURNING would go row by row).
                 # Straight to the driver, `data` as JSON text: SQLAlchemy's per-row processing costs more than
                 # the inserts.
                 db.exec_driver_sql(_SQLITE_INSERT_LEAD, [
