@@ -8,7 +8,7 @@ the lead schema); every other table is emptied.
     store = Store.open("sqlite:///./.mkto/emulator.sqlite3")
     with store.transaction() as db: db.execute(...)
     with store.snapshot() as db: db.execute(...)   # a long read that blocks no writer (background work)
-    store.read(lambda db: db.execute(...))          # a short read on the request path: no transaction round
+    store.read(lambda db: db.execute(...))          # a short read on the request path: no transaction round trip
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -50,7 +49,6 @@ def normalize_url(db: str | Path) -> str:
 
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _SNAPSHOT = "mkto_snapshot"  # execution option of a snapshot connection: its BEGIN takes no write lock
-_STORES: weakref.WeakValueDictionary[int, Store] = weakref.WeakValueDictionary()
 T = TypeVar("T")
 # The write lock of a PostgreSQL store: one advisory lock per database and schema (an instance's own schema has
 # its own), held until the transaction ends.
@@ -75,18 +73,19 @@ class Store:
         self._shared: Connection | None = None
         self._shared_driver: Any = None  # its sqlite3 connection
         self._in_shared = False  # a transaction runs on it now
+        self._stale_read = False  # a write on another connection landed since the kept read transaction began
         self._memo: dict[str, Any] = {}  # SQLite only: what areas derive from rarely written tables
         self._memo_dirty = False  # a writer forgot an entry in the transaction now running
         # The shared state backend of several workers on this database (`_state.SharedState`), or None. Bulk
         # work claims its jobs through it, and a transaction that forgot a memo entry tells the other workers
         # there, which drop their memo on their next call (`drop_memo`).
         self.shared: Any = None
-        _STORES[id(engine)] = self
+        engine._mkto_store = self  # type: ignore[attr-defined]  # what `Store.of` finds (an attribute: once per call)
 
     @classmethod
     def of(cls, engine: Engine) -> Store | None:
         """The open store of an engine (a handler's `call.db.engine`), for work that outlives the call."""
-        return _STORES.get(id(engine))
+        return getattr(engine, "_mkto_store", None)
 
     @classmethod
     def open(cls, db: str | Path, *, schema: str | None = None) -> Store:
@@ -132,8 +131,11 @@ class Store:
             if self._in_shared:  # a transaction inside another: its own connection
                 with self.engine.begin() as nested:
                     yield nested
+                self._stale_read = True  # a read transaction kept open on the shared connection cannot see it
                 return
             conn, driver = self._shared_connection()
+            if driver.in_transaction:  # the read transaction `read` keeps open ends: this one writes
+                driver.commit()
             driver.execute("BEGIN IMMEDIATE")
             self._in_shared = True
             try:
@@ -172,10 +174,12 @@ class Store:
 
     def read(self, work: Callable[[Connection], T]) -> T:
         """`work(db)` for work that only reads, seeing one state of the database. On SQLite it runs on the shared
-        connection under the store's lock with no BEGIN and COMMIT (a third of a short read's store time): every
-        writer of this process holds that lock and the process owns the file, so no write can land between its
-        statements. A write inside it raises `WroteInRead` (it is not rolled back). Elsewhere (PostgreSQL, or
-        a SQLite file several workers share), a transaction."""
+        connection under the store's lock, in a read transaction kept open from one read to the next: every
+        writer of this process holds that lock and ends that transaction before it begins its own, and the
+        process owns the file, so a read always sees the last commit. Opening a read transaction per
+        statement costs SQLite two file-lock system calls, a fifth of a short read's store time. A write
+        inside it is rolled back and raises `WroteInRead`. Elsewhere (PostgreSQL, or a SQLite file several
+        workers share), a transaction."""
         if not self.is_sqlite:
             with self.engine.begin() as db:  # reads take no write turn
                 return work(db)
@@ -186,6 +190,11 @@ class Store:
             conn, driver = self._shared_connection()
             if self._in_shared:  # inside a transaction on it already (this thread): read in that transaction
                 return work(conn)
+            if self._stale_read and driver.in_transaction:  # a nested transaction wrote on another connection
+                driver.commit()
+            self._stale_read = False
+            if not driver.in_transaction:
+                driver.execute("BEGIN")  # deferred: the snapshot is taken by the first read, kept until a write
             changes = driver.total_changes
             self._in_shared = True
             try:
@@ -193,7 +202,8 @@ class Store:
             finally:
                 self._in_shared = False
             if driver.total_changes != changes:
-                raise WroteInRead("a read-only call changed the database")
+                driver.rollback()
+                raise WroteInRead("a read-only call changed the database (rolled back)")
             return result
 
     def _shared_connection(self) -> tuple[Connection, Any]:

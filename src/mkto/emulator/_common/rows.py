@@ -78,7 +78,8 @@ def encode(value: Any) -> str:
 
 def by_key(db: Connection, table: sa.Table, column: str, value: Any) -> Any:
     """The row of `table` whose `column` equals `value` (the first, if the column is not unique), or None."""
-    reader = _reader(table, column, db.dialect.name)
+    dialect = db.dialect.name
+    reader = _READERS.get((table.name, column, dialect)) or _reader(table, column, dialect)
     driver = db.connection.driver_connection
     assert driver is not None
     found = driver.execute(reader.sql, (value,)).fetchone()
@@ -87,13 +88,17 @@ def by_key(db: Connection, table: sa.Table, column: str, value: Any) -> Any:
     if reader.json_at or reader.bool_at:
         values = list(found)
         for i in reader.json_at:
-            if values[i] is not None:
-                values[i] = decode(values[i])
+            text = values[i]
+            if text is not None:
+                values[i] = decode(text)
         for i in reader.bool_at:
             if values[i] is not None:
                 values[i] = bool(values[i])
         found = values
-    return reader.row(*found)
+    return _new_tuple(reader.row, found)  # the namedtuple without its Python-level __new__
+
+
+_new_tuple = tuple.__new__
 
 
 __all__ = ["by_key", "decode", "encode"]
