@@ -226,3 +226,41 @@ def test_counters_window_with_given_back_slots_and_a_clock_that_goes_back() -> N
     assert window(t0) == 3
     assert window(t0 + dt.timedelta(seconds=15)) == 2  # the earlier call has left the window, the t0 ones remain
     assert window(t0 + dt.timedelta(seconds=20)) == 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_counters_window_matches_a_plain_list_of_calls(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compact window against the plainest model: every call kept with its time, a given-back one removed,
+    one at or before the horizon gone for good, the count those at or before the clock. Random calls and answers,
+    the clock mostly forward, sometimes set back, with the arrays cut down often."""
+    import random
+
+    from mkto.emulator import _limits
+
+    monkeypatch.setattr(_limits._Window, "_COMPACT_AFTER", 4)
+    rng = random.Random(seed)
+    counters = Counters()
+    limits = Limits(rate_calls=1_000_000, rate_seconds=5, concurrency=1_000_000)
+    t0 = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    model: dict[int, float] = {}  # call number -> epoch s
+    held: list[tuple[Slot, int]] = []
+    clock = 0.0
+    for number in range(600):
+        step = rng.random()
+        clock += rng.choice([0.0, 0.0, 0.1, 0.5, 1.5]) if step > 0.05 else -rng.uniform(0.5, 8.0)
+        at = t0 + dt.timedelta(seconds=clock)
+        horizon = at.timestamp() - limits.rate_seconds
+        for gone in [n for n, t in model.items() if t <= horizon]:
+            del model[gone]
+        slot = counters.admit(at, limits, "u")
+        assert isinstance(slot, Slot)
+        model[number] = at.timestamp()
+        held.append((slot, number))
+        while held and rng.random() < 0.6:
+            done, done_number = held.pop(rng.randrange(len(held)))
+            code = rng.choice([None, None, "611", "604"])
+            counters.finish(done, code)
+            if code is not None:
+                model.pop(done_number, None)
+        expected = sum(1 for t in model.values() if t <= at.timestamp())
+        assert counters.snapshot(at, limits)["rate_window"]["calls"] == expected, number

@@ -14,6 +14,7 @@ with `rate_calls` 20 and neighbours at 15 a caller has exactly 5 calls in any wi
 
 from __future__ import annotations
 
+import array
 import bisect
 import collections
 import dataclasses
@@ -76,10 +77,12 @@ class Limits:
 _known_day: tuple[float, float, dt.date] = (0.0, 0.0, dt.date.min)  # [start, end) epochs of the last day asked
 
 
-def chicago_day(now: dt.datetime) -> dt.date:
-    """The day in Marketo's time zone (US Central) that the daily quota counts; the last one is remembered."""
+def chicago_day(now: dt.datetime, epoch: float | None = None) -> dt.date:
+    """The day in Marketo's time zone (US Central) that the daily quota counts; the last one is remembered.
+    `epoch`: `now`'s timestamp, when the caller has it."""
     global _known_day  # noqa: PLW0603  (a one-entry cache: a tuple swap is atomic)
-    epoch = now.timestamp()
+    if epoch is None:
+        epoch = now.timestamp()
     start, end, day = _known_day
     if start <= epoch < end:
         return day
@@ -127,16 +130,88 @@ class Slot:
     user: str
 
 
+class _Window:
+    """The calls in the sliding rate window, counted in O(log n) and kept as numbers, not objects: at a high rate
+    the window holds every call of its last `rate_seconds` (Marketo's 100 in 20 s, or 200,000 when a benchmark
+    raises the limits), and a Python object per call, freed long after in cold memory, costs more than the call's
+    own bookkeeping.
+
+    Calls are appended in time order (`_times`, epoch seconds); a call's stamp is its position counted from the
+    first call ever entered (`_base` is the stamp at index 0). The window is `_times[_head:]` after moving
+    `_head` past every call at or before the horizon, less the calls given back (`_given_back`, stamp -> epoch s,
+    dropped as the head passes them). A call entered while the virtual clock is behind the last call's time (it was
+    set back) is `_late` instead (stamp -> epoch s, its stamp negative): rare, so it is scanned.
+    """
+
+    _COMPACT_AFTER = 65_536  # calls past the head before the arrays are cut down (O(n), amortised O(1))
+
+    def __init__(self) -> None:
+        self._times = array.array("d")
+        self._head = 0
+        self._base = 0
+        self._given_back: dict[int, float] = {}
+        self._late: dict[int, float] = {}
+        self._late_stamps = itertools.count(-1, -1)
+
+    def clear(self) -> None:
+        """Forget every call; a slot taken before is given back into nothing (its stamp names no call now)."""
+        self._base += len(self._times)
+        self._times = array.array("d")
+        self._head = 0
+        self._given_back.clear()
+        self._late.clear()
+
+    def enter(self, epoch: float) -> int:
+        """Put a call made at `epoch` in the window; its stamp."""
+        times = self._times
+        if len(times) == self._head or times[-1] <= epoch:
+            times.append(epoch)
+            return self._base + len(times) - 1
+        stamp = next(self._late_stamps)  # the clock went back: after calls stamped later than it
+        self._late[stamp] = epoch
+        return stamp
+
+    def give_back(self, stamp: int) -> None:
+        """The call does not count: it leaves the window now (nothing, if it has left already)."""
+        if stamp < 0:
+            self._late.pop(stamp, None)
+            return
+        at = stamp - self._base
+        if self._head <= at < len(self._times):
+            self._given_back[stamp] = self._times[at]
+
+    def count(self, epoch: float, seconds: float) -> int:
+        """Calls in (epoch - seconds, epoch]; older ones leave the window for good."""
+        horizon = epoch - seconds
+        times, head = self._times, self._head
+        if head < len(times) and times[head] <= horizon:
+            passed = bisect.bisect_right(times, horizon, head)
+            if self._given_back:
+                for at in range(head, passed):
+                    self._given_back.pop(self._base + at, None)
+            head = self._head = passed
+            if head >= self._COMPACT_AFTER and head * 2 >= len(times):
+                del times[:head]
+                self._base += head
+                head = self._head = 0
+        late = self._late
+        if late:
+            for stamp in [s for s, t in late.items() if t <= horizon]:
+                del late[stamp]
+        if head == len(times) or times[-1] <= epoch:  # every call left is at or before `epoch`
+            inside = len(times) - head - len(self._given_back)
+        else:  # the clock went back: calls stamped after `epoch` are outside the window until it catches up
+            inside = bisect.bisect_right(times, epoch, head) - head
+            inside -= sum(1 for t in self._given_back.values() if t <= epoch)
+        return inside + (sum(1 for t in late.values() if t <= epoch) if late else 0)
+
+
 class Counters:
     """The rate window, the daily quota, in-flight calls and per-day statistics, behind one lock."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._window: dict[int, float] = {}  # stamp -> epoch s, of every call the window holds
-        # The same calls as (epoch s, stamp), in time order; a given-back slot leaves its pair behind until the
-        # front reaches it, so counting the window is a trim of the front and len(), O(1) amortised.
-        self._times: collections.deque[tuple[float, int]] = collections.deque()
-        self._stamps = itertools.count()
+        self._window = _Window()
         self._daily: dict[dt.date, int] = collections.Counter()
         self.in_flight = 0
         self.usage: dict[dt.date, collections.Counter[str]] = collections.defaultdict(collections.Counter)
@@ -148,26 +223,27 @@ class Counters:
         with self._lock:
             self.neighbours = Neighbours()
             self._window.clear()
-            self._times.clear()
             self._daily.clear()
             self.usage.clear()
             self.errors.clear()
             self.export_bytes.clear()
 
     # -- gates -------------------------------------------------------------------------------------
-    def admit(self, now: dt.datetime, limits: Limits, user: str) -> str | Slot:
-        """Reserve a slot for a call or name the gate that refuses it: "607", "606" or "615"."""
-        epoch = now.timestamp()
-        day = chicago_day(now)
+    def admit(self, now: dt.datetime, limits: Limits, user: str, epoch: float | None = None) -> str | Slot:
+        """Reserve a slot for a call or name the gate that refuses it: "607", "606" or "615". `epoch`: `now`'s
+        timestamp, when the caller has it."""
+        if epoch is None:
+            epoch = now.timestamp()
+        day = chicago_day(now, epoch)
         with self._lock:
             others = self.neighbours
             if self._daily[day] + others.daily_calls >= limits.daily_quota:
                 return "607"
-            if self._window_count(epoch, limits.rate_seconds) + others.calls_per_window >= limits.rate_calls:
+            if self._window.count(epoch, limits.rate_seconds) + others.calls_per_window >= limits.rate_calls:
                 return "606"
             if self.in_flight + others.in_flight >= limits.concurrency:
                 return "615"
-            stamp = self._enter(epoch)
+            stamp = self._window.enter(epoch)
             self._daily[day] += 1
             self.in_flight += 1
             return Slot(stamp, day, user)
@@ -176,7 +252,7 @@ class Counters:
         """Count a call refused before the limit gates (603) without checking the limits."""
         day = chicago_day(now)
         with self._lock:
-            self._enter(now.timestamp())
+            self._window.enter(now.timestamp())
             self._daily[day] += 1
             self.usage[day][user] += 1
 
@@ -188,28 +264,8 @@ class Counters:
             if counted:
                 self.usage[slot.day][slot.user] += 1
             else:
-                self._window.pop(slot.stamp, None)
+                self._window.give_back(slot.stamp)
                 self._daily[slot.day] -= 1
-
-    def _enter(self, epoch: float) -> int:
-        stamp = next(self._stamps)
-        self._window[stamp] = epoch
-        if not self._times or self._times[-1][0] <= epoch:
-            self._times.append((epoch, stamp))
-        else:  # the virtual clock went back: keep time order (rare, so O(n) is fine)
-            bisect.insort(self._times, (epoch, stamp))
-        return stamp
-
-    def _window_count(self, epoch: float, seconds: float) -> int:
-        """Calls in (epoch - seconds, epoch]; older ones leave the window for good."""
-        horizon = epoch - seconds
-        times = self._times
-        while times and times[0][0] <= horizon:
-            self._window.pop(times.popleft()[1], None)
-        if not times or times[-1][0] <= epoch:
-            return len(self._window)  # every call left is inside the window
-        # The virtual clock went back: calls stamped after `epoch` are outside the window until it catches up.
-        return sum(1 for t in self._window.values() if t <= epoch)
 
     # -- statistics --------------------------------------------------------------------------------
     def record_error(self, now: dt.datetime, code: str) -> None:
@@ -230,7 +286,7 @@ class Counters:
         epoch = now.timestamp()
         day = chicago_day(now)
         with self._lock:
-            window = self._window_count(epoch, limits.rate_seconds)
+            window = self._window.count(epoch, limits.rate_seconds)
             return {
                 "rate_window": {"calls": window, "limit": limits.rate_calls, "seconds": limits.rate_seconds},
                 "in_flight": {"calls": self.in_flight, "limit": limits.concurrency},

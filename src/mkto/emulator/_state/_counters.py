@@ -120,9 +120,10 @@ class SharedCounters:
         self._state.publish(neighbours=Neighbours().as_dict())
 
     # -- gates ---------------------------------------------------------------------------------------------
-    def admit(self, now: dt.datetime, limits: Limits, user: str) -> str | Slot:
-        """Reserve a place for a call or name the gate that refuses it: "607", "606" or "615"."""
-        day = chicago_day(now)
+    def admit(self, now: dt.datetime, limits: Limits, user: str, epoch: float | None = None) -> str | Slot:
+        """Reserve a place for a call or name the gate that refuses it: "607", "606" or "615" (the window is
+        counted on the Redis server's clock; `epoch`, `now`'s timestamp, only finds the day sooner)."""
+        day = chicago_day(now, epoch)
         others = self._neighbours
         result = self._admit(
             keys=[self._window, self._flight, self._daily, self._seq, self._clock],
