@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 
 from ._api import ApiError, ApiUser, Call, Reply
 from ._common.tables import leads, list_members, static_lists
-from ._instance import LOGGED_BODY_BYTES, redact_body, redact_headers, redact_query
+from ._instance import LOGGED_BODY_BYTES, entry_time, redact_body, redact_headers, redact_query
 from ._store import metadata
 
 if TYPE_CHECKING:
@@ -39,8 +39,10 @@ EXPORT_KINDS = ("leads", "activities", "program/members")  # custom object extra
 
 
 def public_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """A request-log entry as the admin API lists it: without the recorded wire bytes."""
-    return {k: v for k, v in entry.items() if k != "_wire"}
+    """A request-log entry as the admin API lists it: its time in ISO 8601, without the recorded wire bytes."""
+    shown = {k: v for k, v in entry.items() if k != "_wire"}
+    shown["time"] = entry_time(entry)
+    return shown
 
 
 def log_page(entries: Iterable[Mapping[str, Any]], limit: int, code: str = "", user: str = "") -> list[dict[str, Any]]:

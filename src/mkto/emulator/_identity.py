@@ -32,12 +32,23 @@ IDENTITY_HEADERS = {
 }
 
 
+_last_bearer: tuple[bytes, str | None] = (b"", None)  # the header value read last and its token
+
+
 def bearer(authorization: bytes | None) -> str | None:
-    """The token of an `Authorization: Bearer ...` header's value (None: no such header), or None."""
+    """The token of an `Authorization: Bearer ...` header's value (None: no such header), or None. A client sends
+    the same header call after call: the last one read is remembered."""
+    global _last_bearer  # noqa: PLW0603  (a one-entry cache: a tuple swap is atomic)
     if authorization is None:
         return None
+    last = _last_bearer
+    if authorization == last[0]:
+        return last[1]
     scheme, _, token = authorization.decode("latin-1").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    token = token.strip()
+    found = token if scheme.lower() == "bearer" and token else None
+    _last_bearer = (authorization, found)
+    return found
 
 
 def authenticate(
@@ -133,7 +144,7 @@ class Identity(Responder):
     def _identity_fault(self, plan: FaultPlan, method: str, client_id: str) -> Answer:
         """A fault plan's or a scenario's answer; a 401 takes the OAuth shape the identity endpoint sends."""
         if plan.code != "401":
-            return self._fault_answer(plan, method, self.emu.request_ids.next(self.emu.clock.now()), None)
+            return self._fault_answer(plan, method, self.emu.request_ids.next(self.emu.clock.timestamp()), None)
         if plan.variant == "unknown_client":
             description = errors.get("401").format(*(plan.args or (client_id,)), variant="unknown_client")
             body_401 = {"error": "unauthorized", "error_description": description}

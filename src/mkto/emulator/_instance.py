@@ -5,7 +5,6 @@ plans, scripted scenarios, API users, request log, settings, and the areas' setu
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import contextvars
 import datetime as dt
@@ -28,7 +27,8 @@ from ._api import Endpoint
 from ._clock import VirtualClock
 from ._faults import FaultBook, FaultPlan
 from ._limits import Counters, Limits
-from ._render import RequestIds
+from ._render import JsonAnswer, RequestIds
+from ._requestlog import RequestLog, entry_of
 from ._router import Router
 from ._scenarios import ScenarioBook, Taken, answered
 from ._state._clock import SharedClock
@@ -126,9 +126,7 @@ class Emulation:
             self.faults: FaultBook = _MarkingFaultBook(self._rng)
             self.scenarios = ScenarioBook()
             self.users: Users = Users(store, self._rng)
-            self.request_log: collections.deque[dict[str, Any]] | SharedRequestLog = collections.deque(
-                maxlen=request_log_size
-            )
+            self.request_log: RequestLog | SharedRequestLog = RequestLog(request_log_size)
         else:
             self.clock = self._shared_clock = SharedClock(shared)
             self.counters = SharedCounters(shared)
@@ -250,10 +248,7 @@ class Emulation:
 
     def resize_request_log(self, size: int) -> None:
         """Keep at most `size` entries (the newest) from now on."""
-        if isinstance(self.request_log, SharedRequestLog):
-            self.request_log.resize(size)
-        else:
-            self.request_log = collections.deque(self.request_log, maxlen=size)
+        self.request_log.resize(size)
 
     def log_request(
         self,
@@ -268,53 +263,59 @@ class Emulation:
         now: dt.datetime | None = None,
     ) -> None:
         """Record an API call in the request log, newest first (`fault`: the id of the fault plan whose code
-        answered, `"scenario:ID"` for a scenario's step, None for none; `user`: the API user's client id once known), tell the listeners, and with
-        the access log on print its one line. `now`: the call's time on the virtual clock (read here when not
-        given). `_wire` keeps references to the headers and the first
-        LOGGED_BODY_BYTES of each body as they are: the admin API decodes and redacts them when it reads."""
+        answered, `"scenario:ID"` for a scenario's step, None for none; `user`: the API user's client id once
+        known), tell the listeners, and with the access log on print its one line. `now`: the call's time on the
+        virtual clock (read here when not given), kept as it is: `time` is formatted by whoever shows the entry
+        (`entry_time`). `_wire` keeps references to the headers and the first LOGGED_BODY_BYTES of each body as
+        they are: the admin API decodes and redacts them when it reads."""
         fault: int | str | None = _ANSWERING_FAULT.get()
         if fault is not None:  # (a set costs a context copy: most calls have none to clear)
             _ANSWERING_FAULT.set(None)
         response = answer.response
-        taken: Taken | None = scope.get(SCOPE_SCENARIO) if scope is not None else None
+        if scope is None:
+            scope = _NO_SCOPE
+        taken: Taken | None = scope.get(SCOPE_SCENARIO)
         if taken is not None:
             answered(taken, answer.code, response.status_code)
             if taken.plan is not None and taken.plan.code:
                 fault = f"scenario:{taken.scenario}"  # an injected answer, like a fault plan's
         # A response that sends itself (an export file, streamed) has no body at hand: it keeps none.
-        sent = response.body if type(response).__call__ is Response.__call__ else None
-        received = scope.get(SCOPE_BODY, b"") if scope is not None else b""
-        entry = {
-            "id": next(self._log_ids),
-            "time": (now or self.clock.now()).isoformat(),
-            "method": method,
-            "path": path,
-            "status": response.status_code,
-            "code": answer.code,
-            "requestId": request_id,
-            "latency_ms": round((time.perf_counter() - started) * 1000, 3),
-            "fault": fault,
-            "user": scope.get(SCOPE_USER) if scope is not None else None,
-            "_wire": (
-                scope["headers"] if scope is not None else [],
-                query,
-                received if len(received) <= LOGGED_BODY_BYTES else received[:LOGGED_BODY_BYTES],
-                len(received),
-                response.raw_headers,
-                sent if sent is None or len(sent) <= LOGGED_BODY_BYTES else sent[:LOGGED_BODY_BYTES],
-                None if sent is None else len(sent),
-            ),
-        }
-        self.request_log.appendleft(entry)
-        for listener in self.request_listeners:
-            listener(entry, answer.response)
+        sent = response.body if type(response).__call__ in _SENDS_ITS_BODY else None
+        received = scope.get(SCOPE_BODY, b"")
+        headers: list[tuple[bytes, bytes]] | bytes = response.raw_headers
+        if type(response) is JsonAnswer and len(response.raw_headers) == 4:
+            headers = response.raw_headers[0][1]  # its Date: the rest follow from the body (`json_headers`)
+        latency_ms = round((time.perf_counter() - started) * 1000, 3)
+        record = (
+            next(self._log_ids), now or self.clock.now(), method, path, response.status_code, answer.code,
+            request_id, latency_ms, fault, scope.get(SCOPE_USER), scope.get("headers", ()), query,
+            received if len(received) <= LOGGED_BODY_BYTES else received[:LOGGED_BODY_BYTES], len(received),
+            headers, sent if sent is None or len(sent) <= LOGGED_BODY_BYTES else sent[:LOGGED_BODY_BYTES],
+            None if sent is None else len(sent),
+        )  # fmt: skip
+        entry = self.request_log.appendleft(record)
+        if self.request_listeners:
+            entry = entry or entry_of(record)
+            for listener in self.request_listeners:
+                listener(entry, response)
         if self.access_log:
             target = f"{path}?{redact_query(query)}" if query else path
             access_log.info(
                 "%s %s %s %s code=%s %.3fms requestId=%s",
-                entry["time"], method, target, entry["status"], answer.code or "-", entry["latency_ms"],
+                record[1].isoformat(), method, target, response.status_code, answer.code or "-", latency_ms,
                 request_id or "-",
             )  # fmt: skip
+
+
+# The responses whose `body` is what they send (a streamed one sends itself and has none at hand).
+_SENDS_ITS_BODY = frozenset({Response.__call__, JsonAnswer.__call__})
+_NO_SCOPE: Mapping[str, Any] = {}  # what a call logged without its ASGI scope has of one (never written to)
+
+
+def entry_time(entry: Mapping[str, Any]) -> str:
+    """A request-log entry's time as the admin API and the logs show it (ISO 8601); kept as the clock's reading."""
+    when = entry["time"]
+    return when.isoformat() if isinstance(when, dt.datetime) else str(when)
 
 
 def redact_query(query: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from mkto import errors
 
@@ -27,9 +28,10 @@ class RequestIds:
     def __init__(self, rng: random.Random) -> None:
         self._counter = itertools.count(rng.randrange(0x100, 0x10000))
 
-    def next(self, now: dt.datetime) -> str:
+    def next(self, epoch: float) -> str:
+        """The id of a call made at `epoch` (seconds, on the virtual clock)."""
         n = next(self._counter)  # one C call, so atomic under the GIL: no two threads get the same number
-        return f"{n:x}#{int(now.timestamp() * 1000):x}"
+        return f"{n:x}#{int(epoch * 1000):x}"
 
 
 _last_date: tuple[int, str, bytes] = (0, "", b"")  # the HTTP date of the last whole second asked for
@@ -66,15 +68,25 @@ class JsonAnswer(Response):
         self.status_code = status
         self.background = None
         self.body = content
-        self.raw_headers = [
-            (b"date", _date_of(now)[2]),
-            (b"server", b"nginx"),
-            (b"content-length", str(len(content)).encode()),
-            (b"content-type", _JSON_CONTENT_TYPE_BYTES),
-        ]
+        self.raw_headers = json_headers(_date_of(now)[2], len(content))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """What Starlette's `Response` sends, for HTTP only (a REST answer is never a websocket's)."""
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        await send({"type": "http.response.body", "body": self.body})
 
 
 _JSON_CONTENT_TYPE_BYTES = JSON_CONTENT_TYPE.encode()
+
+
+def json_headers(date: bytes, length: int) -> list[tuple[bytes, bytes]]:
+    """A JSON answer's headers (`JsonAnswer`): Date (`date`, as sent), Server, Content-Length, Content-Type."""
+    return [
+        (b"date", date),
+        (b"server", b"nginx"),
+        (b"content-length", str(length).encode()),
+        (b"content-type", _JSON_CONTENT_TYPE_BYTES),
+    ]
 
 
 # What orjson leaves to `json` (which then renders it or raises as before): datetimes and dataclasses, which json

@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import re
-from collections.abc import Iterable, Sequence
+import types
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from starlette.convertors import Convertor
@@ -59,10 +60,13 @@ def _shape(path: str) -> tuple[int, tuple[str, ...]] | None:
     return len(segments), tuple(segments[:literal])
 
 
+_NO_PARAMS: Mapping[str, Any] = types.MappingProxyType({})
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Match:
     endpoint: Endpoint | None  # None: the path is known but not for this method (605)
-    path_params: dict[str, Any]
+    path_params: Mapping[str, Any]  # read-only: a remembered match is every caller's
 
 
 def load_endpoints(areas: Iterable[str]) -> list[Endpoint]:
@@ -129,17 +133,15 @@ class Router:
     def match(self, method: str, path: str) -> Match | None:
         """None: no such resource (610). Answers are remembered (a bounded number): most calls repeat a path."""
         key = (method, path)
-        found: Match | None
-        if key in self._matched:
-            found = self._matched[key]
-        else:
-            found = self._match(method, path)
-            if len(self._matched) >= _MATCHES_KEPT:
-                self._matched.clear()
-            self._matched[key] = found
-        if found is None or not found.path_params:
-            return found
-        return Match(found.endpoint, dict(found.path_params))  # the caller's own parameters
+        try:
+            return self._matched[key]
+        except KeyError:
+            pass
+        found = self._match(method, path)
+        if len(self._matched) >= _MATCHES_KEPT:
+            self._matched.clear()
+        self._matched[key] = found
+        return found
 
     def _match(self, method: str, path: str) -> Match | None:
         known = False
@@ -151,5 +153,5 @@ class Router:
             endpoint = resource.methods.get(method)
             if endpoint is not None:
                 params = {k: resource.convertors[k].convert(v) for k, v in m.groupdict().items()}
-                return Match(endpoint, params)
-        return Match(None, {}) if known else None
+                return Match(endpoint, types.MappingProxyType(params))
+        return Match(None, _NO_PARAMS) if known else None

@@ -8,10 +8,12 @@ with one worker. Each entry also names the `worker` (process id) that served the
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
 
+from .._requestlog import entry_of
 from ._redis import SharedState
 
 # KEYS: the list, the id counter. ARGV: the entry's JSON, how many entries to keep. -> the entry's id
@@ -53,13 +55,19 @@ class SharedRequestLog:
         self._push = state.redis.register_script(_PUSH)
         self.maxlen = maxlen
 
-    def appendleft(self, entry: dict[str, Any]) -> None:
-        """Push `entry`; its `id` becomes the log's next one and `worker` this process."""
+    def appendleft(self, record: tuple[Any, ...]) -> dict[str, Any]:
+        """Push the entry of `record` (`entry_of`); its `id` becomes the log's next one and `worker` this process.
+        The entry as pushed."""
+        entry = entry_of(record)
         entry["worker"] = self._state.worker
-        body = json.dumps(_encode({k: v for k, v in entry.items() if k != "id"}), separators=(",", ":"))
+        shown = {k: v for k, v in entry.items() if k != "id"}
+        if isinstance(shown.get("time"), dt.datetime):  # the clock's reading, kept as it is in one worker's log
+            shown["time"] = shown["time"].isoformat()
+        body = json.dumps(_encode(shown), separators=(",", ":"))
         keys, args = [self._key, self._ids], [body, self.maxlen]
         # with the writes the call left for its last round trip (giving back its in-flight place, its usage)
         entry["id"] = int(self._state.end_call(lambda pipe: self._push(keys=keys, args=args, client=pipe)))
+        return entry
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for raw in self._state.redis.lrange(self._key, 0, -1):

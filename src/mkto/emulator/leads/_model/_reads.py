@@ -24,10 +24,10 @@ _COLUMN_FIELDS = {"id": "id", "createdAt": "created_at", "updatedAt": "updated_a
 class Reads(Partitions):
     """Reads, filtered by the partitions the user may reach."""
 
-    def field_list(self, fields: Sequence[str] | None, default: Sequence[str] = DEFAULT_GET_FIELDS) -> list[str]:
+    def field_list(self, fields: Sequence[str] | None, default: Sequence[str] = DEFAULT_GET_FIELDS) -> Sequence[str]:
         """The fields to render, `id` first; response-level 1006 for a field the schema does not have."""
         if not fields:
-            return list(default)
+            return default
         out = ["id"]
         for name in fields:
             if self.schema.get(name) is None:
@@ -61,7 +61,7 @@ class Reads(Partitions):
     def get_by_id(self, lead_id: int, fields: Sequence[str] | None) -> list[Record]:
         names = self.field_list(fields)
         row = self._lead(lead_id)
-        if row is None or not self._can_touch(row.partition_id):
+        if row is None or (self.user.partitions is not None and not self._can_touch(row.partition_id)):
             return []
         return [self.render(row, names)]
 
