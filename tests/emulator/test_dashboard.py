@@ -130,6 +130,46 @@ def test_an_entry_shows_its_request_and_response_bodies(api: Api) -> None:
     assert shown["requestId"] == answer["requestId"] and shown["user"] == api.emu.client_id
 
 
+def test_an_entry_shows_the_request_headers_and_the_answer_headers_as_they_were(api: Api) -> None:
+    answer = api.call("GET", ECHO, headers={"X-Trace": "first", "X-Empty": "", "Accept": "application/json"})
+    assert_success(answer)
+    shown = detail(api, ECHO)
+    request, response = shown["request"], shown["response"]
+    assert isinstance(request, dict) and isinstance(response, dict)
+    sent = [(name, value) for name, value in request["headers"] if name in ("x-trace", "x-empty", "accept")]
+    assert sorted(sent) == [("accept", "application/json"), ("x-empty", ""), ("x-trace", "first")]
+    # every answer header, in the order it was sent, Date and Content-Length included
+    assert [tuple(pair) for pair in response["headers"]] == [(n.decode(), v.decode()) for n, v in answer.headers.raw]
+
+
+def test_a_header_with_a_nul_in_it_is_kept_as_it_came() -> None:
+    """A header the HTTP parser would refuse, handed straight to the ASGI app: the log keeps it whole."""
+    import asyncio
+
+    from mkto.emulator import create_app
+    from mkto.emulator._requestlog import entry_of
+
+    app = create_app(db="sqlite:///:memory:")
+    emu = app.state.emulation
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "scheme": "http", "method": "GET",
+        "path": "/rest/v1/leads.json", "raw_path": b"/rest/v1/leads.json", "query_string": b"", "root_path": "",
+        "headers": [(b"host", b"x"), (b"x-odd", b"a\0b")], "server": ("x", 80), "client": ("127.0.0.1", 1),
+    }  # fmt: skip
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    [entry] = list(emu.request_log)
+    assert entry["_wire"][0] == [(b"host", b"x"), (b"x-odd", b"a\0b")]
+    assert entry_of(emu.request_log._records[0])["code"] == "601"  # no token: the call itself was answered
+
+
 def test_an_entry_never_shows_a_secret(api: Api) -> None:
     token = api.token()  # client_secret in the query, access_token in the answer
     form = api.http.post("/identity/oauth/token", data={

@@ -286,9 +286,14 @@ class Emulation:
         if type(response) is JsonAnswer and len(response.raw_headers) == 4:
             headers = response.raw_headers[0][1]  # its Date: the rest follow from the body (`json_headers`)
         latency_ms = round((time.perf_counter() - started) * 1000, 3)
+        request_headers = scope.get("headers", ())
+        if request_headers:  # one bytes object, not a list of pairs (`entry_of` splits it); unless a NUL is in one
+            packed = b"\0".join(itertools.chain.from_iterable(request_headers))
+            if packed.count(b"\0") == 2 * len(request_headers) - 1:
+                request_headers = packed
         record = (
             next(self._log_ids), now or self.clock.now(), method, path, response.status_code, answer.code,
-            request_id, latency_ms, fault, scope.get(SCOPE_USER), scope.get("headers", ()), query,
+            request_id, latency_ms, fault, scope.get(SCOPE_USER), request_headers, query,
             received if len(received) <= LOGGED_BODY_BYTES else received[:LOGGED_BODY_BYTES], len(received),
             headers, sent if sent is None or len(sent) <= LOGGED_BODY_BYTES else sent[:LOGGED_BODY_BYTES],
             None if sent is None else len(sent),

@@ -42,10 +42,14 @@ class RequestLog:
 
 
 def entry_of(record: tuple[Any, ...]) -> dict[str, Any]:
-    """A request-log entry from its record: `time` the clock's reading, `_wire` the request's headers, query,
-    body (its first LOGGED_BODY_BYTES) and size, the answer's headers, body and size, as they were."""
+    """A request-log entry from its record: `time` the clock's reading, `_wire` the request's headers (name and
+    value pairs), query, body (its first LOGGED_BODY_BYTES) and size, the answer's headers, body and size, as they
+    were."""
     (ident, when, method, path, status, code, request_id, latency_ms, fault, user,
      request_headers, query, received, received_size, headers, sent, sent_size) = record  # fmt: skip
+    if isinstance(request_headers, bytes):  # names and values joined by NUL, which neither held
+        parts = request_headers.split(b"\0")
+        request_headers = list(zip(parts[::2], parts[1::2], strict=True))
     if isinstance(headers, bytes):  # a JSON answer's: its Date kept, the rest as it sends them
         headers = json_headers(headers, sent_size or 0)
     return {
