@@ -64,7 +64,7 @@ class Script:
 
 SCRIPTS = (
     Script(
-        "emulator_throughput", full=("--duration", "3s", "--rounds", "3"), services=("postgres", "redis", "prism"), needs=WRK
+        "emulator_throughput", full=("--duration", "3s", "--rounds", "5"), services=("postgres", "redis", "prism"), needs=WRK
     ),
     Script("client_overhead"),
     Script("in_process"),

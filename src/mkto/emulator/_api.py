@@ -5,7 +5,7 @@ The pipeline (gates 414 ... 609) runs before a handler; a handler is a plain fun
 returns a `Reply` (rendered in Marketo's envelope) or a Starlette `Response` (files, CSV), and raises
 `ApiError` for a response-level error. Handlers run inside one database transaction (`call.db`), which
 commits when the handler returns and rolls back when it raises; an endpoint marked `reads_only` runs its
-handler through `Store.read` instead (one consistent view, no transaction round; a write there is an error).
+handler through `Store.read` instead (one consistent view, no BEGIN/COMMIT of its own; a write there is an error).
 
 An area may also define `setup(db: Connection) -> None`: called once at startup (after `create_all`) and
 after every `POST /_mkto/reset`, inside a transaction, to seed defaults (e.g. the standard lead schema).

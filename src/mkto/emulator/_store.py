@@ -8,7 +8,7 @@ the lead schema); every other table is emptied.
     store = Store.open("sqlite:///./.mkto/emulator.sqlite3")
     with store.transaction() as db: db.execute(...)
     with store.snapshot() as db: db.execute(...)   # a long read that blocks no writer (background work)
-    store.read(lambda db: db.execute(...))          # a short read on the request path: no transaction round trip
+    store.read(lambda db: db.execute(...))          # a short read on the request path: no BEGIN/COMMIT of its own
 """
 
 from __future__ import annotations
