@@ -266,8 +266,9 @@ class Emulation:
         answered, `"scenario:ID"` for a scenario's step, None for none; `user`: the API user's client id once
         known), tell the listeners, and with the access log on print its one line. `now`: the call's time on the
         virtual clock (read here when not given), kept as it is: `time` is formatted by whoever shows the entry
-        (`entry_time`). `_wire` keeps references to the headers and the first LOGGED_BODY_BYTES of each body as
-        they are: the admin API decodes and redacts them when it reads."""
+        (`entry_time`). The record (`_requestlog.entry_of` reads it) keeps the request's headers packed into one
+        bytes object, a JSON answer's headers as its Date, and the first LOGGED_BODY_BYTES of each body as they
+        are: the admin API decodes and redacts them when it reads."""
         fault: int | str | None = _ANSWERING_FAULT.get()
         if fault is not None:  # (a set costs a context copy: most calls have none to clear)
             _ANSWERING_FAULT.set(None)
