@@ -91,6 +91,8 @@ def test_read_sees_committed_data_and_refuses_a_write(store: Store) -> None:
     assert store.read(lambda db: db.execute(sa.select(sa.func.count()).select_from(_things)).scalar_one()) == 1
     with pytest.raises(WroteInRead):
         store.read(lambda db: db.execute(_things.insert().values(id=2, data={})))
+    with store.transaction() as db:  # the refused write was rolled back, not left for the next commit
+        assert db.execute(sa.select(_things.c.id)).scalars().all() == [1]
 
 
 def test_read_inside_a_transaction_sees_its_uncommitted_writes(store: Store) -> None:
