@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -119,10 +120,20 @@ def mkto(
 
 
 def start(*args: str, env: Mapping[str, str], cwd: Path | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "mkto.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=dict(env), cwd=cwd,
-    )  # fmt: skip
+    """The command running, with SIGINT as a terminal delivers it even when this test process ignores it (a
+    suite started in the background by a shell without job control does, and a child inherits an ignored
+    signal: the CLI would never see the Ctrl+C a test sends it)."""
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    if ignored:  # a handler set here is reset to the default in the child when it starts Python
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "mkto.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=dict(env), cwd=cwd,
+        )  # fmt: skip
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def no_traceback(done: subprocess.CompletedProcess[str]) -> None:
