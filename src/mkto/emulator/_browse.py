@@ -24,7 +24,8 @@ from starlette.responses import JSONResponse, Response
 
 from ._api import ApiError, ApiUser, Call, Reply
 from ._common.tables import leads, list_members, static_lists
-from ._instance import LOGGED_BODY_BYTES, entry_time, redact_body, redact_headers, redact_query
+from ._instance import LOGGED_BODY_BYTES, redact_body, redact_headers, redact_query
+from ._requestlog import entry_time
 from ._store import metadata
 
 if TYPE_CHECKING:

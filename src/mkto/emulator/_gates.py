@@ -77,7 +77,7 @@ class Pipeline(Responder):
         path: str = scope["path"]  # what `request.url` would parse, without building it
         query: str = scope.get("query_string", b"").decode("utf-8", "replace")
         method: str = scope["method"]
-        if (path in BROWSER_PATHS or path.startswith("/apple-touch-icon")) and is_browser_request(method, path):
+        if is_browser_request(method, path):
             return Response(status_code=404)
         started = time.perf_counter()
         now = emu.clock.now()  # the call's one reading of the virtual clock

@@ -318,12 +318,6 @@ _SENDS_ITS_BODY = frozenset({Response.__call__, JsonAnswer.__call__})
 _NO_SCOPE: Mapping[str, Any] = {}  # what a call logged without its ASGI scope has of one (never written to)
 
 
-def entry_time(entry: Mapping[str, Any]) -> str:
-    """A request-log entry's time as the admin API and the logs show it (ISO 8601); kept as the clock's reading."""
-    when = entry["time"]
-    return when.isoformat() if isinstance(when, dt.datetime) else str(when)
-
-
 def redact_query(query: str) -> str:
     """`query` with the value of every secret parameter replaced: `client_secret=<redacted>`."""
     pairs = []

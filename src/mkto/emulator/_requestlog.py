@@ -4,7 +4,8 @@ several workers (`_state/_log.py`) reads too. `Emulation.log_request` takes each
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ._render import json_headers
@@ -59,4 +60,10 @@ def entry_of(record: tuple[Any, ...]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-__all__ = ["RequestLog", "entry_of"]
+def entry_time(entry: Mapping[str, Any]) -> str:
+    """A request-log entry's time as the admin API and the logs show it (ISO 8601); kept as the clock's reading."""
+    when = entry["time"]
+    return when.isoformat() if isinstance(when, dt.datetime) else str(when)
+
+
+__all__ = ["RequestLog", "entry_of", "entry_time"]

@@ -8,12 +8,11 @@ with one worker. Each entry also names the `worker` (process id) that served the
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
 
-from .._requestlog import entry_of
+from .._requestlog import entry_of, entry_time
 from ._redis import SharedState
 
 # KEYS: the list, the id counter. ARGV: the entry's JSON, how many entries to keep. -> the entry's id
@@ -61,8 +60,7 @@ class SharedRequestLog:
         entry = entry_of(record)
         entry["worker"] = self._state.worker
         shown = {k: v for k, v in entry.items() if k != "id"}
-        if isinstance(shown.get("time"), dt.datetime):  # the clock's reading, kept as it is in one worker's log
-            shown["time"] = shown["time"].isoformat()
+        shown["time"] = entry_time(entry)
         body = json.dumps(_encode(shown), separators=(",", ":"))
         keys, args = [self._key, self._ids], [body, self.maxlen]
         # with the writes the call left for its last round trip (giving back its in-flight place, its usage)
