@@ -103,6 +103,51 @@ def test_read_inside_a_transaction_sees_its_uncommitted_writes(store: Store) -> 
         assert inner is not None and inner.data == {"v": 7}
 
 
+_numbered = sa.Table(
+    "fast_path_numbered", _own, sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("label", sa.String), sa.Column("data", sa.JSON), sqlite_autoincrement=True,
+)  # fmt: skip
+
+
+def test_insert_rows_keeps_order_and_numbering_across_statements(store: Store) -> None:
+    _own.create_all(store.engine)
+    count = 1_234  # more rows than one statement takes (rows.insert_rows sends at most 500 a statement)
+    with store.transaction() as db:
+        db.execute(_numbered.insert().values(label="before", data={}))  # ids go on after the ones used
+        rows.insert_rows(db, "INSERT INTO fast_path_numbered (label, data) VALUES ", 2, [
+            (f"row {i}", rows.encode({"i": i, "name": "Zoë"})) for i in range(count)
+        ])  # fmt: skip
+        rows.insert_rows(db, "INSERT INTO fast_path_numbered (label, data) VALUES ", 2, [])  # nothing, no error
+    with store.transaction() as db:
+        found = db.execute(sa.select(_numbered).order_by(_numbered.c.id)).all()
+    assert [r.id for r in found] == list(range(1, count + 2))
+    assert [r.label for r in found] == ["before", *(f"row {i}" for i in range(count))]
+    assert [r.data for r in found[1:4]] == [{"i": 0, "name": "Zoë"}, {"i": 1, "name": "Zoë"}, {"i": 2, "name": "Zoë"}]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"input": [{"email": "a@example.com", "n": 12345678901234567890123}]}',  # orjson would make it a float
+        b'{"a": 1, "a": 2}',  # the last of repeated keys, as json
+        b"\xef\xbb\xbf{\"bom\": true}",  # a byte order mark: orjson refuses it, json reads it
+        b'{"x": NaN, "y": 1e400}',
+        '{"name": "Zoë 中文"}'.encode(),
+        '{"name": "Zoë"}'.encode("utf-16"),
+    ],
+)
+def test_decode_reads_a_body_as_json_loads_does(body: bytes) -> None:
+    assert repr(rows.decode(body)) == repr(json.loads(body))
+
+
+@pytest.mark.parametrize("body", [b"{bad", b'{"a": 1', b"\xff\xfe\xfd", b""])
+def test_decode_refuses_a_body_as_json_loads_does(body: bytes) -> None:
+    with pytest.raises(ValueError):
+        json.loads(body)
+    with pytest.raises(ValueError):
+        rows.decode(body)
+
+
 def _lead_id(api: Api) -> int:
     body = assert_success(api.call("POST", "/rest/v1/leads.json", json={"input": [{"email": "fast@example.com"}]}))
     return int(body["result"][0]["id"])

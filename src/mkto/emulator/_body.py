@@ -5,7 +5,6 @@ the 612/613/609 verdicts on a body, and a fault plan's truncated answer that dro
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 from collections.abc import AsyncGenerator, Iterable, Mapping
 from typing import Any
@@ -17,6 +16,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
 from ._api import Endpoint
+from ._common.rows import decode
 
 DRAIN_LIMIT_BYTES = 64 * 1_048_576  # read (and drop) an oversized body up to this before answering 413
 JSON_TYPES = frozenset({"application/json"})
@@ -133,7 +133,7 @@ async def parse_body(
                 params.setdefault(key, []).append(value)
         return None, files
     try:
-        return json.loads(body), {}
+        return decode(body), {}
     except (ValueError, UnicodeDecodeError):
         return "609"
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from mkto.emulator._common.rows import encode
+from mkto.emulator._common.rows import encode, insert_rows
 from mkto.emulator._common.tables import activities
 
 VISIT_WEBPAGE = 1
@@ -109,10 +109,11 @@ def shared_attributes(attributes: Mapping[str, Any]) -> tuple[Mapping[str, Any],
 
 
 def record_activities(db: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert the `activity_row`s in order (ids ascending in that order), in one executemany.
+    """Insert the `activity_row`s in order (ids ascending in that order).
 
-    On SQLite the rows go straight to the driver, their JSON serialized as `rows.encode` does (None as `null`,
-    as SQLAlchemy's JSON type stores it): its per-row parameter processing costs more than the inserts."""
+    On SQLite the rows go straight to the driver in multi-row INSERTs (`rows.insert_rows`), their JSON serialized
+    as `rows.encode` does (None as `null`, as SQLAlchemy's JSON type stores it): SQLAlchemy's per-row parameter
+    processing costs more than the inserts. Elsewhere, one executemany."""
     if not rows:
         return
     if db.dialect.name == "sqlite":
@@ -126,7 +127,7 @@ def record_activities(db: Connection, rows: Sequence[Mapping[str, Any]]) -> None
                 text = shared[id(attrs)] = encode(attrs)
             return text
 
-        db.exec_driver_sql(_SQLITE_INSERT, [
+        insert_rows(db, _SQLITE_INSERT, 8, [
             (r["lead_id"], r["type_id"], r["activity_date"], r["primary_attribute_value_id"],
              r["primary_attribute_value"], r["campaign_id"], attributes_json(r["attributes"]),
              "null" if r["fields"] is None else encode(r["fields"]))
@@ -141,5 +142,5 @@ def record_activities(db: Connection, rows: Sequence[Mapping[str, Any]]) -> None
 _INSERT = activities.insert()
 _SQLITE_INSERT = (
     "INSERT INTO activities (lead_id, type_id, activity_date, primary_attribute_value_id, primary_attribute_value,"
-    " campaign_id, attributes, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " campaign_id, attributes, fields) VALUES "
 )
