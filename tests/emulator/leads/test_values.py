@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mkto.emulator._common.schema import STANDARD_FIELDS, Field
-from mkto.emulator._common.values import InvalidValue, coerce, show
+from mkto.emulator._common.values import InvalidValue, coerce, plain_text_limit, show
 from tests.emulator.conftest import Api, assert_success
 from tests.emulator.leads.conftest import created_ids, one_reason, sync_ok
 
@@ -154,3 +154,11 @@ def test_dates_and_text_areas() -> None:
     assert coerce(field("text"), "x" * 30_000) == "x" * 30_000
     with pytest.raises(InvalidValue):
         coerce(field("text"), "é" * 15_001)
+
+
+@PROPERTY
+@given(field=st.sampled_from(STANDARD_FIELDS), text=st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+def test_plain_text_limit_names_only_values_coerce_keeps_as_they_are(field: Field, text: str) -> None:
+    """Sync Leads stores a non-empty ASCII text without NUL within the limit as it is, skipping `coerce`."""
+    if text and "\x00" not in text and len(text) <= plain_text_limit(field):
+        assert coerce(field, text) is text

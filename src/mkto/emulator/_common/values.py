@@ -66,18 +66,27 @@ _TEXT_KINDS = frozenset({"string", "phone", "url"})  # any text within the field
 _LONG_TEXT_KINDS = frozenset({"text", "textarea"})  # any text within MAX_TEXT_BYTES
 
 
+def plain_text_limit(field: Field) -> int:
+    """The length up to which `coerce` stores a non-empty ASCII text without NUL for `field` as it is: any text
+    field's length (MAX_TEXT_BYTES for a long text); -1 for the other kinds, whose text is checked further.
+    A batch that writes many records looks this up once per field and skips `coerce` for such values."""
+    if field.data_type in _TEXT_KINDS:
+        return MAX_TEXT_BYTES if field.length is None else field.length
+    if field.data_type in _LONG_TEXT_KINDS:
+        return MAX_TEXT_BYTES
+    return -1
+
+
 def coerce(field: Field, value: Any) -> Any:
     """The stored form of `value` for `field`, or InvalidValue. None and "" clear the field."""
     if value is None or value == "":
         return None
     if type(value) is str and value.isascii() and "\x00" not in value:
         # The common case first: ASCII text is storable, and its length in bytes is its length.
-        kind = field.data_type
-        if kind in _TEXT_KINDS and (field.length is None or len(value) <= field.length):
+        if len(value) <= plain_text_limit(field):
             return value
-        if kind == "email" and (field.length is None or len(value) <= field.length) and _EMAIL.fullmatch(value):
-            return value
-        if kind in _LONG_TEXT_KINDS and len(value) <= MAX_TEXT_BYTES:
+        fits = field.length is None or len(value) <= field.length
+        if field.data_type == "email" and fits and _EMAIL.fullmatch(value):
             return value
     if isinstance(value, str) and not storable_text(value):
         raise InvalidValue(value)

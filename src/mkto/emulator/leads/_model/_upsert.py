@@ -2,7 +2,7 @@
 
 A batch is decided record by record, in order, against what the earlier records of the batch did (a lead an
 earlier record created is the one a later record updates), then written at once: one SELECT ... IN for the leads
-the batch's emails name, one multi-row INSERT for the new leads, one executemany UPDATE, one executemany of the
+the batch's emails name, one multi-row INSERT for the new leads, one executemany UPDATE, one multi-row INSERT of the
 activities. The rows, ids and activities written are those a record-at-a-time write would leave.
 """
 
@@ -16,10 +16,10 @@ import sqlalchemy as sa
 
 from mkto.emulator._api import ApiError, skipped
 from mkto.emulator._common.activity import record_activities
-from mkto.emulator._common.rows import decode, encode
+from mkto.emulator._common.rows import decode, encode, insert_rows
 from mkto.emulator._common.schema import COMPANY_FIELDS, SEARCHABLE_STANDARD, Field
 from mkto.emulator._common.tables import leads, programs
-from mkto.emulator._common.values import InvalidValue, coerce, show
+from mkto.emulator._common.values import InvalidValue, coerce, plain_text_limit, show
 from mkto.emulator._params import parse_id
 from mkto.emulator.leads._model._base import ACTIONS, PARTITION_ACTIONS, Record, _email_key, is_cookie
 from mkto.emulator.leads._model._memberships import Memberships
@@ -164,7 +164,9 @@ class _Upsert:
         self._changed: dict[int, _Lead] = {}  # existing leads to update
         self._results: list[Record] = []  # results that may carry a provisional (negative) id
         self._by_email: dict[str, list[_Lead]] | None = None  # the batch's lookup emails -> leads, in id order
-        self._fields: dict[str, Field | None] = {}  # input names seen -> their field, None for a read-only one
+        self._email_keys: dict[str, str | None] = {}  # emails as sent -> their `_email_key`
+        # input names seen -> (their field, its `plain_text_limit`), None for a read-only one
+        self._fields: dict[str, tuple[Field, int] | None] = {}
 
     def run(self, records: Sequence[Any]) -> list[Record]:
         """Every record in order, then one write of them all."""
@@ -192,7 +194,8 @@ class _Upsert:
         """Read once the leads every record's email names, so `_find` needs no query per record."""
         if self.lookup_field != "email" or self.action == "createDuplicate" or self.lookup_problem is not None:
             return
-        keys = {_email_key(r.get("email")) for r in records if isinstance(r, dict)}
+        key_of = self._email_key_of
+        keys = {key_of(r.get("email")) for r in records if isinstance(r, dict)}
         found: dict[str, list[_Lead]] = {key: [] for key in keys if key is not None}
         keys_in_order = sorted(found)
         db = self.m.db
@@ -206,6 +209,15 @@ class _Upsert:
                 for row in db.execute(_FIND_BY_EMAILS, {"keys": chunk}):
                     found[row.email_key].append(_lead(row))
         self._by_email = found
+
+    def _email_key_of(self, email: Any) -> str | None:
+        """`_email_key(email)`, worked out once per email a batch names (its lookup, then its new lead)."""
+        if type(email) is not str:
+            return _email_key(email)
+        key = self._email_keys.get(email, _UNSEEN)
+        if key is _UNSEEN:
+            key = self._email_keys[email] = _email_key(email)
+        return key  # type: ignore[no-any-return]
 
     def _track(self, lead: _Lead, old_key: str | None, *, new: bool = False) -> None:
         """Keep the email index true after `lead` was created or changed its email."""
@@ -226,11 +238,11 @@ class _Upsert:
         ids: dict[int, int] = {}
         if self._new:
             if sqlite:
-                # One executemany; AUTOINCREMENT under the transaction's write lock numbers the rows consecutively
-                # after every id ever used, so they are the last len(self._new) ids (RETURNING would go row by row).
-                # Straight to the driver, `data` as JSON text: SQLAlchemy's per-row processing costs more than
-                # the inserts.
-                db.exec_driver_sql(_SQLITE_INSERT_LEAD, [
+                # Multi-row INSERTs, in order; AUTOINCREMENT under the transaction's write lock numbers the rows
+                # consecutively after every id ever used, so they are the last len(self._new) ids (RETURNING
+                # would go row by row). Straight to the driver, `data` as JSON text: SQLAlchemy's per-row
+                # processing costs more than the inserts.
+                insert_rows(db, _SQLITE_INSERT_LEAD, 5, [
                     (lead.partition_id, lead.email_key, stamp, stamp, encode(lead.data)) for lead in self._new
                 ])  # fmt: skip
                 last = int(db.execute(_LAST_LEAD_ID).scalar_one())
@@ -287,18 +299,21 @@ class _Upsert:
         values: dict[str, Any] = {}
         fields = self._fields
         for name, raw in record.items():
-            field = fields.get(name, _UNSEEN)
-            if field is _UNSEEN:
+            spec = fields.get(name, _UNSEEN)
+            if spec is _UNSEEN:
                 if name == "id":
                     continue
                 field = self.m.schema.get(name)
                 if field is None:
                     return skipped("1006", show(name))
-                field = fields[name] = field if field.writable else None
-            if field is None:
+                spec = fields[name] = (field, plain_text_limit(field)) if field.writable else None
+            if spec is None:
+                continue
+            if type(raw) is str and 0 < len(raw) <= spec[1] and raw.isascii() and "\x00" not in raw:
+                values[name] = raw  # what `coerce` would return, without the call (most of a sync's values)
                 continue
             try:
-                values[name] = coerce(field, raw)
+                values[name] = coerce(spec[0], raw)
             except InvalidValue:
                 return skipped("1003", name, show(raw), variant="invalid_field_value")
         if self.action == "createDuplicate":
@@ -323,7 +338,7 @@ class _Upsert:
             row = self.m._lead(lead_id) if lead_id is not None else None
             return [_lead(row)] if row is not None else []
         if self.lookup_field == "email":
-            email_key = _email_key(key)
+            email_key = self._email_key_of(key)
             if self._by_email is not None:
                 return self._by_email.get(email_key, _NONE) if email_key is not None else _NONE
             return [_lead(r) for r in self.m.db.execute(_FIND_BY_EMAIL, {"email_key": email_key}).all()]
@@ -352,10 +367,10 @@ class _Upsert:
     def _create(self, values: dict[str, Any]) -> Record:
         if self.target is None:
             return skipped("1009") if self.several else skipped("1008", DEFAULT_PARTITION_NAME)
-        if self._company_locked(values, {}):
+        if "externalCompanyId" in values and self._company_locked(values, {}):
             return skipped("1021")
-        data = {k: v for k, v in values.items() if v is not None}
-        lead = _Lead(-(len(self._new) + 1), self.target, data, _email_key(data.get("email")))
+        data = {k: v for k, v in values.items() if v is not None} if None in values.values() else values
+        lead = _Lead(-(len(self._new) + 1), self.target, data, self._email_key_of(data.get("email")))
         self._new.append(lead)
         self._track(lead, None, new=True)
         self.m._log_new_lead(lead.id, self.api_method)
@@ -388,7 +403,7 @@ _UPDATE_LEAD = leads.update().where(leads.c.id == sa.bindparam("row_id"))
 _FIND_BY_EMAIL = sa.select(leads).where(leads.c.email_key == sa.bindparam("email_key")).order_by(leads.c.id).limit(2)
 _FIND_BY_EMAILS = sa.select(leads).where(leads.c.email_key.in_(sa.bindparam("keys", expanding=True))).order_by(leads.c.id)
 _INSERT_LEADS = leads.insert().returning(leads.c.id, sort_by_parameter_order=True)
-_SQLITE_INSERT_LEAD = "INSERT INTO leads (partition_id, email_key, created_at, updated_at, data) VALUES (?, ?, ?, ?, ?)"
+_SQLITE_INSERT_LEAD = "INSERT INTO leads (partition_id, email_key, created_at, updated_at, data) VALUES "
 _SQLITE_UPDATE_LEAD = "UPDATE leads SET data = ?, email_key = ?, updated_at = ? WHERE id = ?"
 _LAST_LEAD_ID = sa.select(sa.func.max(leads.c.id))
 _SQLITE_FIND_BY_EMAILS = "SELECT id, partition_id, email_key, data FROM leads WHERE email_key IN ({}) ORDER BY id"
