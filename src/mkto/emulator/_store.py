@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from ._checkpoints import Checkpoints, WalFile
+
 metadata = MetaData()
 
 MEMO_VERSION = "memo:v"  # the shared state key a forgetting transaction bumps
@@ -80,6 +82,7 @@ class Store:
         # work claims its jobs through it, and a transaction that forgot a memo entry tells the other workers
         # there, which drop their memo on their next call (`drop_memo`).
         self.shared: Any = None
+        self.wal: WalFile | None = None  # SQLite file: its checkpoints, made in the background (`_checkpoints`)
         engine._mkto_store = self  # type: ignore[attr-defined]  # what `Store.of` finds (an attribute: once per call)
 
     @classmethod
@@ -110,9 +113,13 @@ class Store:
                     setup.dispose()
                 kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
         engine = create_engine(url, **kwargs)
+        wal: WalFile | None = None
         if engine.dialect.name == "sqlite":
-            _make_sqlite_durable(engine)
+            if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+                wal = Checkpoints.add(url.database)
+            _make_sqlite_durable(engine, checkpoint_in_background=wal is not None)
         store = cls(engine)
+        store.wal = wal
         metadata.create_all(engine)
         return store
 
@@ -132,6 +139,8 @@ class Store:
                 with self.engine.begin() as nested:
                     yield nested
                 self._stale_read = True  # a read transaction kept open on the shared connection cannot see it
+                if self.wal is not None:
+                    self.wal.dirty = True
                 return
             conn, driver = self._shared_connection()
             if driver.in_transaction:  # the read transaction `read` keeps open ends: this one writes
@@ -146,6 +155,8 @@ class Store:
                 raise
             else:
                 driver.commit()
+                if self.wal is not None:
+                    self.wal.dirty = True  # worth a checkpoint
             finally:
                 self._in_shared = False
                 if self._memo_dirty:  # committed or rolled back, what was derived meanwhile is doubtful
@@ -263,6 +274,8 @@ class Store:
                     db.execute(table.delete())
 
     def close(self) -> None:
+        if self.wal is not None:
+            Checkpoints.remove(self.wal)
         with self._sqlite_lock:
             if self._shared is not None:
                 self._shared.close()
@@ -270,7 +283,7 @@ class Store:
         self.engine.dispose()
 
 
-def _make_sqlite_durable(engine: Engine) -> None:
+def _make_sqlite_durable(engine: Engine, *, checkpoint_in_background: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy's BEGIN below own transactions instead of pysqlite's implicit ones.
@@ -279,6 +292,8 @@ def _make_sqlite_durable(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: a commit reaches the OS before the answer (survives kill -9)
         cursor.execute("PRAGMA foreign_keys=ON")
+        if checkpoint_in_background:  # no commit copies the log into the file: `_checkpoints` does, off the path
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
