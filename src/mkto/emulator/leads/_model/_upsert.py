@@ -160,6 +160,8 @@ class _Upsert:
                 self.target = next(iter(reachable))
             else:
                 self.several = len(reachable) > 1
+        # what every record is answered when the lookup field or the partition is refused (the lookup first)
+        self.refusal = self.lookup_problem if self.lookup_problem is not None else self.partition_problem
         self._new: list[_Lead] = []  # to insert, in creation order
         self._changed: dict[int, _Lead] = {}  # existing leads to update
         self._results: list[Record] = []  # results that may carry a provisional (negative) id
@@ -290,10 +292,8 @@ class _Upsert:
     def one(self, record: Any) -> Record:
         if not isinstance(record, dict):
             return skipped("1003")
-        if self.lookup_problem is not None:
-            return self.lookup_problem
-        if self.partition_problem is not None:
-            return self.partition_problem
+        if self.refusal is not None:
+            return self.refusal
         if "id" in record and self.action != "updateOnly":
             return skipped("1003")
         values: dict[str, Any] = {}
@@ -372,7 +372,9 @@ class _Upsert:
         data = {k: v for k, v in values.items() if v is not None} if None in values.values() else values
         lead = _Lead(-(len(self._new) + 1), self.target, data, self._email_key_of(data.get("email")))
         self._new.append(lead)
-        self._track(lead, None, new=True)
+        by_email = self._by_email  # `_track(lead, None, new=True)`, inline: once per new lead of a sync
+        if by_email is not None and lead.email_key in by_email:  # the batch's newest lead: last in id order
+            by_email[lead.email_key] = [*by_email[lead.email_key], lead]
         self.m._log_new_lead(lead.id, self.api_method)
         result: Record = {"id": lead.id, "status": "created"}
         self._results.append(result)
