@@ -123,10 +123,13 @@ def measure(
     baseline: float | None = None,
     target: str | None = None,
     on_ratio: bool = False,
+    ratio: float | None = None,
 ) -> dict[str, Any]:
-    """One row of the contract. The ratio is value / baseline; the target is judged on the value, or on the
-    ratio with `on_ratio` (not judged when there is no ratio)."""
-    ratio = value / baseline if baseline else None
+    """One row of the contract. The ratio is value / baseline, or `ratio` when the benchmark worked it out
+    otherwise (the median of paired rounds' ratios); the target is judged on the value, or on the ratio with
+    `on_ratio` (not judged when there is no ratio)."""
+    if ratio is None:
+        ratio = value / baseline if baseline else None
     judged_on = ratio if on_ratio else value
     met = None if target is None or judged_on is None else meets(judged_on, target)
     return {"name": name, "value": float(value), "unit": unit, "baseline": baseline, "ratio": ratio,

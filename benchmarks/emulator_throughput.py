@@ -7,7 +7,9 @@ Servers, each its own process on a free 127.0.0.1 port, one worker:
   - Prism mocking Marketo's published spec, when `--prism SPEC` is given and `npx` can run
     `@stoplight/prism-cli` (reported as "not run: ..." otherwise).
 
-Operations, alternating the servers round by round so drift favours none of them:
+Operations, alternating the servers round by round so drift favours none of them (a ratio is the median of the
+rounds' own ratios: each round runs the servers back to back, so a slower spell of the machine, which lasts
+minutes on a shared host, moves both sides of a round's ratio alike):
   - Get Lead by Id at 1 and at 10 connections;
   - a 300-record createOrUpdate Sync Leads at 4 connections (a wrk Lua script builds every body with its own
     emails, so each call creates 300 leads: real work), with a real token in the Authorization header;
@@ -474,6 +476,13 @@ def ratio(a: Run | None, b: Run | None) -> str:
     return f"{a.rate / b.rate:.3f}"
 
 
+def paired_ratio(runs: Sequence[Run] | None, baselines: Sequence[Run] | None) -> float | None:
+    """The median of the rounds' own ratios (run i over baseline i, measured in the same round), or None."""
+    if not runs or not baselines or any(r.failure or not r.rate for r in (*runs, *baselines)):
+        return None
+    return statistics.median(r.rate / b.rate for r, b in zip(runs, baselines, strict=True))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", default="5s", help="each wrk run (wrk's -d), default 5s")
@@ -562,7 +571,8 @@ def main(argv: list[str] | None = None) -> None:
     med = {key: median_run(runs) for key, runs in results.items()}
     names = [t.name for t in targets]
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, one worker per server, emulator on "
-          f"SQLite, wrk {args.duration} per run, {args.rounds} alternating rounds (medians)")  # fmt: skip
+          f"SQLite, wrk {args.duration} per run, {args.rounds} alternating rounds (rates: medians; ratios: medians "
+          "of each round's own ratio)")  # fmt: skip
     print(f"prism: {prism_note if prism is None else 'run'}")
     header = f"{'operation':<30}" + "".join(f"{n + ' req/s':>16}{'p50/p99 ms':>20}" for n in names)
     header += "".join(f"{'emu/' + n:>11}" for n in names[1:])
@@ -574,7 +584,8 @@ def main(argv: list[str] | None = None) -> None:
             run = med.get((op, n))
             row += f"{fmt_rate(run):>16}{fmt_latency(run):>20}"
         for n in names[1:]:
-            row += f"{ratio(med.get((op, 'emulator')), med.get((op, n))):>11}"
+            paired = paired_ratio(results.get((op, "emulator")), results.get((op, n)))
+            row += f"{'-' if paired is None else f'{paired:.3f}':>11}"
         print(row)
     sync = med.get(("sync4", "emulator"))
     if sync is not None and not sync.failure:
@@ -586,7 +597,7 @@ def main(argv: list[str] | None = None) -> None:
     print_shared(med, shared)
     print_extract(extract, args.extract_rows)
     if args.json:
-        rows, not_run = contract_rows(med, names, shared, extract, prism_note if prism is None else "")
+        rows, not_run = contract_rows(results, names, shared, extract, prism_note if prism is None else "")
         failed = [f"{op} {name}: {run.failure}" for (op, name), runs in results.items() for run in runs if run.failure]
         if extract is not None and extract[0].failure:
             failed.append(f"GET during the extract: {extract[0].failure}")
@@ -606,13 +617,14 @@ def print_extract(extract: tuple[Run, float, float] | None, rows: int) -> None:
 
 
 def contract_rows(
-    med: dict[tuple[str, str], Run],
+    results: dict[tuple[str, str], list[Run]],
     names: list[str],
     shared: Shared,
     extract: tuple[Run, float, float] | None,
     prism_note: str,
 ) -> tuple[list[dict[str, object]], list[str]]:
     """The contract's rows (a failed run has none: it is in "failed") and what was not run, with why."""
+    med = {key: median_run(runs) for key, runs in results.items()}
 
     def ok(run: Run | None) -> Run | None:
         return run if run is not None and not run.failure and run.rate else None
@@ -623,9 +635,11 @@ def contract_rows(
         emu = ok(med.get((op, "emulator")))
         for other in names[1:]:
             base = ok(med.get((op, other)))
-            if emu is not None and base is not None:
+            paired = paired_ratio(results.get((op, "emulator")), results.get((op, other)))
+            if emu is not None and base is not None and paired is not None:
                 rows.append(measure(f"{label}, emulator/{other}", emu.rate, "req/s", baseline=base.rate,
-                                    target=GET_TARGET if other == "bare" else None, on_ratio=True))  # fmt: skip
+                                    target=GET_TARGET if other == "bare" else None, on_ratio=True,
+                                    ratio=paired))  # fmt: skip
     sync, bare_sync = ok(med.get(("sync4", "emulator"))), ok(med.get(("sync4", "bare")))
     if sync is not None:
         rows.append(measure("Sync 300 leads, 4 connections, emulator/bare", sync.rate, "calls/s",
