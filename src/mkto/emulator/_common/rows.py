@@ -64,17 +64,15 @@ _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _NINETEEN_ZEROS = b"0" * 19
 
 
-def _long_digits(text: str | bytes) -> bool:
-    if isinstance(text, bytes):
-        return _NINETEEN_ZEROS in text.translate(_DIGITS_AS_ZERO)
-    return _LONG_DIGITS.search(text) is not None
-
-
 def decode(text: str | bytes) -> Any:
     """A JSON value (stored text, or a request body's bytes): orjson (a third of json's time); json for what
     orjson refuses (NaN, a lone surrogate, a byte order mark, UTF-16) or would read differently (a huge integer).
     Raises ValueError (or UnicodeDecodeError) as json.loads does."""
-    if not _long_digits(text):
+    if isinstance(text, str):
+        long_digits = _LONG_DIGITS.search(text) is not None
+    else:
+        long_digits = _NINETEEN_ZEROS in text.translate(_DIGITS_AS_ZERO)
+    if not long_digits:
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:
