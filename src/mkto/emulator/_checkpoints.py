@@ -7,10 +7,13 @@ megabytes of copying (a sync of 300 new leads writes about 70 pages, so one call
 the stores' connections turn that off (`PRAGMA wal_autocheckpoint=0`) and this thread checkpoints each store
 that committed since it last looked, every `INTERVAL_S`, on its own connection: a PASSIVE checkpoint, which
 never waits on a reader or a writer and copies what no open read still needs. The next writer after a
-complete checkpoint starts the log from its beginning again, so the file does not grow. Durability does not
-change: a commit is in the log before its call answers, as before.
+complete checkpoint starts the log from its beginning again, if nothing was committed since. Under writes
+that never pause that never happens (commits add frames while it copies), so once the log is past
+`RESTART_PAGES` the thread copies the rest holding the store's write turn: only what was committed during its
+first pass, so the writers wait for a short copy and its fsyncs, not for the whole log. Durability does not change: a commit is in the log
+before its call answers, as before.
 
-    wal = Checkpoints.add("/path/to/emulator.sqlite3")   # the store's connections set wal_autocheckpoint=0
+    wal = Checkpoints.add("/path/to/emulator.sqlite3", turn=store_lock)   # connections: wal_autocheckpoint=0
     wal.wrote()                                          # after each commit: worth a checkpoint
     Checkpoints.remove(wal)                              # before the store closes its own connections
 """
@@ -21,17 +24,21 @@ import logging
 import os
 import sqlite3
 import threading
+from contextlib import AbstractContextManager
+from typing import Any
 
 log = logging.getLogger("mkto.emulator")
 
 INTERVAL_S = 0.1  # between looks: the log grows by at most what the stores commit in this time
+RESTART_PAGES = 1_000  # a log longer than this is copied to the end under the write turn (SQLite's own point)
 
 
 class WalFile:
     """One store's database file as the checkpoint thread sees it."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, turn: AbstractContextManager[Any] | None = None) -> None:
         self.path = path
+        self.turn = turn  # the store's write turn (its lock), taken to finish a long log; None: never taken
         self.dirty = False  # committed since the last checkpoint
         self.lock = threading.Lock()  # held while checkpointing; `remove` takes it to stop for good
         self.connection: sqlite3.Connection | None = None  # the thread's own, opened on first use
@@ -51,7 +58,12 @@ class WalFile:
                 if self.connection is None:
                     self.connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
                     self.connection.execute("PRAGMA synchronous=NORMAL")  # as the store's: a checkpoint syncs
-                busy, frames, copied = self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                busy, frames, copied = self.connection.execute(_PASSIVE).fetchone()
+                if frames > RESTART_PAGES and self.turn is not None:
+                    # Commits went on while it copied: what they added is copied now, with no commit adding more,
+                    # so the copy reaches the log's end and the next writer starts the log over.
+                    with self.turn:
+                        busy, frames, copied = self.connection.execute(_PASSIVE).fetchone()
             except sqlite3.Error as exc:
                 if not self.failed:
                     log.warning("checkpoint of %s failed (%s); its write-ahead log grows until one succeeds",
@@ -77,8 +89,8 @@ class _Checkpoints:
         self._files: list[WalFile] = []
         self._pid: int | None = None  # the process the thread runs in (a forked child starts its own)
 
-    def add(self, path: str) -> WalFile:
-        wal = WalFile(path)
+    def add(self, path: str, *, turn: AbstractContextManager[Any] | None = None) -> WalFile:
+        wal = WalFile(path, turn)
         with self._lock:
             if self._pid != os.getpid():
                 self._files = []
@@ -105,9 +117,10 @@ class _Checkpoints:
                 wal.checkpoint()
 
 
+_PASSIVE = "PRAGMA wal_checkpoint(PASSIVE)"
 _ALL_EVERY = 50  # looks between checkpoints of every file, written or not (five seconds)
 
 
 Checkpoints = _Checkpoints()
 
-__all__ = ["INTERVAL_S", "Checkpoints", "WalFile"]
+__all__ = ["INTERVAL_S", "RESTART_PAGES", "Checkpoints", "WalFile"]

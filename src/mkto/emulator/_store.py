@@ -119,6 +119,8 @@ class Store:
                 wal = Checkpoints.add(url.database)
             _make_sqlite_durable(engine, checkpoint_in_background=wal is not None)
         store = cls(engine)
+        if wal is not None:
+            wal.turn = store._sqlite_lock  # the write turn every transaction of this process takes
         store.wal = wal
         metadata.create_all(engine)
         return store
