@@ -10,11 +10,11 @@ never waits on a reader or a writer and copies what no open read still needs. Th
 complete checkpoint starts the log from its beginning again, if nothing was committed since. Under writes
 that never pause that never happens (commits add frames while it copies), so once the log is past
 `RESTART_PAGES` the thread copies the rest holding the store's write turn: only what was committed during its
-first pass, so the writers wait for a short copy and its fsyncs, not for the whole log. Durability does not change: a commit is in the log
-before its call answers, as before.
+first pass, so the writers wait for a short copy and its fsyncs, not for the whole log. Durability does not
+change: a commit is in the log before its call answers, as before.
 
     wal = Checkpoints.add("/path/to/emulator.sqlite3", turn=store_lock)   # connections: wal_autocheckpoint=0
-    wal.wrote()                                          # after each commit: worth a checkpoint
+    wal.dirty = True                                     # after each commit: worth a checkpoint
     Checkpoints.remove(wal)                              # before the store closes its own connections
 """
 
@@ -24,19 +24,26 @@ import logging
 import os
 import sqlite3
 import threading
-from contextlib import AbstractContextManager
-from typing import Any
+from typing import Protocol
 
 log = logging.getLogger("mkto.emulator")
 
 INTERVAL_S = 0.1  # between looks: the log grows by at most what the stores commit in this time
 RESTART_PAGES = 1_000  # a log longer than this is copied to the end under the write turn (SQLite's own point)
+TURN_WAIT_S = 1.0  # how long the thread waits for the write turn before it leaves the log for its next look
+
+
+class Turn(Protocol):
+    """The store's write turn: its lock."""
+
+    def acquire(self, blocking: bool = ..., timeout: float = ...) -> bool: ...
+    def release(self) -> None: ...
 
 
 class WalFile:
     """One store's database file as the checkpoint thread sees it."""
 
-    def __init__(self, path: str, turn: AbstractContextManager[Any] | None = None) -> None:
+    def __init__(self, path: str, turn: Turn | None = None) -> None:
         self.path = path
         self.turn = turn  # the store's write turn (its lock), taken to finish a long log; None: never taken
         self.dirty = False  # committed since the last checkpoint
@@ -44,9 +51,6 @@ class WalFile:
         self.connection: sqlite3.Connection | None = None  # the thread's own, opened on first use
         self.closed = False
         self.failed = False  # a checkpoint failed; said once, tried again on the next commit
-
-    def wrote(self) -> None:
-        self.dirty = True
 
     def checkpoint(self) -> tuple[int, int, int] | None:
         """A PASSIVE checkpoint now: (busy, frames in the log, frames copied), or None when closed or failed."""
@@ -59,11 +63,16 @@ class WalFile:
                     self.connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
                     self.connection.execute("PRAGMA synchronous=NORMAL")  # as the store's: a checkpoint syncs
                 busy, frames, copied = self.connection.execute(_PASSIVE).fetchone()
-                if frames > RESTART_PAGES and self.turn is not None:
-                    # Commits went on while it copied: what they added is copied now, with no commit adding more,
-                    # so the copy reaches the log's end and the next writer starts the log over.
-                    with self.turn:
+                # Past RESTART_PAGES: commits went on while it copied; what they added is copied now, with no
+                # commit adding more, so the copy reaches the log's end and the next writer starts the log over.
+                # (Never waiting long for the turn: a store closed by a thread inside a transaction must not wait
+                # on this one.)
+                turn = self.turn
+                if frames > RESTART_PAGES and turn is not None and turn.acquire(timeout=TURN_WAIT_S):
+                    try:
                         busy, frames, copied = self.connection.execute(_PASSIVE).fetchone()
+                    finally:
+                        turn.release()
             except sqlite3.Error as exc:
                 if not self.failed:
                     log.warning("checkpoint of %s failed (%s); its write-ahead log grows until one succeeds",
@@ -89,7 +98,7 @@ class _Checkpoints:
         self._files: list[WalFile] = []
         self._pid: int | None = None  # the process the thread runs in (a forked child starts its own)
 
-    def add(self, path: str, *, turn: AbstractContextManager[Any] | None = None) -> WalFile:
+    def add(self, path: str, *, turn: Turn | None = None) -> WalFile:
         wal = WalFile(path, turn)
         with self._lock:
             if self._pid != os.getpid():
@@ -123,4 +132,4 @@ _ALL_EVERY = 50  # looks between checkpoints of every file, written or not (five
 
 Checkpoints = _Checkpoints()
 
-__all__ = ["INTERVAL_S", "RESTART_PAGES", "Checkpoints", "WalFile"]
+__all__ = ["INTERVAL_S", "RESTART_PAGES", "Checkpoints", "Turn", "WalFile"]
