@@ -122,7 +122,11 @@ class Store:
         if wal is not None:
             wal.turn = store._sqlite_lock  # the write turn every transaction of this process takes
         store.wal = wal
-        metadata.create_all(engine)
+        try:
+            metadata.create_all(engine)
+        except BaseException:
+            store.close()  # a file it cannot write, a database it cannot reach: nothing left open or watched
+            raise
         return store
 
     @property
