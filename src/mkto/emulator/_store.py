@@ -113,15 +113,14 @@ class Store:
                     setup.dispose()
                 kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
         engine = create_engine(url, **kwargs)
-        wal: WalFile | None = None
-        if engine.dialect.name == "sqlite":
-            if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
-                wal = Checkpoints.add(url.database)
-            _make_sqlite_durable(engine, checkpoint_in_background=wal is not None)
-        store = cls(engine)
-        if wal is not None:
-            wal.turn = store._sqlite_lock  # the write turn every transaction of this process takes
-        store.wal = wal
+        sqlite = engine.dialect.name == "sqlite"
+        path = str(url.database or "")
+        on_file = sqlite and path not in ("", ":memory:") and not path.startswith("file:")
+        if sqlite:
+            _make_sqlite_durable(engine, checkpoint_in_background=on_file)
+        store = cls(engine)  # (no connection is opened before this)
+        if on_file:  # its write turn is the lock every transaction of this process takes
+            store.wal = Checkpoints.add(path, turn=store._sqlite_lock)
         try:
             metadata.create_all(engine)
         except BaseException:
