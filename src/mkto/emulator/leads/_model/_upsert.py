@@ -221,17 +221,14 @@ class _Upsert:
             key = self._email_keys[email] = _email_key(email)
         return key  # type: ignore[no-any-return]
 
-    def _track(self, lead: _Lead, old_key: str | None, *, new: bool = False) -> None:
-        """Keep the email index true after `lead` was created or changed its email."""
-        if self._by_email is None or (lead.email_key == old_key and not new):
+    def _track(self, lead: _Lead, old_key: str | None) -> None:
+        """Keep the email index true after `lead` changed its email (`_create` files a new lead itself)."""
+        if self._by_email is None or lead.email_key == old_key:
             return
-        if old_key is not None and not new and old_key in self._by_email:
+        if old_key is not None and old_key in self._by_email:
             self._by_email[old_key] = [x for x in self._by_email[old_key] if x is not lead]
         if lead.email_key is not None and lead.email_key in self._by_email:
-            if new:  # the batch's newest lead: last in id order
-                self._by_email[lead.email_key] = [*self._by_email[lead.email_key], lead]
-            else:
-                self._by_email[lead.email_key] = sorted([*self._by_email[lead.email_key], lead], key=_Lead.order)
+            self._by_email[lead.email_key] = sorted([*self._by_email[lead.email_key], lead], key=_Lead.order)
 
     def flush(self) -> None:
         """Write what the records decided: new leads (ids in creation order), changed leads, then activities."""
@@ -372,7 +369,7 @@ class _Upsert:
         data = {k: v for k, v in values.items() if v is not None} if None in values.values() else values
         lead = _Lead(-(len(self._new) + 1), self.target, data, self._email_key_of(data.get("email")))
         self._new.append(lead)
-        by_email = self._by_email  # `_track(lead, None, new=True)`, inline: once per new lead of a sync
+        by_email = self._by_email  # the email index: a new lead goes last (in id order)
         if by_email is not None and lead.email_key in by_email:  # the batch's newest lead: last in id order
             by_email[lead.email_key] = [*by_email[lead.email_key], lead]
         self.m._log_new_lead(lead.id, self.api_method)
